@@ -1,0 +1,15 @@
+# Writes OUT: a C++ file defining `std::string_view NAME_i` for each input file and a table
+# `NAME[]` of {file name, contents}. Run with cmake -P (see xb_embed_files).
+set(content "// Generated from the files listed below; do not edit.\n#include <string_view>\n#include <utility>\nnamespace xb::embedded {\n")
+set(table "")
+set(i 0)
+foreach(file IN LISTS FILES)
+  file(READ "${file}" data)
+  get_filename_component(fname "${file}" NAME)
+  string(APPEND content "static constexpr std::string_view ${NAME}_${i} = R\"xbembed(${data})xbembed\";\n")
+  string(APPEND table "  {\"${fname}\", ${NAME}_${i}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND content "extern const std::pair<std::string_view, std::string_view> ${NAME}[] = {\n${table}};\n")
+string(APPEND content "extern const int ${NAME}_count = ${i};\n}  // namespace xb::embedded\n")
+file(WRITE "${OUT}" "${content}")

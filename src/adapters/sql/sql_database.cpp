@@ -1,0 +1,395 @@
+#include "adapters/sql/sql_database.h"
+
+#include "adapters/sql/sql_record_store.h"
+#include "core/text.h"
+
+namespace xb::sql {
+namespace {
+
+using access::ApiKey;
+using access::IdempotencyRecord;
+using access::Tenant;
+
+class SqlTenantStore final : public access::TenantStore {
+ public:
+  explicit SqlTenantStore(Connection& c) : c_(c) {}
+  Result<Tenant> Insert(Tenant t) override {
+    std::vector<Value> p{t.code, t.name, t.active, t.created_at.micros()};
+    std::string sql;
+    if (t.id.assigned()) {
+      p.insert(p.begin(), t.id.value());
+      sql = "INSERT INTO access_tenant (id, code, name, active, created_at) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING id";
+    } else {
+      sql = "INSERT INTO access_tenant (code, name, active, created_at) VALUES (?, ?, ?, ?) "
+            "RETURNING id";
+    }
+    auto rows = c_.Query(sql, p);
+    if (!rows.ok()) {
+      if (rows.status().code() == ErrorCode::kAlreadyExists) {
+        return AlreadyExists("code: tenant '" + t.code + "' exists", "code");
+      }
+      return rows.status();
+    }
+    t.id = TenantId(AsInt(rows->at(0)[0]));
+    return t;
+  }
+  Result<Tenant> Get(TenantId id) override {
+    const Value p[] = {id.value()};
+    XB_ASSIGN_OR_RETURN(auto rows,
+                        c_.Query("SELECT id, code, name, active, created_at FROM access_tenant "
+                                 "WHERE id = ?",
+                                 p));
+    if (rows.empty()) return NotFound("no tenant " + std::to_string(id.value()));
+    return Decode(rows[0]);
+  }
+  Result<std::vector<Tenant>> List() override {
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT id, code, name, active, created_at FROM "
+                                            "access_tenant ORDER BY id",
+                                            {}));
+    std::vector<Tenant> out;
+    for (const auto& r : rows) out.push_back(Decode(r));
+    return out;
+  }
+
+ private:
+  static Tenant Decode(const Row& r) {
+    return {TenantId(AsInt(r[0])), r[1].value_or(""), r[2].value_or(""), AsBool(r[3]),
+            Timestamp::FromMicros(AsInt(r[4]))};
+  }
+  Connection& c_;
+};
+
+constexpr std::string_view kKeyColumns =
+    "id, tenant_id, name, role, prefix, secret_hash, created_at, revoked_at";
+
+class SqlKeyStore final : public access::KeyStore {
+ public:
+  explicit SqlKeyStore(Connection& c) : c_(c) {}
+  Result<ApiKey> Insert(ApiKey k) override {
+    const Value p[] = {k.tenant_id.value(), k.name, std::string(access::RoleName(k.role)),
+                       k.prefix, k.secret_hash, k.created_at.micros()};
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("INSERT INTO access_api_key (tenant_id, name, role, "
+                                            "prefix, secret_hash, created_at) VALUES "
+                                            "(?, ?, ?, ?, ?, ?) RETURNING id",
+                                            p));
+    k.id = access::ApiKeyId(AsInt(rows.at(0)[0]));
+    return k;
+  }
+  Result<ApiKey> FindByHash(std::string_view hash) override {
+    const Value p[] = {std::string(hash)};
+    return One(c_.Query("SELECT " + std::string(kKeyColumns) +
+                            " FROM access_api_key WHERE secret_hash = ?",
+                        p));
+  }
+  Result<ApiKey> Get(TenantId tenant, access::ApiKeyId id) override {
+    const Value p[] = {tenant.value(), id.value()};
+    return One(c_.Query("SELECT " + std::string(kKeyColumns) +
+                            " FROM access_api_key WHERE tenant_id = ? AND id = ?",
+                        p));
+  }
+  Result<std::vector<ApiKey>> List(TenantId tenant) override {
+    const Value p[] = {tenant.value()};
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kKeyColumns) +
+                                                " FROM access_api_key WHERE tenant_id = ? "
+                                                "ORDER BY id",
+                                            p));
+    std::vector<ApiKey> out;
+    for (const auto& r : rows) out.push_back(Decode(r));
+    return out;
+  }
+  Status Revoke(TenantId tenant, access::ApiKeyId id, Timestamp at) override {
+    const Value p[] = {at.micros(), tenant.value(), id.value()};
+    XB_ASSIGN_OR_RETURN(std::int64_t n,
+                        c_.Execute("UPDATE access_api_key SET revoked_at = ? WHERE tenant_id = ? "
+                                   "AND id = ? AND revoked_at IS NULL",
+                                   p));
+    (void)n;
+    return Status::Ok();
+  }
+  Result<std::int64_t> Count() override {
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT COUNT(*) FROM access_api_key", {}));
+    return AsInt(rows.at(0)[0]);
+  }
+
+ private:
+  static ApiKey Decode(const Row& r) {
+    ApiKey k;
+    k.id = access::ApiKeyId(AsInt(r[0]));
+    k.tenant_id = TenantId(AsInt(r[1]));
+    k.name = r[2].value_or("");
+    k.role = access::RoleFromName(r[3].value_or("")).value_or(access::Role::kReadOnly);
+    k.prefix = r[4].value_or("");
+    k.secret_hash = r[5].value_or("");
+    k.created_at = Timestamp::FromMicros(AsInt(r[6]));
+    if (r[7]) k.revoked_at = Timestamp::FromMicros(AsInt(r[7]));
+    return k;
+  }
+  static Result<ApiKey> One(Result<std::vector<Row>> rows) {
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return NotFound("no such API key");
+    return Decode(rows->front());
+  }
+  Connection& c_;
+};
+
+class SqlIdempotencyStore final : public access::IdempotencyStore {
+ public:
+  explicit SqlIdempotencyStore(Connection& c) : c_(c) {}
+  Result<std::optional<IdempotencyRecord>> Find(TenantId tenant, std::string_view key) override {
+    const Value p[] = {tenant.value(), std::string(key)};
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT request_hash, resource_kind, resource_id, "
+                                            "created_at FROM access_idempotency WHERE "
+                                            "tenant_id = ? AND idem_key = ?",
+                                            p));
+    if (rows.empty()) return std::optional<IdempotencyRecord>();
+    const auto& r = rows[0];
+    return std::optional<IdempotencyRecord>(IdempotencyRecord{
+        tenant, std::string(key), r[0].value_or(""), r[1].value_or(""), AsInt(r[2]),
+        Timestamp::FromMicros(AsInt(r[3]))});
+  }
+  Status Insert(const IdempotencyRecord& rec) override {
+    const Value p[] = {rec.tenant_id.value(), rec.key, rec.request_hash, rec.resource_kind,
+                       rec.resource_id, rec.created_at.micros()};
+    XB_ASSIGN_OR_RETURN(std::int64_t n,
+                        c_.Execute("INSERT INTO access_idempotency (tenant_id, idem_key, "
+                                   "request_hash, resource_kind, resource_id, created_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?)",
+                                   p));
+    (void)n;
+    return Status::Ok();
+  }
+
+ private:
+  Connection& c_;
+};
+
+class SqlEventLog final : public events::EventLog {
+ public:
+  explicit SqlEventLog(Connection& c) : c_(c) {}
+  Result<std::int64_t> Append(events::BusinessEvent e) override {
+    // The tenant row's counter hands out numbers; its row lock orders concurrent appenders.
+    const Value tp[] = {e.tenant_id.value()};
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("UPDATE access_tenant SET event_seq = event_seq + 1 "
+                                            "WHERE id = ? RETURNING event_seq",
+                                            tp));
+    if (rows.empty()) return NotFound("no tenant " + std::to_string(e.tenant_id.value()));
+    const std::int64_t seq = AsInt(rows[0][0]);
+    const Value p[] = {e.tenant_id.value(), seq,          e.type,       e.entity,
+                       e.entity_id,         e.actor,      e.request_id, e.at.micros(),
+                       e.payload};
+    XB_ASSIGN_OR_RETURN(std::int64_t n,
+                        c_.Execute("INSERT INTO events_log (tenant_id, seq, type, entity, "
+                                   "entity_id, actor, request_id, at, payload) VALUES "
+                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   p));
+    (void)n;
+    return seq;
+  }
+  Result<std::vector<events::BusinessEvent>> List(TenantId tenant,
+                                                  const events::EventQuery& q) override {
+    std::string sql =
+        "SELECT seq, type, entity, entity_id, actor, request_id, at, payload FROM events_log "
+        "WHERE tenant_id = ? AND seq > ?";
+    std::vector<Value> p{tenant.value(), q.after_seq};
+    if (q.entity) {
+      sql += " AND entity = ?";
+      p.emplace_back(*q.entity);
+    }
+    if (q.entity_id) {
+      sql += " AND entity_id = ?";
+      p.emplace_back(*q.entity_id);
+    }
+    if (q.type) {
+      sql += " AND type = ?";
+      p.emplace_back(*q.type);
+    }
+    sql += " ORDER BY seq LIMIT ?";
+    p.emplace_back(q.limit);
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, p));
+    std::vector<events::BusinessEvent> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+      events::BusinessEvent e;
+      e.tenant_id = tenant;
+      e.seq = AsInt(r[0]);
+      e.type = r[1].value_or("");
+      e.entity = r[2].value_or("");
+      e.entity_id = AsInt(r[3]);
+      e.actor = r[4].value_or("");
+      e.request_id = r[5].value_or("");
+      e.at = Timestamp::FromMicros(AsInt(r[6]));
+      e.payload = r[7].value_or("{}");
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+ private:
+  Connection& c_;
+};
+
+class SqlTransaction final : public store::Transaction {
+ public:
+  SqlTransaction(SqlDatabase& db, std::unique_ptr<Connection> conn)
+      : db_(db),
+        conn_(std::move(conn)),
+        skus_(*conn_),
+        suppliers_(*conn_),
+        brands_(*conn_),
+        channels_(*conn_),
+        carriers_(*conn_),
+        warehouses_(*conn_),
+        bins_(*conn_),
+        tenants_(*conn_),
+        keys_(*conn_),
+        idempotency_(*conn_),
+        events_(*conn_) {}
+
+  ~SqlTransaction() override {
+    if (!done_) (void)conn_->Rollback();
+    db_.Release(std::move(conn_));
+  }
+
+  RecordStore<catalog::Sku>& skus() override { return skus_; }
+  RecordStore<partners::Supplier>& suppliers() override { return suppliers_; }
+  RecordStore<partners::Brand>& brands() override { return brands_; }
+  RecordStore<partners::Channel>& channels() override { return channels_; }
+  RecordStore<partners::Carrier>& carriers() override { return carriers_; }
+  RecordStore<partners::Warehouse>& warehouses() override { return warehouses_; }
+  RecordStore<partners::Bin>& bins() override { return bins_; }
+  access::TenantStore& tenants() override { return tenants_; }
+  access::KeyStore& keys() override { return keys_; }
+  access::IdempotencyStore& idempotency() override { return idempotency_; }
+  events::EventLog& events() override { return events_; }
+
+  Status Commit() override {
+    done_ = true;
+    return conn_->Commit();
+  }
+
+ private:
+  SqlDatabase& db_;
+  std::unique_ptr<Connection> conn_;
+  SqlRecordStore<catalog::Sku> skus_;
+  SqlRecordStore<partners::Supplier> suppliers_;
+  SqlRecordStore<partners::Brand> brands_;
+  SqlRecordStore<partners::Channel> channels_;
+  SqlRecordStore<partners::Carrier> carriers_;
+  SqlRecordStore<partners::Warehouse> warehouses_;
+  SqlRecordStore<partners::Bin> bins_;
+  SqlTenantStore tenants_;
+  SqlKeyStore keys_;
+  SqlIdempotencyStore idempotency_;
+  SqlEventLog events_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlDatabase>> SqlDatabase::Open(ConnectionFactory factory,
+                                                       std::size_t max_connections) {
+  std::unique_ptr<SqlDatabase> db(new SqlDatabase(std::move(factory), max_connections));
+  {
+    XB_ASSIGN_OR_RETURN(auto conn, db->Acquire());
+    db->dialect_ = conn->dialect();
+    db->Release(std::move(conn));
+  }
+  XB_RETURN_IF_ERROR(db->Migrate());
+  return db;
+}
+
+SqlDatabase::~SqlDatabase() = default;
+
+std::string_view SqlDatabase::dialect() const {
+  return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
+
+Result<std::unique_ptr<Connection>> SqlDatabase::Acquire() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+  if (!idle_.empty()) {
+    auto conn = std::move(idle_.back());
+    idle_.pop_back();
+    return conn;
+  }
+  ++open_;
+  lock.unlock();
+  auto conn = factory_();
+  if (!conn.ok()) {
+    lock.lock();
+    --open_;
+    cv_.notify_one();
+  }
+  return conn;
+}
+
+void SqlDatabase::Release(std::unique_ptr<Connection> conn) {
+  std::lock_guard lock(mu_);
+  if (conn && conn->healthy()) {
+    idle_.push_back(std::move(conn));
+  } else {
+    --open_;
+  }
+  cv_.notify_one();
+}
+
+Result<std::unique_ptr<store::Transaction>> SqlDatabase::Begin(store::TxMode mode) {
+  XB_ASSIGN_OR_RETURN(auto conn, Acquire());
+  Status st = conn->Begin(mode == store::TxMode::kWrite);
+  if (!st.ok()) {
+    Release(std::move(conn));
+    return st;
+  }
+  return std::unique_ptr<store::Transaction>(new SqlTransaction(*this, std::move(conn)));
+}
+
+Status SqlDatabase::Migrate() {
+  XB_ASSIGN_OR_RETURN(auto conn, Acquire());
+  struct Return {
+    SqlDatabase* db;
+    std::unique_ptr<Connection>* conn;
+    ~Return() { db->Release(std::move(*conn)); }
+  } give_back{this, &conn};
+  XB_RETURN_IF_ERROR(conn->ExecScript(
+      "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  for (const auto& m : MigrationsFor(dialect_)) {
+    XB_RETURN_IF_ERROR(conn->Begin(true));
+    const Value p[] = {std::int64_t{m.version}};
+    auto seen = conn->Query("SELECT version FROM schema_migration WHERE version = ?", p);
+    if (!seen.ok()) {
+      (void)conn->Rollback();
+      return seen.status();
+    }
+    if (!seen->empty()) {
+      XB_RETURN_IF_ERROR(conn->Rollback());
+      continue;
+    }
+    Status st = conn->ExecScript(m.script);
+    if (st.ok()) {
+      const Value row[] = {std::int64_t{m.version}, std::string(m.name),
+                           SystemClock().Now().ToIso8601()};
+      auto n = conn->Execute(
+          "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)", row);
+      st = n.ok() ? Status::Ok() : n.status();
+    }
+    if (!st.ok()) {
+      (void)conn->Rollback();
+      return Internal("migration " + std::to_string(m.version) + " (" + std::string(m.name) +
+                      ") failed: " + st.message());
+    }
+    XB_RETURN_IF_ERROR(conn->Commit());
+  }
+  return Status::Ok();
+}
+
+Result<int> SqlDatabase::SchemaVersion() {
+  XB_ASSIGN_OR_RETURN(auto conn, Acquire());
+  auto rows = conn->Query("SELECT COALESCE(MAX(version), 0) FROM schema_migration", {});
+  Release(std::move(conn));
+  if (!rows.ok()) return rows.status();
+  return static_cast<int>(AsInt(rows->at(0)[0]));
+}
+
+}  // namespace xb::sql

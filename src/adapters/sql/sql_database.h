@@ -1,0 +1,57 @@
+// store::Database over SQL connections (SQLite or PostgreSQL): a connection pool, versioned
+// migrations per dialect applied at open, and the SQL implementations of every store port.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "adapters/sql/connection.h"
+#include "flows/store/unit_of_work.h"
+
+namespace xb::sql {
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view script;
+};
+
+// The migrations of a dialect, in version order (embedded in the binary).
+std::vector<Migration> MigrationsFor(Dialect dialect);
+
+using ConnectionFactory = std::function<Result<std::unique_ptr<Connection>>()>;
+
+class SqlDatabase final : public store::Database {
+ public:
+  // Opens `max_connections` lazily through `factory` and applies pending migrations.
+  static Result<std::unique_ptr<SqlDatabase>> Open(ConnectionFactory factory,
+                                                   std::size_t max_connections);
+  ~SqlDatabase() override;
+
+  Result<std::unique_ptr<store::Transaction>> Begin(store::TxMode mode) override;
+  std::string_view dialect() const override;
+  Result<int> SchemaVersion() override;
+
+  // Pool access for the transaction; returns connections when it ends.
+  Result<std::unique_ptr<Connection>> Acquire();
+  void Release(std::unique_ptr<Connection> conn);
+
+ private:
+  SqlDatabase(ConnectionFactory factory, std::size_t max_connections)
+      : factory_(std::move(factory)), max_(max_connections) {}
+  Status Migrate();
+
+  ConnectionFactory factory_;
+  std::size_t max_;
+  std::size_t open_ = 0;
+  Dialect dialect_ = Dialect::kSqlite;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace xb::sql

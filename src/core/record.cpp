@@ -1,0 +1,9 @@
+#include "core/record.h"
+
+namespace xb {
+
+std::string_view RecordStatusName(RecordStatus s) {
+  return s == RecordStatus::kArchived ? "archived" : "active";
+}
+
+}  // namespace xb

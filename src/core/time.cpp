@@ -1,0 +1,138 @@
+#include "core/time.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace xb {
+namespace {
+
+constexpr std::int64_t kMicrosPerSecond = 1'000'000;
+constexpr std::int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+
+bool ReadDigits(std::string_view text, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > text.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    v = v * 10 + (text[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+}  // namespace
+
+Result<Date> Date::FromYmd(int year, int month, int day) {
+  using namespace std::chrono;
+  const year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                           std::chrono::day{static_cast<unsigned>(day)}};
+  if (year < 1 || year > 9999 || !ymd.ok()) return InvalidArgument("not a calendar date");
+  return Date(static_cast<std::int32_t>(sys_days{ymd}.time_since_epoch().count()));
+}
+
+Result<Date> Date::ParseIso8601(std::string_view text) {
+  int y = 0;
+  int m = 0;
+  int d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ReadDigits(text, 0, 4, y) ||
+      !ReadDigits(text, 5, 2, m) || !ReadDigits(text, 8, 2, d)) {
+    return InvalidArgument("date must be YYYY-MM-DD");
+  }
+  return FromYmd(y, m, d);
+}
+
+Date Date::OfTimestamp(Timestamp t) {
+  return Date(static_cast<std::int32_t>(FloorDiv(t.micros(), kMicrosPerDay)));
+}
+
+int Date::year() const {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{std::chrono::days{days_}}};
+  return static_cast<int>(ymd.year());
+}
+
+std::string Date::ToIso8601() const {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{std::chrono::days{days_}}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::string Timestamp::ToIso8601() const {
+  const Date date = Date::OfTimestamp(*this);
+  const std::int64_t in_day = micros_ - static_cast<std::int64_t>(date.days()) * kMicrosPerDay;
+  const std::int64_t secs = in_day / kMicrosPerSecond;
+  const std::int64_t frac = in_day % kMicrosPerSecond;
+  char buf[48];
+  if (frac == 0) {
+    std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lldZ", date.ToIso8601().c_str(),
+                  static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                  static_cast<long long>(secs % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lld.%06lldZ", date.ToIso8601().c_str(),
+                  static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                  static_cast<long long>(secs % 60), static_cast<long long>(frac));
+  }
+  return buf;
+}
+
+Result<Timestamp> Timestamp::ParseIso8601(std::string_view text) {
+  const Status bad = InvalidArgument("time must be ISO 8601, e.g. 2026-11-25T08:30:00Z");
+  if (text.size() < 20 || text[10] != 'T') return bad;
+  auto date = Date::ParseIso8601(text.substr(0, 10));
+  if (!date.ok()) return bad;
+  int hh = 0;
+  int mm = 0;
+  int ss = 0;
+  if (!ReadDigits(text, 11, 2, hh) || text[13] != ':' || !ReadDigits(text, 14, 2, mm) ||
+      text[16] != ':' || !ReadDigits(text, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
+    return bad;
+  }
+  std::size_t pos = 19;
+  std::int64_t frac = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (digits < 6) frac = frac * 10 + (text[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return bad;
+    for (int i = digits; i < 6; ++i) frac *= 10;
+  }
+  std::int64_t offset_s = 0;
+  if (pos < text.size() && text[pos] == 'Z') {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    int oh = 0;
+    int om = 0;
+    if (!ReadDigits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+        !ReadDigits(text, pos + 4, 2, om)) {
+      return bad;
+    }
+    offset_s = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return bad;
+  }
+  if (pos != text.size()) return bad;
+  const std::int64_t secs = static_cast<std::int64_t>(date->days()) * 86'400 + hh * 3600 +
+                            mm * 60 + ss - offset_s;
+  return Timestamp(secs * kMicrosPerSecond + frac);
+}
+
+Timestamp SystemClock::Now() const {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return Timestamp::FromMicros(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+
+}  // namespace xb

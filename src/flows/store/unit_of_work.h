@@ -1,0 +1,62 @@
+// The storage ports of every module, reached through one transaction, so that a use case that
+// touches several modules (and the event log) commits all of it or none of it.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <type_traits>
+
+#include "core/record.h"
+#include "core/status.h"
+#include "domain/access/access.h"
+#include "domain/catalog/sku.h"
+#include "domain/events/event_log.h"
+#include "domain/partners/partners.h"
+
+namespace xb::store {
+
+// One transaction. Destroying it without Commit() rolls back. Not thread-safe: one per request.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual RecordStore<catalog::Sku>& skus() = 0;
+  virtual RecordStore<partners::Supplier>& suppliers() = 0;
+  virtual RecordStore<partners::Brand>& brands() = 0;
+  virtual RecordStore<partners::Channel>& channels() = 0;
+  virtual RecordStore<partners::Carrier>& carriers() = 0;
+  virtual RecordStore<partners::Warehouse>& warehouses() = 0;
+  virtual RecordStore<partners::Bin>& bins() = 0;
+  virtual access::TenantStore& tenants() = 0;
+  virtual access::KeyStore& keys() = 0;
+  virtual access::IdempotencyStore& idempotency() = 0;
+  virtual events::EventLog& events() = 0;
+  // Makes every write durable. kConflict when a concurrent transaction won (retry the use case).
+  virtual Status Commit() = 0;
+};
+
+enum class TxMode { kRead, kWrite };
+
+// A database: SQLite file, PostgreSQL server or memory. Safe for concurrent use.
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Result<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
+  // "sqlite", "postgresql" or "memory".
+  virtual std::string_view dialect() const = 0;
+  // The schema version after migrations.
+  virtual Result<int> SchemaVersion() = 0;
+};
+
+// Records<T>(tx): the store of record type T.
+template <class T>
+RecordStore<T>& Records(Transaction& tx) {
+  if constexpr (std::is_same_v<T, catalog::Sku>) return tx.skus();
+  else if constexpr (std::is_same_v<T, partners::Supplier>) return tx.suppliers();
+  else if constexpr (std::is_same_v<T, partners::Brand>) return tx.brands();
+  else if constexpr (std::is_same_v<T, partners::Channel>) return tx.channels();
+  else if constexpr (std::is_same_v<T, partners::Carrier>) return tx.carriers();
+  else if constexpr (std::is_same_v<T, partners::Warehouse>) return tx.warehouses();
+  else return tx.bins();
+}
+
+}  // namespace xb::store
