@@ -18,7 +18,7 @@ function(xb_add_module name)
   add_library(${name} STATIC ${M_SOURCES})
   xb_target_defaults(${name})
   target_link_libraries(${name} PUBLIC ${M_DEPS})
-  if(M_TESTS)
+  if(M_TESTS AND XB_BUILD_TESTS)
     add_executable(${name}_test ${M_TESTS})
     xb_target_defaults(${name}_test)
     target_link_libraries(${name}_test PRIVATE ${name} ${M_TEST_DEPS} GTest::gtest GTest::gmock
@@ -31,7 +31,7 @@ endfunction()
 include(GoogleTest)
 
 # xb_embed_files(VAR NAME OUT_DIR FILES...): generates a source with the files' contents and sets
-# VAR to its path. The table is xb::embedded::NAME[] with NAME_count entries.
+# VAR to its path. The table is xb::embedded::NAME[] with NAMECount entries.
 function(xb_embed_files var name)
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}_embedded.cpp")
   add_custom_command(

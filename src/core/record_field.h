@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/record.h"
+#include "core/text.h"
 
 namespace xb {
 
@@ -43,12 +44,18 @@ struct IsId<Id<Tag>> : std::true_type {};
 
 template <class V>
 constexpr FieldType TypeOf() {
-  if constexpr (std::is_same_v<V, std::string>) return FieldType::kText;
-  else if constexpr (std::is_same_v<V, bool>) return FieldType::kBool;
-  else if constexpr (std::is_same_v<V, Milli>) return FieldType::kMilli;
-  else if constexpr (std::is_same_v<V, Timestamp>) return FieldType::kTimestamp;
-  else if constexpr (std::is_enum_v<V>) return FieldType::kEnum;
-  else return FieldType::kInt;  // std::int64_t and Id<Tag>
+  if constexpr (std::is_same_v<V, std::string>)
+    return FieldType::kText;
+  else if constexpr (std::is_same_v<V, bool>)
+    return FieldType::kBool;
+  else if constexpr (std::is_same_v<V, Milli>)
+    return FieldType::kMilli;
+  else if constexpr (std::is_same_v<V, Timestamp>)
+    return FieldType::kTimestamp;
+  else if constexpr (std::is_enum_v<V>)
+    return FieldType::kEnum;
+  else
+    return FieldType::kInt;  // std::int64_t and Id<Tag>
 }
 
 template <class V>
@@ -122,15 +129,14 @@ std::span<const std::string_view> ChoicesOf() {
 template <class T, auto Member>
 FieldSpec<T> Field(std::string_view name, unsigned flags, std::size_t max_length = 200) {
   using V = std::remove_cvref_t<decltype(std::declval<T&>().*Member)>;
-  constexpr unsigned nullable = record_internal::IsOptional<V>::value ? kNullable : 0U;
-  return FieldSpec<T>{
-      name,
-      record_internal::TypeOf<typename record_internal::Unwrap<V>::type>(),
-      flags | nullable,
-      record_internal::ChoicesOf<V>(),
-      [](const T& t) -> FieldValue { return record_internal::ToValue(t.*Member); },
-      [](T& t, const FieldValue& v) { record_internal::FromValue(v, t.*Member); },
-      max_length};
+  constexpr unsigned kNullableFlag = record_internal::IsOptional<V>::value ? kNullable : 0U;
+  return FieldSpec<T>{name,
+                      record_internal::TypeOf<typename record_internal::Unwrap<V>::type>(),
+                      flags | kNullableFlag,
+                      record_internal::ChoicesOf<V>(),
+                      [](const T& t) -> FieldValue { return record_internal::ToValue(t.*Member); },
+                      [](T& t, const FieldValue& v) { record_internal::FromValue(v, t.*Member); },
+                      max_length};
 }
 
 // Looks up an enum by its text; nullopt when it is not one of the choices.
@@ -155,7 +161,8 @@ Status CheckFields(const RecordSpec<T>& spec, const T& rec) {
   for (const auto& f : spec.fields) {
     const FieldValue v = f.get(rec);
     if (std::holds_alternative<std::monostate>(v)) {
-      if (f.has(kRequired)) return InvalidArgument(std::string(f.name) + ": is required", std::string(f.name));
+      if (f.has(kRequired))
+        return InvalidArgument(std::string(f.name) + ": is required", std::string(f.name));
       continue;
     }
     if (const auto* s = std::get_if<std::string>(&v)) {
@@ -163,8 +170,12 @@ Status CheckFields(const RecordSpec<T>& spec, const T& rec) {
         return InvalidArgument(std::string(f.name) + ": is required", std::string(f.name));
       }
       if (s->size() > f.max_length) {
-        return InvalidArgument(std::string(f.name) + ": longer than " +
-                                   std::to_string(f.max_length) + " bytes",
+        return InvalidArgument(
+            std::string(f.name) + ": longer than " + std::to_string(f.max_length) + " bytes",
+            std::string(f.name));
+      }
+      if (!IsCleanUtf8(*s)) {
+        return InvalidArgument(std::string(f.name) + ": is not clean UTF-8 text",
                                std::string(f.name));
       }
     }

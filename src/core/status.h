@@ -78,9 +78,9 @@ Status Internal(std::string message);
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    if (std::get<Status>(v_).ok()) std::abort();  // an OK status carries no value
+    if (std::get<Status>(v_).ok()) std::abort();   // an OK status carries no value
   }
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -103,9 +103,9 @@ class [[nodiscard]] Result {
 }  // namespace xb
 
 // Returns early from the enclosing function when `expr` (a Status) is not OK.
-#define XB_RETURN_IF_ERROR(expr)            \
-  do {                                      \
-    ::xb::Status xb_status_ = (expr);       \
+#define XB_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::xb::Status xb_status_ = (expr);        \
     if (!xb_status_.ok()) return xb_status_; \
   } while (false)
 

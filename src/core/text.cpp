@@ -49,9 +49,9 @@ std::optional<std::int64_t> ParseInt64(std::string_view s) {
     if (s.size() == 1) return std::nullopt;
   }
   std::uint64_t v = 0;
-  const std::uint64_t limit = negative
-                                  ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1
-                                  : static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const std::uint64_t limit =
+      negative ? static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1
+               : static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   for (; i < s.size(); ++i) {
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
     const auto digit = static_cast<std::uint64_t>(s[i] - '0');
@@ -111,6 +111,15 @@ bool IsCleanUtf8(std::string_view s) {
     for (std::size_t k = 1; k <= extra; ++k) {
       if (i + k >= s.size()) return false;
       if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    }
+    if (extra >= 2) {
+      // Overlong forms, UTF-16 surrogates (U+D800..DFFF) and code points above U+10FFFF are
+      // not UTF-8 (RFC 3629 §4); PostgreSQL, for one, refuses them.
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
+          (c == 0xf4 && c1 > 0x8f)) {
+        return false;
+      }
     }
     i += extra + 1;
   }

@@ -30,7 +30,10 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
 
 Result<Date> Date::FromYmd(int year, int month, int day) {
   using namespace std::chrono;
-  const year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  // Checked before narrowing: std::chrono::month/day keep only a byte, so 257 would become 1.
+  if (month < 1 || month > 12 || day < 1 || day > 31) return InvalidArgument("not a calendar date");
+  const year_month_day ymd{std::chrono::year{year},
+                           std::chrono::month{static_cast<unsigned>(month)},
                            std::chrono::day{static_cast<unsigned>(day)}};
   if (year < 1 || year > 9999 || !ymd.ok()) return InvalidArgument("not a calendar date");
   return Date(static_cast<std::int32_t>(sys_days{ymd}.time_since_epoch().count()));
@@ -116,7 +119,7 @@ Result<Timestamp> Timestamp::ParseIso8601(std::string_view text) {
     int oh = 0;
     int om = 0;
     if (!ReadDigits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !ReadDigits(text, pos + 4, 2, om)) {
+        !ReadDigits(text, pos + 4, 2, om) || oh > 23 || om > 59) {
       return bad;
     }
     offset_s = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);
@@ -125,8 +128,8 @@ Result<Timestamp> Timestamp::ParseIso8601(std::string_view text) {
     return bad;
   }
   if (pos != text.size()) return bad;
-  const std::int64_t secs = static_cast<std::int64_t>(date->days()) * 86'400 + hh * 3600 +
-                            mm * 60 + ss - offset_s;
+  const std::int64_t secs =
+      static_cast<std::int64_t>(date->days()) * 86'400 + hh * 3600 + mm * 60 + ss - offset_s;
   return Timestamp(secs * kMicrosPerSecond + frac);
 }
 

@@ -52,7 +52,8 @@ Result<Table> Parse(std::string_view text) {
     }
     if (c == '"') {
       if (cell_started && !cell.empty()) {
-        return InvalidArgument("line " + std::to_string(line) + ": a quote inside an unquoted cell");
+        return InvalidArgument("line " + std::to_string(line) +
+                               ": a quote inside an unquoted cell");
       }
       quoted = true;
       cell_started = true;
@@ -78,8 +79,8 @@ Result<Table> Parse(std::string_view text) {
 }
 
 std::string Cell(std::string_view value) {
-  const bool formula = !value.empty() && (value[0] == '=' || value[0] == '+' ||
-                                          value[0] == '-' || value[0] == '@');
+  const bool formula =
+      !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@');
   // A leading '-' is kept for negative numbers; only non-numeric cells get the guard quote.
   const bool numeric = !value.empty() && ParseInt64(value).has_value();
   if (!formula && value.find_first_of(",\"\r\n") == std::string_view::npos) {
@@ -214,9 +215,9 @@ std::vector<masterdata::ImportRow> ToImportRows(const Table& table,
   return rows;
 }
 
-#define XB_CSV_INSTANTIATE(T)                                                           \
-  template std::string Export<T>(const std::vector<T>&);                                \
-  template std::vector<masterdata::ImportRow> ToImportRows<T>(const Table&,             \
+#define XB_CSV_INSTANTIATE(T)                                               \
+  template std::string Export<T>(const std::vector<T>&);                    \
+  template std::vector<masterdata::ImportRow> ToImportRows<T>(const Table&, \
                                                               std::vector<masterdata::RowError>&);
 XB_CSV_INSTANTIATE(catalog::Sku)
 XB_CSV_INSTANTIATE(partners::Supplier)

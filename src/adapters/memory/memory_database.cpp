@@ -114,7 +114,8 @@ class MemoryRecordStore final : public RecordStore<T> {
     std::stable_sort(hits.begin(), hits.end(), [&](const T* a, const T* b) {
       const FieldValue va = sort->get(*a);
       const FieldValue vb = sort->get(*b);
-      if (va == vb) return q.descending ? a->id.value() > b->id.value() : a->id.value() < b->id.value();
+      if (va == vb)
+        return q.descending ? a->id.value() > b->id.value() : a->id.value() < b->id.value();
       return q.descending ? LessValue(vb, va) : LessValue(va, vb);
     });
     Page<T> page;
@@ -216,8 +217,8 @@ class MemoryIdempotencyStore final : public access::IdempotencyStore {
     return std::optional<access::IdempotencyRecord>(it->second);
   }
   Status Insert(const access::IdempotencyRecord& rec) override {
-    const auto [it, inserted] = s_.idempotency.emplace(
-        std::make_pair(rec.tenant_id.value(), rec.key), rec);
+    const auto [it, inserted] =
+        s_.idempotency.emplace(std::make_pair(rec.tenant_id.value(), rec.key), rec);
     (void)it;
     return inserted ? Status::Ok() : AlreadyExists("idempotency key already recorded");
   }

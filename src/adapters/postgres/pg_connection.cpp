@@ -34,8 +34,8 @@ class PgConnection final : public sql::Connection {
   Status ExecScript(std::string_view script) override {
     PGresult* res = PQexec(conn_, std::string(script).c_str());
     const auto st = PQresultStatus(res);
-    Status out = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok()
-                                                                    : MapError(res, conn_);
+    Status out =
+        (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : MapError(res, conn_);
     PQclear(res);
     return out;
   }
@@ -60,8 +60,7 @@ class PgConnection final : public sql::Connection {
     return rows;
   }
 
-  Result<std::int64_t> Execute(std::string_view sql,
-                               std::span<const sql::Value> params) override {
+  Result<std::int64_t> Execute(std::string_view sql, std::span<const sql::Value> params) override {
     XB_ASSIGN_OR_RETURN(PGresult * res, Run(sql, params));
     const char* tuples = PQcmdTuples(res);
     const std::int64_t n = (tuples != nullptr && *tuples != '\0') ? std::atoll(tuples) : 0;

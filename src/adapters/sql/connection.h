@@ -16,7 +16,7 @@
 
 namespace xb::sql {
 
-using Value = FieldValue;                        // NULL, integer, boolean, text
+using Value = FieldValue;                             // NULL, integer, boolean, text
 using Row = std::vector<std::optional<std::string>>;  // each column as text, nullopt for NULL
 
 enum class Dialect { kSqlite, kPostgresql };

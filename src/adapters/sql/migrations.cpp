@@ -5,10 +5,10 @@
 #include "core/text.h"
 
 namespace xb::embedded {
-extern const std::pair<std::string_view, std::string_view> sqlite_migrations[];
-extern const int sqlite_migrations_count;
-extern const std::pair<std::string_view, std::string_view> postgresql_migrations[];
-extern const int postgresql_migrations_count;
+extern const std::pair<std::string_view, std::string_view> kSqliteMigrations[];
+extern const int kSqliteMigrationsCount;
+extern const std::pair<std::string_view, std::string_view> kPostgresqlMigrations[];
+extern const int kPostgresqlMigrationsCount;
 }  // namespace xb::embedded
 
 namespace xb::sql {
@@ -16,8 +16,8 @@ namespace xb::sql {
 // Files are named NNNN_name.sql; the number is the schema version.
 std::vector<Migration> MigrationsFor(Dialect dialect) {
   const bool lite = dialect == Dialect::kSqlite;
-  const auto* table = lite ? embedded::sqlite_migrations : embedded::postgresql_migrations;
-  const int count = lite ? embedded::sqlite_migrations_count : embedded::postgresql_migrations_count;
+  const auto* table = lite ? embedded::kSqliteMigrations : embedded::kPostgresqlMigrations;
+  const int count = lite ? embedded::kSqliteMigrationsCount : embedded::kPostgresqlMigrationsCount;
   std::vector<Migration> out;
   for (int i = 0; i < count; ++i) {
     const auto [file, script] = table[i];

@@ -18,11 +18,13 @@ class SqlTenantStore final : public access::TenantStore {
     std::string sql;
     if (t.id.assigned()) {
       p.insert(p.begin(), t.id.value());
-      sql = "INSERT INTO access_tenant (id, code, name, active, created_at) "
-            "VALUES (?, ?, ?, ?, ?) RETURNING id";
+      sql =
+          "INSERT INTO access_tenant (id, code, name, active, created_at) "
+          "VALUES (?, ?, ?, ?, ?) RETURNING id";
     } else {
-      sql = "INSERT INTO access_tenant (code, name, active, created_at) VALUES (?, ?, ?, ?) "
-            "RETURNING id";
+      sql =
+          "INSERT INTO access_tenant (code, name, active, created_at) VALUES (?, ?, ?, ?) "
+          "RETURNING id";
     }
     auto rows = c_.Query(sql, p);
     if (!rows.ok()) {
@@ -67,8 +69,12 @@ class SqlKeyStore final : public access::KeyStore {
  public:
   explicit SqlKeyStore(Connection& c) : c_(c) {}
   Result<ApiKey> Insert(ApiKey k) override {
-    const Value p[] = {k.tenant_id.value(), k.name, std::string(access::RoleName(k.role)),
-                       k.prefix, k.secret_hash, k.created_at.micros()};
+    const Value p[] = {k.tenant_id.value(),
+                       k.name,
+                       std::string(access::RoleName(k.role)),
+                       k.prefix,
+                       k.secret_hash,
+                       k.created_at.micros()};
     XB_ASSIGN_OR_RETURN(auto rows, c_.Query("INSERT INTO access_api_key (tenant_id, name, role, "
                                             "prefix, secret_hash, created_at) VALUES "
                                             "(?, ?, ?, ?, ?, ?) RETURNING id",
@@ -78,9 +84,8 @@ class SqlKeyStore final : public access::KeyStore {
   }
   Result<ApiKey> FindByHash(std::string_view hash) override {
     const Value p[] = {std::string(hash)};
-    return One(c_.Query("SELECT " + std::string(kKeyColumns) +
-                            " FROM access_api_key WHERE secret_hash = ?",
-                        p));
+    return One(c_.Query(
+        "SELECT " + std::string(kKeyColumns) + " FROM access_api_key WHERE secret_hash = ?", p));
   }
   Result<ApiKey> Get(TenantId tenant, access::ApiKeyId id) override {
     const Value p[] = {tenant.value(), id.value()};
@@ -144,13 +149,13 @@ class SqlIdempotencyStore final : public access::IdempotencyStore {
                                             p));
     if (rows.empty()) return std::optional<IdempotencyRecord>();
     const auto& r = rows[0];
-    return std::optional<IdempotencyRecord>(IdempotencyRecord{
-        tenant, std::string(key), r[0].value_or(""), r[1].value_or(""), AsInt(r[2]),
-        Timestamp::FromMicros(AsInt(r[3]))});
+    return std::optional<IdempotencyRecord>(
+        IdempotencyRecord{tenant, std::string(key), r[0].value_or(""), r[1].value_or(""),
+                          AsInt(r[2]), Timestamp::FromMicros(AsInt(r[3]))});
   }
   Status Insert(const IdempotencyRecord& rec) override {
-    const Value p[] = {rec.tenant_id.value(), rec.key, rec.request_hash, rec.resource_kind,
-                       rec.resource_id, rec.created_at.micros()};
+    const Value p[] = {rec.tenant_id.value(), rec.key,         rec.request_hash,
+                       rec.resource_kind,     rec.resource_id, rec.created_at.micros()};
     XB_ASSIGN_OR_RETURN(std::int64_t n,
                         c_.Execute("INSERT INTO access_idempotency (tenant_id, idem_key, "
                                    "request_hash, resource_kind, resource_id, created_at) "
@@ -175,9 +180,8 @@ class SqlEventLog final : public events::EventLog {
                                             tp));
     if (rows.empty()) return NotFound("no tenant " + std::to_string(e.tenant_id.value()));
     const std::int64_t seq = AsInt(rows[0][0]);
-    const Value p[] = {e.tenant_id.value(), seq,          e.type,       e.entity,
-                       e.entity_id,         e.actor,      e.request_id, e.at.micros(),
-                       e.payload};
+    const Value p[] = {e.tenant_id.value(), seq,           e.type,   e.entity, e.entity_id, e.actor,
+                       e.request_id,        e.at.micros(), e.payload};
     XB_ASSIGN_OR_RETURN(std::int64_t n,
                         c_.Execute("INSERT INTO events_log (tenant_id, seq, type, entity, "
                                    "entity_id, actor, request_id, at, payload) VALUES "
@@ -351,9 +355,9 @@ Status SqlDatabase::Migrate() {
     std::unique_ptr<Connection>* conn;
     ~Return() { db->Release(std::move(*conn)); }
   } give_back{this, &conn};
-  XB_RETURN_IF_ERROR(conn->ExecScript(
-      "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, "
-      "name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  XB_RETURN_IF_ERROR(
+      conn->ExecScript("CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, "
+                       "name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
   for (const auto& m : MigrationsFor(dialect_)) {
     XB_RETURN_IF_ERROR(conn->Begin(true));
     const Value p[] = {std::int64_t{m.version}};

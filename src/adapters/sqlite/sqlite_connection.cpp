@@ -55,8 +55,7 @@ class SqliteConnection final : public sql::Connection {
     return rows;
   }
 
-  Result<std::int64_t> Execute(std::string_view sql,
-                               std::span<const sql::Value> params) override {
+  Result<std::int64_t> Execute(std::string_view sql, std::span<const sql::Value> params) override {
     XB_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -100,8 +99,7 @@ class SqliteConnection final : public sql::Connection {
         rc = sqlite3_bind_int(stmt, index, *b ? 1 : 0);
       } else {
         const auto& s = std::get<std::string>(v);
-        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()),
-                               SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
       }
       if (rc != SQLITE_OK) return MapError(rc, sqlite3_errmsg(db_));
       ++index;
@@ -136,9 +134,8 @@ class SqliteConnection final : public sql::Connection {
 
 Result<std::unique_ptr<sql::Connection>> OpenConnection(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);

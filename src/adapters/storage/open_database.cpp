@@ -11,16 +11,16 @@ Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
                                                       std::size_t max_connections) {
   if (url == "memory:" || url == "memory") return memory::NewMemoryDatabase();
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    auto db = sql::SqlDatabase::Open([url] { return postgres::OpenConnection(url); },
-                                     max_connections);
+    auto db =
+        sql::SqlDatabase::Open([url] { return postgres::OpenConnection(url); }, max_connections);
     if (!db.ok()) return db.status();
     return std::unique_ptr<store::Database>(std::move(db).value());
   }
   std::string path = url;
   if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
   if (path.empty()) return InvalidArgument("--db: sqlite: needs a file path", "db");
-  auto db = sql::SqlDatabase::Open([path] { return sqlite::OpenConnection(path); },
-                                   max_connections);
+  auto db =
+      sql::SqlDatabase::Open([path] { return sqlite::OpenConnection(path); }, max_connections);
   if (!db.ok()) return db.status();
   return std::unique_ptr<store::Database>(std::move(db).value());
 }

@@ -2,8 +2,8 @@
 
 namespace xb::access {
 namespace {
-constexpr std::string_view kRoles[] = {"admin",    "buyer",          "planner",  "warehouse_operator",
-                                       "device",   "customs_broker", "read_only"};
+constexpr std::string_view kRoles[] = {"admin",  "buyer",          "planner",  "warehouse_operator",
+                                       "device", "customs_broker", "read_only"};
 }  // namespace
 
 std::span<const std::string_view> EnumChoices(Role) { return kRoles; }
@@ -41,8 +41,7 @@ bool RoleAllows(Role role, Action action) {
 
 Status Authorize(const Principal& principal, Action action) {
   if (!RoleAllows(principal.role, action)) {
-    return PermissionDenied("role '" + std::string(RoleName(principal.role)) +
-                            "' may not do this");
+    return PermissionDenied("role '" + std::string(RoleName(principal.role)) + "' may not do this");
   }
   if (action == Action::kManageTenants && principal.tenant_id.value() != kOperatingTenant) {
     return PermissionDenied("only admins of the operating tenant manage tenants");

@@ -23,8 +23,15 @@ struct Tenant {
   Timestamp created_at;
 };
 
-enum class Role { kAdmin, kBuyer, kPlanner, kWarehouseOperator, kDevice, kCustomsBroker,
-                  kReadOnly };
+enum class Role {
+  kAdmin,
+  kBuyer,
+  kPlanner,
+  kWarehouseOperator,
+  kDevice,
+  kCustomsBroker,
+  kReadOnly
+};
 std::span<const std::string_view> EnumChoices(Role);
 std::optional<Role> RoleFromName(std::string_view name);
 std::string_view RoleName(Role role);

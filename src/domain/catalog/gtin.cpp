@@ -20,9 +20,8 @@ int Gs1CheckDigit(std::string_view digits) {
 Status ValidateGtin(std::string_view gtin) {
   if (!IsAllDigits(gtin)) return InvalidArgument("gtin: must contain digits only", "gtin");
   if (gtin.size() != 8 && gtin.size() != 12 && gtin.size() != 13 && gtin.size() != 14) {
-    return InvalidArgument("gtin: must be 8, 12, 13 or 14 digits, got " +
-                               std::to_string(gtin.size()),
-                           "gtin");
+    return InvalidArgument(
+        "gtin: must be 8, 12, 13 or 14 digits, got " + std::to_string(gtin.size()), "gtin");
   }
   const int expected = Gs1CheckDigit(gtin.substr(0, gtin.size() - 1));
   if (gtin.back() - '0' != expected) {
@@ -35,8 +34,7 @@ Status ValidateGtin(std::string_view gtin) {
 Status ValidateHsCode(std::string_view hs_code) {
   if (!IsAllDigits(hs_code)) return InvalidArgument("hs_code: must contain digits only", "hs_code");
   if (hs_code.size() != 8 && hs_code.size() != 10) {
-    return InvalidArgument("hs_code: must be 8 or 10 digits, got " +
-                               std::to_string(hs_code.size()),
+    return InvalidArgument("hs_code: must be 8 or 10 digits, got " + std::to_string(hs_code.size()),
                            "hs_code");
   }
   return Status::Ok();

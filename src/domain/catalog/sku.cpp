@@ -5,9 +5,9 @@
 namespace xb::catalog {
 
 namespace {
-constexpr std::string_view kCategories[] = {"maternal_infant",   "cosmetics",   "clothing",
-                                            "daily_necessities", "electronics", "food_health",
-                                            "other"};
+constexpr std::string_view kCategories[] = {
+    "maternal_infant", "cosmetics",   "clothing", "daily_necessities",
+    "electronics",     "food_health", "other"};
 constexpr std::string_view kVatClasses[] = {"standard", "reduced"};
 constexpr std::string_view kConsumptionTaxClasses[] = {"none", "high_end_cosmetics"};
 constexpr std::string_view kLegalUnits[] = {"g", "kg", "ml", "l", "piece"};

@@ -16,8 +16,15 @@ struct SkuTag {};
 using SkuId = Id<SkuTag>;
 
 // The paper's consumer categories (fast-moving goods dominate cross-border imports).
-enum class Category { kMaternalInfant, kCosmetics, kClothing, kDailyNecessities, kElectronics,
-                      kFoodHealth, kOther };
+enum class Category {
+  kMaternalInfant,
+  kCosmetics,
+  kClothing,
+  kDailyNecessities,
+  kElectronics,
+  kFoodHealth,
+  kOther
+};
 std::span<const std::string_view> EnumChoices(Category);
 
 // VAT band: standard 13% since 2019-04-01, reduced 9% (some foods, books, farm goods).

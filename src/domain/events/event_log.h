@@ -16,14 +16,14 @@ namespace xb::events {
 
 struct BusinessEvent {
   TenantId tenant_id;
-  std::int64_t seq = 0;       // assigned by Append
-  std::string type;           // "sku.created", "warehouse.archived", ...
-  std::string entity;         // "sku"
+  std::int64_t seq = 0;  // assigned by Append
+  std::string type;      // "sku.created", "warehouse.archived", ...
+  std::string entity;    // "sku"
   std::int64_t entity_id = 0;
-  std::string actor;          // "key:12", "system"
+  std::string actor;  // "key:12", "system"
   std::string request_id;
   Timestamp at;
-  std::string payload;        // a JSON object; never holds personal data in clear
+  std::string payload;  // a JSON object; never holds personal data in clear
 };
 
 struct EventQuery {

@@ -13,8 +13,7 @@ constexpr std::string_view kCarrierKinds[] = {"international_express", "line_hau
                                               "customs_broker"};
 constexpr std::string_view kWarehouseKinds[] = {"overseas", "bonded", "domestic", "transit"};
 constexpr std::string_view kOperators[] = {"self", "3pl"};
-constexpr std::string_view kBinKinds[] = {"storage", "pick", "receiving", "shipping",
-                                          "quarantine"};
+constexpr std::string_view kBinKinds[] = {"storage", "pick", "receiving", "shipping", "quarantine"};
 
 Status CheckCountry(std::string_view country, const char* field) {
   if (country.size() != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
@@ -168,6 +167,10 @@ const RecordSpec<Bin>& Bin::Spec() {
   static const RecordSpec<Bin> spec = [] {
     using S = Bin;
     RecordSpec<S> s{"bin", "bins", "partners_bin", "warehouse_id", CommonFieldSpecs<S>()};
+    // A bin is known by its code; a name is optional and defaults to the code.
+    for (auto& f : s.fields) {
+      if (f.name == "name") f.flags &= ~kRequired;
+    }
     s.fields.push_back(Field<S, &S::warehouse_id>("warehouse_id", kRequired | kFilterable));
     s.fields.push_back(Field<S, &S::zone>("zone", kFilterable, 32));
     s.fields.push_back(Field<S, &S::kind>("kind", kRequired | kFilterable));

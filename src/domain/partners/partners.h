@@ -57,8 +57,13 @@ struct Channel : MasterRecord<ChannelTag> {
 };
 Status Validate(const Channel& channel);
 
-enum class CarrierKind { kInternationalExpress, kLineHaulAir, kLineHaulSea, kDomesticLastMile,
-                         kCustomsBroker };
+enum class CarrierKind {
+  kInternationalExpress,
+  kLineHaulAir,
+  kLineHaulSea,
+  kDomesticLastMile,
+  kCustomsBroker
+};
 std::span<const std::string_view> EnumChoices(CarrierKind);
 
 struct Carrier : MasterRecord<CarrierTag> {
@@ -80,7 +85,7 @@ struct Warehouse : MasterRecord<WarehouseTag> {
   WarehouseKind kind = WarehouseKind::kOverseas;
   std::string country;
   Operator operator_kind = Operator::kSelf;
-  std::optional<std::string> operator_name;    // the 3PL's name
+  std::optional<std::string> operator_name;      // the 3PL's name
   std::optional<std::string> customs_area_code;  // bonded: the supervision zone's customs code
   std::optional<std::string> account_book_no;    // bonded: customs account book (emsNo)
   std::optional<std::string> address;

@@ -137,8 +137,8 @@ Status AccessService::RevokeKey(const Principal& by, ApiKeyId id, const std::str
   const Timestamp now = clock_.Now();
   XB_RETURN_IF_ERROR(tx->keys().Revoke(by.tenant_id, id, now));
   XB_ASSIGN_OR_RETURN(std::int64_t seq,
-                      tx->events().Append(KeyEvent(by.tenant_id, "api_key.revoked", key,
-                                                   by.Actor(), request_id, now)));
+                      tx->events().Append(KeyEvent(by.tenant_id, "api_key.revoked", key, by.Actor(),
+                                                   request_id, now)));
   (void)seq;
   XB_RETURN_IF_ERROR(tx->Commit());
   std::unique_lock lock(mu_);
@@ -147,8 +147,7 @@ Status AccessService::RevokeKey(const Principal& by, ApiKeyId id, const std::str
 }
 
 Result<std::pair<Tenant, IssuedKey>> AccessService::CreateTenant(const Principal& by,
-                                                                 std::string code,
-                                                                 std::string name,
+                                                                 std::string code, std::string name,
                                                                  const std::string& request_id) {
   XB_RETURN_IF_ERROR(Authorize(by, Action::kManageTenants));
   XB_RETURN_IF_ERROR(ValidateTenantCode(code));

@@ -18,8 +18,8 @@ namespace xb::access {
 
 // Randomness and hashing, supplied by an adapter (OpenSSL in production).
 struct KeyCrypto {
-  std::function<std::string()> new_secret;                 // a fresh random key, printable
-  std::function<std::string(std::string_view)> hash;       // SHA-256 hex of a key
+  std::function<std::string()> new_secret;            // a fresh random key, printable
+  std::function<std::string(std::string_view)> hash;  // SHA-256 hex of a key
 };
 
 struct IssuedKey {

@@ -34,19 +34,33 @@ std::vector<FieldChange> Diff(const T* before, const T& after) {
 }
 
 template <>
-Action WriteActionOf<catalog::Sku>() { return Action::kWriteCatalog; }
+Action WriteActionOf<catalog::Sku>() {
+  return Action::kWriteCatalog;
+}
 template <>
-Action WriteActionOf<partners::Supplier>() { return Action::kWriteSuppliers; }
+Action WriteActionOf<partners::Supplier>() {
+  return Action::kWriteSuppliers;
+}
 template <>
-Action WriteActionOf<partners::Brand>() { return Action::kWriteSuppliers; }
+Action WriteActionOf<partners::Brand>() {
+  return Action::kWriteSuppliers;
+}
 template <>
-Action WriteActionOf<partners::Channel>() { return Action::kWriteChannels; }
+Action WriteActionOf<partners::Channel>() {
+  return Action::kWriteChannels;
+}
 template <>
-Action WriteActionOf<partners::Carrier>() { return Action::kWriteCarriers; }
+Action WriteActionOf<partners::Carrier>() {
+  return Action::kWriteCarriers;
+}
 template <>
-Action WriteActionOf<partners::Warehouse>() { return Action::kWriteWarehouses; }
+Action WriteActionOf<partners::Warehouse>() {
+  return Action::kWriteWarehouses;
+}
 template <>
-Action WriteActionOf<partners::Bin>() { return Action::kWriteWarehouses; }
+Action WriteActionOf<partners::Bin>() {
+  return Action::kWriteWarehouses;
+}
 
 namespace {
 
@@ -85,7 +99,8 @@ std::int64_t ScopeOf(const T& rec) {
 template <class T>
 Status MasterDataService::CheckReferences(store::Transaction& tx, const T& rec) {
   if constexpr (std::is_same_v<T, catalog::Sku>) {
-    if (rec.brand_id) return RequireActive<partners::Brand>(tx, rec.tenant_id, *rec.brand_id, "brand_id");
+    if (rec.brand_id)
+      return RequireActive<partners::Brand>(tx, rec.tenant_id, *rec.brand_id, "brand_id");
   } else if constexpr (std::is_same_v<T, partners::Brand>) {
     if (rec.owner_supplier_id) {
       return RequireActive<partners::Supplier>(tx, rec.tenant_id, *rec.owner_supplier_id,
@@ -116,9 +131,10 @@ Status MasterDataService::AppendEvent(store::Transaction& tx, const RequestConte
   event.actor = ctx.principal.Actor();
   event.request_id = ctx.request_id;
   event.at = after.updated_at;
-  event.payload = nlohmann::json{{"code", after.code}, {"version", after.version},
-                                 {"changes", std::move(changes)}}
-                      .dump();
+  event.payload =
+      nlohmann::json{
+          {"code", after.code}, {"version", after.version}, {"changes", std::move(changes)}}
+          .dump();
   auto seq = tx.events().Append(std::move(event));
   return seq.ok() ? Status::Ok() : seq.status();
 }
@@ -129,6 +145,7 @@ Result<Created<T>> MasterDataService::Create(const RequestContext& ctx, T draft)
   const TenantId tenant = ctx.principal.tenant_id;
   draft.tenant_id = tenant;
   draft.status = RecordStatus::kActive;
+  if (draft.name.empty()) draft.name = draft.code;  // records whose name is optional
   XB_RETURN_IF_ERROR(Validate(draft));
   XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
   if (ctx.idempotency_key) {
@@ -149,9 +166,9 @@ Result<Created<T>> MasterDataService::Create(const RequestContext& ctx, T draft)
   XB_ASSIGN_OR_RETURN(T stored, store::Records<T>(*tx).Insert(std::move(draft)));
   XB_RETURN_IF_ERROR(AppendEvent<T>(*tx, ctx, "created", nullptr, stored));
   if (ctx.idempotency_key) {
-    XB_RETURN_IF_ERROR(tx->idempotency().Insert({tenant, *ctx.idempotency_key, ctx.request_hash,
-                                                 std::string(T::Spec().kind), stored.id.value(),
-                                                 now}));
+    XB_RETURN_IF_ERROR(
+        tx->idempotency().Insert({tenant, *ctx.idempotency_key, ctx.request_hash,
+                                  std::string(T::Spec().kind), stored.id.value(), now}));
   }
   XB_RETURN_IF_ERROR(tx->Commit());
   return Created<T>{std::move(stored), false};
@@ -273,6 +290,7 @@ Result<ImportOutcome> MasterDataService::Import(const RequestContext& ctx,
       if (f != nullptr && !f->has(kReadOnly)) f->set(rec, value);
     }
     rec.tenant_id = tenant;
+    if (rec.name.empty()) rec.name = rec.code;
     Status st = Validate(rec);
     if (st.ok()) st = CheckReferences(*tx, rec);
     if (st.ok() && before && before->status == RecordStatus::kArchived) {
@@ -284,7 +302,8 @@ Result<ImportOutcome> MasterDataService::Import(const RequestContext& ctx,
     if (!st.ok()) {
       std::string reason = st.message();
       const std::string prefix = st.field() + ": ";
-      if (!st.field().empty() && reason.rfind(prefix, 0) == 0) reason = reason.substr(prefix.size());
+      if (!st.field().empty() && reason.rfind(prefix, 0) == 0)
+        reason = reason.substr(prefix.size());
       outcome.errors.push_back({row.line, st.field(), reason});
       continue;
     }
@@ -326,19 +345,18 @@ Result<std::vector<events::BusinessEvent>> MasterDataService::History(
   return tx->events().List(principal.tenant_id, query);
 }
 
-#define XB_INSTANTIATE(T)                                                                     \
-  template std::vector<FieldChange> Diff<T>(const T*, const T&);                              \
-  template Result<Created<T>> MasterDataService::Create<T>(const RequestContext&, T);         \
-  template Result<T> MasterDataService::Get<T>(const access::Principal&, std::int64_t);       \
-  template Result<Page<T>> MasterDataService::List<T>(const access::Principal&,               \
-                                                      const ListQuery&);                      \
-  template Result<T> MasterDataService::Update<T>(const RequestContext&, std::int64_t,        \
-                                                  const std::function<Status(T&)>&,           \
-                                                  std::optional<std::int64_t>);               \
-  template Result<T> MasterDataService::Archive<T>(const RequestContext&, std::int64_t);      \
-  template Result<ImportOutcome> MasterDataService::Import<T>(const RequestContext&,           \
-                                                             const std::vector<ImportRow>&);  \
-  template Result<std::vector<events::BusinessEvent>> MasterDataService::History<T>(          \
+#define XB_INSTANTIATE(T)                                                                          \
+  template std::vector<FieldChange> Diff<T>(const T*, const T&);                                   \
+  template Result<Created<T>> MasterDataService::Create<T>(const RequestContext&, T);              \
+  template Result<T> MasterDataService::Get<T>(const access::Principal&, std::int64_t);            \
+  template Result<Page<T>> MasterDataService::List<T>(const access::Principal&, const ListQuery&); \
+  template Result<T> MasterDataService::Update<T>(const RequestContext&, std::int64_t,             \
+                                                  const std::function<Status(T&)>&,                \
+                                                  std::optional<std::int64_t>);                    \
+  template Result<T> MasterDataService::Archive<T>(const RequestContext&, std::int64_t);           \
+  template Result<ImportOutcome> MasterDataService::Import<T>(const RequestContext&,               \
+                                                              const std::vector<ImportRow>&);      \
+  template Result<std::vector<events::BusinessEvent>> MasterDataService::History<T>(               \
       const access::Principal&, std::int64_t);
 
 XB_INSTANTIATE(catalog::Sku)

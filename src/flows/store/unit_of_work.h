@@ -50,13 +50,20 @@ class Database {
 // Records<T>(tx): the store of record type T.
 template <class T>
 RecordStore<T>& Records(Transaction& tx) {
-  if constexpr (std::is_same_v<T, catalog::Sku>) return tx.skus();
-  else if constexpr (std::is_same_v<T, partners::Supplier>) return tx.suppliers();
-  else if constexpr (std::is_same_v<T, partners::Brand>) return tx.brands();
-  else if constexpr (std::is_same_v<T, partners::Channel>) return tx.channels();
-  else if constexpr (std::is_same_v<T, partners::Carrier>) return tx.carriers();
-  else if constexpr (std::is_same_v<T, partners::Warehouse>) return tx.warehouses();
-  else return tx.bins();
+  if constexpr (std::is_same_v<T, catalog::Sku>)
+    return tx.skus();
+  else if constexpr (std::is_same_v<T, partners::Supplier>)
+    return tx.suppliers();
+  else if constexpr (std::is_same_v<T, partners::Brand>)
+    return tx.brands();
+  else if constexpr (std::is_same_v<T, partners::Channel>)
+    return tx.channels();
+  else if constexpr (std::is_same_v<T, partners::Carrier>)
+    return tx.carriers();
+  else if constexpr (std::is_same_v<T, partners::Warehouse>)
+    return tx.warehouses();
+  else
+    return tx.bins();
 }
 
 }  // namespace xb::store

@@ -1,0 +1,52 @@
+// The HTTP/JSON API (/api/v1/...), health and metrics endpoints, the OpenAPI document and the
+// web console's static files. Handlers only translate HTTP to use-case calls and back; rules
+// live in the flows and the domain. Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "adapters/http/http_types.h"
+#include "adapters/http/metrics.h"
+#include "adapters/http/router.h"
+#include "flows/access/access_service.h"
+#include "flows/masterdata/master_data_service.h"
+#include "flows/store/unit_of_work.h"
+
+namespace xb::http {
+
+struct ApiOptions {
+  std::string web_root;  // directory with the built console (index.html); empty: none
+};
+
+class Api {
+ public:
+  Api(store::Database& db, masterdata::MasterDataService& masterdata, access::AccessService& access,
+      ApiOptions options);
+
+  // The server's handler: routes, authenticates, runs, records metrics and logs.
+  void Handle(HttpRequest& req, HttpResponse& res);
+
+ private:
+  template <class T>
+  void AddRecordRoutes();
+  void AddAccessRoutes();
+  void AddSystemRoutes();
+  void LoadStaticFiles();
+  void ServeStatic(const HttpRequest& req, HttpResponse& res) const;
+
+  store::Database& db_;
+  masterdata::MasterDataService& md_;
+  access::AccessService& access_;
+  ApiOptions options_;
+  Router router_;
+  Metrics metrics_;
+  struct StaticFile {
+    std::string content_type;
+    std::string body;
+  };
+  std::map<std::string, StaticFile> static_files_;
+};
+
+}  // namespace xb::http

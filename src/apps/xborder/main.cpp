@@ -1,0 +1,368 @@
+// xborder: the one program. Reads the command line, opens the database, builds the services and
+// adapters, and runs the chosen command (serve, demo, migrate, import, export, key, tenant).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "adapters/crypto/key_crypto.h"
+#include "adapters/csv/csv.h"
+#include "adapters/http/api.h"
+#include "adapters/http/server.h"
+#include "adapters/storage/open_database.h"
+#include "flows/access/access_service.h"
+#include "flows/demo/demo_data.h"
+#include "flows/masterdata/master_data_service.h"
+
+namespace {
+
+using namespace xb;
+
+int Fail(const Status& st) {
+  std::cerr << "xborder: " << st.ToString() << "\n";
+  return ExitCodeOf(st.code());
+}
+
+struct Runtime {
+  SystemClock clock;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<masterdata::MasterDataService> masterdata;
+  std::unique_ptr<access::AccessService> access;
+};
+
+Result<std::unique_ptr<Runtime>> Open(const std::string& url, std::size_t connections) {
+  auto rt = std::make_unique<Runtime>();
+  XB_ASSIGN_OR_RETURN(rt->db, storage::OpenDatabase(url, connections));
+  rt->masterdata = std::make_unique<masterdata::MasterDataService>(*rt->db, rt->clock);
+  rt->access =
+      std::make_unique<access::AccessService>(*rt->db, rt->clock, crypto::OpenSslKeyCrypto());
+  return rt;
+}
+
+// The principal of command-line work: an admin of `tenant`, acting as "cli".
+masterdata::RequestContext CliContext(std::int64_t tenant) {
+  masterdata::RequestContext ctx;
+  ctx.principal = {TenantId(tenant), access::ApiKeyId(0), access::Role::kAdmin, "command line"};
+  ctx.request_id = "cli";
+  return ctx;
+}
+
+std::string DefaultWebRoot() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates = {fs::current_path(ec) / "web" / "dist"};
+  if (!ec) candidates.push_back(exe.parent_path() / ".." / "share" / "xborder" / "web");
+#ifdef XB_SOURCE_DIR
+  candidates.emplace_back(fs::path(XB_SOURCE_DIR) / "web" / "dist");
+#endif
+  for (const auto& c : candidates) {
+    if (fs::exists(c / "index.html", ec)) return fs::weakly_canonical(c, ec).string();
+  }
+  return {};
+}
+
+Status WriteSecretFile(const std::string& path, const std::string& secret) {
+  const mode_t old = umask(077);
+  std::ofstream out(path, std::ios::trunc);
+  umask(old);
+  if (!out) return Unavailable("cannot write " + path);
+  out << secret << "\n";
+  return Status::Ok();
+}
+
+struct ServeOptions {
+  std::string db = "sqlite:xborder.db";
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 2;
+  std::string web_root;
+  std::string admin_key_file;
+  std::size_t max_body = 4 * 1024 * 1024;
+  int connections = 8;
+};
+
+int Serve(Runtime& rt, const ServeOptions& opt) {
+  auto issued = rt.access->Bootstrap();
+  if (!issued.ok()) return Fail(issued.status());
+  if (*issued) {
+    const auto& key = **issued;
+    std::cout << "Created the first admin API key (shown once, keep it safe):\n  " << key.secret
+              << "\n";
+    if (!opt.admin_key_file.empty()) {
+      Status st = WriteSecretFile(opt.admin_key_file, key.secret);
+      if (!st.ok()) return Fail(st);
+    }
+  } else if (!opt.admin_key_file.empty() && !std::filesystem::exists(opt.admin_key_file)) {
+    std::cerr << "xborder: this database already has keys; " << opt.admin_key_file
+              << " was not written (create one with 'xborder key create')\n";
+  }
+  http::ApiOptions api_options;
+  api_options.web_root = opt.web_root.empty() ? DefaultWebRoot() : opt.web_root;
+  http::Api api(*rt.db, *rt.masterdata, *rt.access, api_options);
+  http::ServerOptions server_options;
+  server_options.address = opt.address;
+  server_options.port = static_cast<std::uint16_t>(opt.port);
+  server_options.threads = opt.threads;
+  server_options.max_body_bytes = opt.max_body;
+
+  // Block the stop signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  http::Server server(server_options, [&api](http::HttpRequest& req, http::HttpResponse& res) {
+    api.Handle(req, res);
+  });
+  Status st = server.Start();
+  if (!st.ok()) return Fail(st);
+  std::cout << "xborder is serving on http://" << opt.address << ":" << server.port()
+            << "/ (database: " << storage::RedactUrl(opt.db) << ", " << rt.db->dialect() << ")"
+            << std::endl;
+  spdlog::info("listening on {}:{} with {} threads", opt.address, server.port(), opt.threads);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received signal {}, finishing requests in flight", sig);
+  server.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+template <class T>
+int ImportKind(Runtime& rt, std::int64_t tenant, const std::string& file) {
+  std::stringstream text;
+  if (file == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(file);
+    if (!in) return Fail(NotFound("cannot read " + file));
+    text << in.rdbuf();
+  }
+  auto table = csv::Parse(text.str());
+  if (!table.ok()) return Fail(table.status());
+  std::vector<masterdata::RowError> errors;
+  auto rows = csv::ToImportRows<T>(*table, errors);
+  masterdata::ImportOutcome outcome;
+  if (errors.empty()) {
+    auto result = rt.masterdata->Import<T>(CliContext(tenant), rows);
+    if (!result.ok()) return Fail(result.status());
+    outcome = *result;
+    errors = outcome.errors;
+  }
+  if (!errors.empty()) {
+    for (const auto& e : errors) {
+      std::cerr << file << ":" << e.line << ": " << e.column << ": " << e.reason << "\n";
+    }
+    std::cerr << "xborder: " << errors.size() << " problem(s); nothing was imported\n";
+    return ExitCodeOf(ErrorCode::kInvalidArgument);
+  }
+  std::cout << "imported " << (outcome.created + outcome.updated) << " " << T::Spec().plural << " ("
+            << outcome.created << " created, " << outcome.updated << " updated)\n";
+  return 0;
+}
+
+template <class T>
+int ExportKind(Runtime& rt, std::int64_t tenant, const std::string& out_path) {
+  ListQuery q;
+  q.include_archived = true;
+  q.limit = kMaxPageSize;
+  std::vector<T> all;
+  for (q.offset = 0;; q.offset += kMaxPageSize) {
+    auto page = rt.masterdata->List<T>(CliContext(tenant).principal, q);
+    if (!page.ok()) return Fail(page.status());
+    for (auto& r : page->items) all.push_back(std::move(r));
+    if (q.offset + kMaxPageSize >= page->total) break;
+  }
+  const std::string text = csv::Export(all);
+  if (out_path == "-") {
+    std::cout << text;
+  } else {
+    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+    if (!out) return Fail(Unavailable("cannot write " + out_path));
+    out << text;
+    std::cerr << "exported " << all.size() << " " << T::Spec().plural << " to " << out_path << "\n";
+  }
+  return 0;
+}
+
+template <class F>
+int ForKind(const std::string& kind, F&& f) {
+  if (kind == "skus") return f(static_cast<catalog::Sku*>(nullptr));
+  if (kind == "suppliers") return f(static_cast<partners::Supplier*>(nullptr));
+  if (kind == "brands") return f(static_cast<partners::Brand*>(nullptr));
+  if (kind == "channels") return f(static_cast<partners::Channel*>(nullptr));
+  if (kind == "carriers") return f(static_cast<partners::Carrier*>(nullptr));
+  if (kind == "warehouses") return f(static_cast<partners::Warehouse*>(nullptr));
+  if (kind == "bins") return f(static_cast<partners::Bin*>(nullptr));
+  return Fail(InvalidArgument("unknown kind '" + kind +
+                              "' (skus, suppliers, brands, channels, carriers, warehouses, bins)"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("xborder");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+
+  CLI::App app{"xborder: supply-chain management for cross-border e-commerce imports"};
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+
+  ServeOptions serve_opt;
+  const auto add_serve_options = [&serve_opt](CLI::App* cmd) {
+    cmd->add_option("--db", serve_opt.db, "sqlite:PATH, postgresql://... or memory:")
+        ->capture_default_str();
+    cmd->add_option("--address", serve_opt.address, "address to listen on")->capture_default_str();
+    cmd->add_option("--port", serve_opt.port, "port (0: any free port)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    cmd->add_option("--threads", serve_opt.threads, "I/O threads")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    cmd->add_option("--connections", serve_opt.connections, "database connections in the pool")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cmd->add_option("--web-root", serve_opt.web_root, "directory of the built web console");
+    cmd->add_option("--admin-key-file", serve_opt.admin_key_file,
+                    "on first start, also write the admin key to this file (mode 0600)");
+    cmd->add_option("--max-body-bytes", serve_opt.max_body, "largest accepted request body")
+        ->capture_default_str();
+  };
+  auto* serve = app.add_subcommand("serve", "Run the HTTP API and the web console");
+  add_serve_options(serve);
+
+  auto* demo = app.add_subcommand("demo", "Load a generated demo dataset, then serve it");
+  add_serve_options(demo);
+  demo::DemoSize demo_size;
+  demo->add_option("--skus", demo_size.skus, "SKUs to generate")->capture_default_str();
+  demo->add_option("--suppliers", demo_size.suppliers, "suppliers to generate")
+      ->capture_default_str();
+  bool demo_load_only = false;
+  demo->add_flag("--load-only", demo_load_only, "load the data and exit without serving");
+
+  std::string db_url = "sqlite:xborder.db";
+  auto* migrate = app.add_subcommand("migrate", "Apply schema migrations and print the version");
+  migrate->add_option("--db", db_url, "database URL")->capture_default_str();
+
+  std::string kind;
+  std::string file;
+  std::int64_t tenant = 1;
+  auto* import = app.add_subcommand("import", "Import records from CSV (all rows or none)");
+  import->add_option("kind", kind, "skus, suppliers, brands, channels, carriers, warehouses, bins")
+      ->required();
+  import->add_option("file", file, "CSV file, or - for standard input")->required();
+  import->add_option("--db", db_url, "database URL")->capture_default_str();
+  import->add_option("--tenant", tenant, "tenant id")->capture_default_str();
+
+  auto* export_cmd = app.add_subcommand("export", "Export records as CSV");
+  std::string out_path = "-";
+  export_cmd->add_option("kind", kind, "skus, suppliers, ...")->required();
+  export_cmd->add_option("--out", out_path, "output file, - for standard output")
+      ->capture_default_str();
+  export_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
+  export_cmd->add_option("--tenant", tenant, "tenant id")->capture_default_str();
+
+  auto* key = app.add_subcommand("key", "Manage API keys");
+  key->require_subcommand(1);
+  auto* key_create = key->add_subcommand("create", "Create an API key and print it once");
+  std::string key_name;
+  std::string key_role = "read_only";
+  key_create->add_option("--name", key_name, "what the key is for")->required();
+  key_create
+      ->add_option("--role", key_role,
+                   "admin, buyer, planner, warehouse_operator, device, customs_broker, "
+                   "read_only")
+      ->capture_default_str();
+  key_create->add_option("--tenant", tenant, "tenant id")->capture_default_str();
+  key_create->add_option("--db", db_url, "database URL")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  if (serve->parsed() || demo->parsed()) {
+    auto rt = Open(serve_opt.db, static_cast<std::size_t>(serve_opt.connections));
+    if (!rt.ok()) return Fail(rt.status());
+    if (demo->parsed()) {
+      auto issued = (*rt)->access->Bootstrap();
+      if (!issued.ok()) return Fail(issued.status());
+      std::cerr << "loading the demo dataset (" << demo_size.skus << " SKUs, "
+                << demo_size.suppliers << " suppliers)...\n";
+      auto counts = demo::LoadDemoData(*(*rt)->masterdata, CliContext(1), demo_size);
+      if (!counts.ok()) return Fail(counts.status());
+      std::cerr << "demo data: " << counts->warehouses << " warehouses, " << counts->bins
+                << " bins, " << counts->channels << " channels, " << counts->carriers
+                << " carriers, " << counts->suppliers << " suppliers, " << counts->brands
+                << " brands, " << counts->skus << " SKUs\n";
+      // Every demo run prints a working admin key, also on a database that already has keys.
+      std::string secret;
+      if (*issued) {
+        secret = (*issued)->secret;
+      } else {
+        const access::Principal operating{TenantId(access::kOperatingTenant), access::ApiKeyId(0),
+                                          access::Role::kAdmin, "command line"};
+        auto extra = (*rt)->access->CreateKey(operating, TenantId(access::kOperatingTenant),
+                                              "demo admin", access::Role::kAdmin, "demo");
+        if (!extra.ok()) return Fail(extra.status());
+        secret = extra->secret;
+      }
+      std::cout << "Admin API key for the demo (sign in to the console with it):\n  " << secret
+                << "\n";
+      if (!serve_opt.admin_key_file.empty()) {
+        Status st = WriteSecretFile(serve_opt.admin_key_file, secret);
+        if (!st.ok()) return Fail(st);
+      }
+      if (demo_load_only) return 0;
+    }
+    return Serve(**rt, serve_opt);
+  }
+  if (migrate->parsed()) {
+    auto rt = Open(db_url, 1);
+    if (!rt.ok()) return Fail(rt.status());
+    auto v = (*rt)->db->SchemaVersion();
+    if (!v.ok()) return Fail(v.status());
+    std::cout << "schema version " << *v << " (" << (*rt)->db->dialect() << ")\n";
+    return 0;
+  }
+  if (import->parsed() || export_cmd->parsed()) {
+    auto rt = Open(db_url, 2);
+    if (!rt.ok()) return Fail(rt.status());
+    return ForKind(kind, [&](auto* tag) {
+      using T = std::remove_pointer_t<decltype(tag)>;
+      return import->parsed() ? ImportKind<T>(**rt, tenant, file)
+                              : ExportKind<T>(**rt, tenant, out_path);
+    });
+  }
+  if (key_create->parsed()) {
+    auto rt = Open(db_url, 1);
+    if (!rt.ok()) return Fail(rt.status());
+    auto bootstrap = (*rt)->access->Bootstrap();  // make sure the operating tenant exists
+    if (!bootstrap.ok()) return Fail(bootstrap.status());
+    if (*bootstrap) {
+      std::cout << "Created the first admin API key:\n  " << (*bootstrap)->secret << "\n";
+    }
+    const auto role = access::RoleFromName(key_role);
+    if (!role) return Fail(InvalidArgument("--role: unknown role '" + key_role + "'"));
+    // The command line has the database itself, so it acts as an operating-tenant admin.
+    const access::Principal operating{TenantId(access::kOperatingTenant), access::ApiKeyId(0),
+                                      access::Role::kAdmin, "command line"};
+    auto issued = (*rt)->access->CreateKey(operating, TenantId(tenant), key_name, *role, "cli");
+    if (!issued.ok()) return Fail(issued.status());
+    std::cout << issued->secret << "\n";
+    std::cerr << "created key " << issued->key.id.value() << " (" << key_role << ") for tenant "
+              << tenant << "; it is shown only now\n";
+    return 0;
+  }
+  return 0;
+}
