@@ -1,5 +1,7 @@
 #include "adapters/http/json_records.h"
 
+#include <cmath>
+
 #include "core/text.h"
 #include "domain/catalog/sku.h"
 #include "domain/partners/partners.h"
@@ -85,7 +87,7 @@ Result<FieldValue> JsonToField(const FieldSpec<T>& f, const nlohmann::json& v) {
       } else if (v.is_number_float()) {
         const double d = v.get<double>();
         const double scaled = d * 1000.0;
-        const auto rounded = static_cast<std::int64_t>(scaled + 0.5);
+        const auto rounded = std::llround(scaled);
         if (d >= 0 && d < 1e12 && std::abs(scaled - static_cast<double>(rounded)) < 1e-6) {
           milli = rounded;
         }

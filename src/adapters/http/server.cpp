@@ -14,7 +14,7 @@ namespace xb::http {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace asio = boost::asio;
-using tcp = boost::asio::ip::tcp;
+using Tcp = boost::asio::ip::tcp;
 
 bool UrlDecode(std::string_view in, std::string& out, bool plus_as_space) {
   out.clear();
@@ -62,7 +62,7 @@ struct Server::Impl {
   ServerOptions options;
   Handler handler;
   asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  Tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
@@ -77,7 +77,7 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Server::Impl& server)
+  Session(Tcp::socket&& socket, Server::Impl& server)
       : stream_(std::move(socket)), server_(server) {}
 
   void Run() {
@@ -171,7 +171,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().shutdown(Tcp::socket::shutdown_send, ec);
   }
 
   beast::tcp_stream stream_;
@@ -183,10 +183,10 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void Server::Impl::Accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, Tcp::socket socket) {
     if (stopping.load()) return;
     if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
+      socket.set_option(Tcp::no_delay(true), ec);
       std::make_shared<Session>(std::move(socket), *this)->Run();
     }
     Accept();
@@ -207,7 +207,7 @@ Status Server::Start() {
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) return InvalidArgument("not an IP address: " + impl_->options.address, "address");
-  const tcp::endpoint endpoint{address, impl_->options.port};
+  const Tcp::endpoint endpoint{address, impl_->options.port};
   auto& acc = impl_->acceptor;
   acc.open(endpoint.protocol(), ec);
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);

@@ -50,6 +50,7 @@ class SqlTenantStore final : public access::TenantStore {
                                             "access_tenant ORDER BY id",
                                             {}));
     std::vector<Tenant> out;
+    out.reserve(rows.size());
     for (const auto& r : rows) out.push_back(Decode(r));
     return out;
   }
@@ -100,6 +101,7 @@ class SqlKeyStore final : public access::KeyStore {
                                                 "ORDER BY id",
                                             p));
     std::vector<ApiKey> out;
+    out.reserve(rows.size());
     for (const auto& r : rows) out.push_back(Decode(r));
     return out;
   }
@@ -109,8 +111,10 @@ class SqlKeyStore final : public access::KeyStore {
                         c_.Execute("UPDATE access_api_key SET revoked_at = ? WHERE tenant_id = ? "
                                    "AND id = ? AND revoked_at IS NULL",
                                    p));
-    (void)n;
-    return Status::Ok();
+    if (n > 0) return Status::Ok();
+    // Nothing changed: already revoked (fine, the first time stays) or no such key of the tenant.
+    auto key = Get(tenant, id);
+    return key.ok() ? Status::Ok() : key.status();
   }
   Result<std::int64_t> Count() override {
     XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT COUNT(*) FROM access_api_key", {}));

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "adapters/cli/calculators.h"
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
 #include "adapters/http/api.h"
@@ -288,6 +289,23 @@ int main(int argc, char** argv) {
   key_create->add_option("--tenant", tenant, "tenant id")->capture_default_str();
   key_create->add_option("--db", db_url, "database URL")->capture_default_str();
 
+  cli::CalculatorOptions calc;
+  std::string calc_file;
+  auto* ahp = app.add_subcommand("ahp", "Derive AHP weights from a pairwise-comparison matrix");
+  ahp->add_option("file", calc_file,
+                  "JSON {\"criteria\":[...],\"matrix\":[[1,\"1/3\",...],...]}, or - for stdin")
+      ->required();
+  ahp->add_flag("--json", calc.json, "print JSON instead of a table");
+  ahp->add_option("--method", calc.method, "eigenvector (default) or geometric_mean");
+  ahp->add_option("--ri-table", calc.ri_table, "saaty (default) or alonso");
+  auto* topsis = app.add_subcommand("topsis", "Rank alternatives with TOPSIS");
+  topsis
+      ->add_option("file", calc_file,
+                   "JSON {\"alternatives\":[...],\"criteria\":[{\"name\",\"weight\","
+                   "\"kind\"}],\"matrix\":[[...]]}, or - for stdin")
+      ->required();
+  topsis->add_flag("--json", calc.json, "print JSON instead of a table");
+
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
@@ -326,6 +344,20 @@ int main(int argc, char** argv) {
       if (demo_load_only) return 0;
     }
     return Serve(**rt, serve_opt);
+  }
+  if (ahp->parsed() || topsis->parsed()) {
+    std::stringstream text;
+    if (calc_file == "-") {
+      text << std::cin.rdbuf();
+    } else {
+      std::ifstream in(calc_file);
+      if (!in) return Fail(NotFound("cannot read " + calc_file));
+      text << in.rdbuf();
+    }
+    auto out = ahp->parsed() ? cli::RunAhp(text.str(), calc) : cli::RunTopsis(text.str(), calc);
+    if (!out.ok()) return Fail(out.status());
+    std::cout << *out;
+    return 0;
   }
   if (migrate->parsed()) {
     auto rt = Open(db_url, 1);
