@@ -22,7 +22,7 @@ enum class ErrorCode {
   kPermissionDenied,
   // The addressed record does not exist (or belongs to another tenant).
   kNotFound,
-  // A create would duplicate a unique key (a code, an idempotency key with another body).
+  // A create would duplicate a unique key (a code, a tenant code).
   kAlreadyExists,
   // A concurrent change won: stale version, lost race. Re-read and retry.
   kConflict,

@@ -1,5 +1,5 @@
 // xborder: the one program. Reads the command line, opens the database, builds the services and
-// adapters, and runs the chosen command (serve, demo, migrate, import, export, key, tenant).
+// adapters, and runs the chosen command (serve, demo, migrate, import, export, key, ahp, topsis).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -306,7 +306,13 @@ int main(int argc, char** argv) {
       ->required();
   topsis->add_flag("--json", calc.json, "print JSON instead of a table");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and exits 0; any other command-line mistake is invalid input (exit 2).
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : ExitCodeOf(ErrorCode::kInvalidArgument);
+  }
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   if (serve->parsed() || demo->parsed()) {
