@@ -14,14 +14,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly rows: RowError[];
+  /** The whole `error` object of the response, for route-specific members (e.g. `cr`, `disagreements`). */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, field?: string, rows?: RowError[]) {
+  constructor(status: number, code: string, message: string, field?: string, rows?: RowError[], details?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
     this.rows = rows ?? [];
+    this.details = details ?? {};
   }
 }
 
@@ -135,11 +138,13 @@ async function toError(res: Response, notify: boolean): Promise<ApiError> {
   let message = res.statusText || `HTTP ${res.status}`;
   let field: string | undefined;
   let rows: RowError[] | undefined;
+  let details: Record<string, unknown> | undefined;
   try {
     const data = await res.json();
     const err = data && typeof data === 'object' ? (data as { error?: unknown }).error : undefined;
     if (err && typeof err === 'object') {
       const e = err as Record<string, unknown>;
+      details = e;
       if (typeof e.code === 'string') code = e.code;
       if (typeof e.message === 'string') message = e.message;
       if (typeof e.field === 'string' && e.field) field = e.field;
@@ -149,7 +154,7 @@ async function toError(res: Response, notify: boolean): Promise<ApiError> {
     // not JSON: keep the status text
   }
   if (res.status === 401 && notify && onUnauthenticated) onUnauthenticated();
-  return new ApiError(res.status, code, message, field, rows);
+  return new ApiError(res.status, code, message, field, rows, details);
 }
 
 function statusCode(status: number): string {
@@ -172,6 +177,11 @@ export async function getJson<T>(path: string, query?: RequestOptions['query']):
 
 export async function postJson<T>(path: string, json: unknown = {}): Promise<T> {
   const res = await send(path, { method: 'POST', json });
+  return (await res.json()) as T;
+}
+
+export async function putJson<T>(path: string, json: unknown): Promise<T> {
+  const res = await send(path, { method: 'PUT', json });
   return (await res.json()) as T;
 }
 

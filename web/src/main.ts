@@ -11,12 +11,16 @@ import { renderCreate, renderDetail } from './pages/detail';
 import { renderList } from './pages/list';
 import { LANG_EVENT, renderShell, type Shell } from './pages/shell';
 import { renderSignIn } from './pages/signin';
+import { renderEvaluation } from './pages/evaluation';
+import { renderProcurement } from './pages/procurement';
+import { runLeaveHooks } from './kit';
 
 const root = document.getElementById('app')!;
 let me: Me | null = null;
 let shell: Shell | null = null;
 
 function showSignIn(notice?: string): void {
+  runLeaveHooks();
   me = null;
   shell = null;
   replaceChildren(root, renderSignIn((key, who) => {
@@ -38,6 +42,8 @@ function signOut(): void {
 function renderPage(): HTMLElement {
   const { parts, query } = currentRoute();
   const [section = '', id] = parts;
+  if (section === 'evaluation') return renderEvaluation(parts.slice(1), query);
+  if (section === 'procurement') return renderProcurement(parts.slice(1), query);
   const spec = entityByPath(section);
   if (!spec || parts.length > 2) {
     return h('section', { class: 'page', testid: 'page-not-found' }, h('h1', {}, t('error.notFoundPage')));
@@ -59,6 +65,7 @@ function render(): void {
     replaceChildren(root, shell.element);
   }
   shell.setActive(currentRoute().parts[0] ?? '');
+  runLeaveHooks(); // charts, timers of the page being replaced
   replaceChildren(shell.main, renderPage());
   window.scrollTo(0, 0);
 }

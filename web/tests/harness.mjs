@@ -118,3 +118,36 @@ export function validSku(code) {
     shelf_life_days: '1095',
   };
 }
+
+/** Call the API of the server under test directly (test setup), with the admin key. */
+export async function apiCall(target, method, path, body) {
+  const res = await fetch(`${target.baseUrl}/api/v1${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${target.apiKey}`,
+      Accept: 'application/json',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${typeof data === 'string' ? data : JSON.stringify(data)}`);
+  return data;
+}
+
+/** Choose a master record in a record picker (search box + select) by its code. */
+export async function pickRecord(scope, testid, code) {
+  await scope.getByTestId(`${testid}-search`).fill(code);
+  const option = scope.getByTestId(testid).locator(`option[data-code="${code}"]`);
+  await option.waitFor({ state: 'attached' });
+  await scope.getByTestId(testid).selectOption(await option.getAttribute('value'));
+}
+
+/** A random month far in the future, so runs against a long-lived server do not meet each other. */
+export function uniquePeriod() {
+  const year = 2040 + Math.floor(Math.random() * 50);
+  const month = String(1 + Math.floor(Math.random() * 12)).padStart(2, '0');
+  return `${year}-${month}`;
+}

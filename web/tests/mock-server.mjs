@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createSupplyApi } from './mock-supply.mjs';
 
 export const DEFAULT_ADMIN_KEY = 'mock-admin-key';
 export const VIEWER_KEY = 'mock-viewer-key';
@@ -46,7 +47,7 @@ const oneOf = (values, opts = {}) => ({ type: 'enum', values, ...opts });
 function checkField(name, spec, value) {
   if (value === null || value === undefined) {
     if (spec.required) throw invalid(name, 'is required');
-    return null;
+    return spec.default ?? null;
   }
   switch (spec.type) {
     case 'string': {
@@ -115,7 +116,7 @@ const SCHEMAS = {
     currency: str({ required: true, pattern: /^[A-Z]{3}$/, patternMessage: 'must be an ISO 4217 code such as EUR' }),
     contact_name: str({ max: 200 }),
     contact_email: str({ pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, patternMessage: 'is not an email address' }),
-    payment_terms_days: int({ required: true }),
+    payment_terms_days: int({ default: 30 }), // optional, as in partners.cpp
   },
   warehouses: {
     code: str({ required: true, max: 64 }),
@@ -442,6 +443,7 @@ function sendError(res, e) {
   const error = { code: e.code, message: e.message };
   if (e.field) error.field = e.field;
   if (e.rows) error.rows = e.rows;
+  if (e.extra) Object.assign(error, e.extra); // e.g. cr and disagreements of an inconsistent AHP matrix
   send(res, e.status, { error });
 }
 
@@ -481,7 +483,12 @@ export async function startMockServer(opts = {}) {
   ]);
   const tenant = { id: 1, code: 'default', name: 'Demo Cross-border Trading Co.' };
   const store = createStore();
-  if (opts.seedData !== false) seed(store);
+  // Supplier evaluation and procurement (mock-supply.mjs).
+  const supply = createSupplyApi({ store, ApiFailure, invalid, readJson, send });
+  if (opts.seedData !== false) {
+    seed(store);
+    supply.seed();
+  }
 
   async function api(req, res, url) {
     const path = url.pathname.slice('/api/v1'.length).replace(/\/+$/, '') || '/';
@@ -507,6 +514,7 @@ export async function startMockServer(opts = {}) {
     }
 
     const parts = path.split('/').filter(Boolean);
+    if (await supply.handle(req, res, method, parts, url, actor)) return undefined;
     const [entity, idText, action] = parts;
     const id = idText === undefined ? undefined : Number(idText);
     if (idText !== undefined && !(Number.isInteger(id) && id > 0)) throw new ApiFailure(404, 'NOT_FOUND', `no such resource: ${path}`);

@@ -79,8 +79,9 @@ Result<Table> Parse(std::string_view text) {
 }
 
 std::string Cell(std::string_view value) {
-  const bool formula =
-      !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@');
+  // A leading apostrophe is guarded too, so that import can tell a guard from text.
+  const bool formula = !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
+                                          value[0] == '@' || value[0] == '\'');
   // A leading '-' is kept for negative numbers; only non-numeric cells get the guard quote.
   const bool numeric = !value.empty() && ParseInt64(value).has_value();
   if (!formula && value.find_first_of(",\"\r\n") == std::string_view::npos) {
@@ -158,13 +159,19 @@ std::vector<masterdata::ImportRow> ToImportRows(const Table& table,
         continue;
       }
       switch (f.type) {
-        case FieldType::kText:
-          if (!IsCleanUtf8(text)) {
+        case FieldType::kText: {
+          std::string_view value = text;
+          if (value.size() >= 2 && value[0] == '\'' &&
+              std::string_view("=+-@'").find(value[1]) != std::string_view::npos) {
+            value.remove_prefix(1);  // the formula guard Cell writes
+          }
+          if (!IsCleanUtf8(value)) {
             bad("is not clean UTF-8 text");
           } else {
-            row.values.emplace_back(std::string(f.name), std::string(text));
+            row.values.emplace_back(std::string(f.name), std::string(value));
           }
           break;
+        }
         case FieldType::kEnum: {
           bool known = false;
           for (auto choice : f.choices) known = known || choice == text;

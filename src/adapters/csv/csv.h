@@ -22,7 +22,9 @@ struct Table {
 Result<Table> Parse(std::string_view text);
 
 // Quotes a cell when it holds a comma, quote, CR or LF, or starts with = + - @ (so spreadsheets
-// do not evaluate it as a formula).
+// do not evaluate it as a formula). Such a formula-like cell, and one that starts with an
+// apostrophe, is guarded with a leading apostrophe, which ToImportRows removes again: a text that
+// goes out and comes back in is unchanged.
 std::string Cell(std::string_view value);
 
 // The CSV export of records: a header of the spec's field names, one row per record.
@@ -30,6 +32,8 @@ template <class T>
 std::string Export(const std::vector<T>& records);
 
 // Converts a parsed table into import rows; every cell that does not fit its field is reported.
+// A text cell's leading apostrophe before = + - @ or another apostrophe is a guard (the
+// spreadsheet convention, and what Cell writes) and is dropped.
 template <class T>
 std::vector<masterdata::ImportRow> ToImportRows(const Table& table,
                                                 std::vector<masterdata::RowError>& errors);

@@ -12,7 +12,9 @@
 
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
+#include "adapters/http/handler_support.h"
 #include "adapters/http/json_records.h"
+#include "adapters/http/sourcing_routes.h"
 #include "core/text.h"
 
 namespace xb::embedded {
@@ -24,18 +26,6 @@ namespace {
 
 using access::Principal;
 using nlohmann::json;
-
-void WriteJson(HttpResponse& res, int status, const json& body) {
-  res.status = status;
-  res.content_type = "application/json";
-  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-void WriteError(HttpResponse& res, const Status& st) {
-  json err = {{"code", std::string(ErrorCodeName(st.code()))}, {"message", st.message()}};
-  if (!st.field().empty()) err["field"] = st.field();
-  WriteJson(res, HttpStatusOf(st.code()), json{{"error", err}});
-}
 
 std::string NewRequestId() {
   static const std::string prefix = [] {
@@ -57,31 +47,6 @@ bool SaneRequestId(std::string_view id) {
     if (!ok) return false;
   }
   return true;
-}
-
-std::string_view PresentedKey(const HttpRequest& req) {
-  std::string_view auth = req.Header("authorization");
-  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    return Trim(auth.substr(7));
-  }
-  return Trim(req.Header("x-api-key"));
-}
-
-Result<json> ParseBody(const HttpRequest& req) {
-  if (req.body.empty()) return InvalidArgument("the request needs a JSON body");
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) return InvalidArgument("the body is not valid JSON");
-  if (!body.is_object()) return InvalidArgument("the body must be a JSON object");
-  return body;
-}
-
-Result<std::int64_t> PathId(const HttpRequest& req, const std::string& name = "id") {
-  auto it = req.params.find(name);
-  const auto id = it == req.params.end() ? std::nullopt : ParseInt64(it->second);
-  if (!id || *id <= 0)
-    return NotFound("no such record: '" + (it == req.params.end() ? std::string() : it->second) +
-                    "' is not an id");
-  return *id;
 }
 
 masterdata::RequestContext ContextOf(const HttpRequest& req, const Principal& p) {
@@ -141,14 +106,33 @@ Result<ListQuery> ParseListQuery(const HttpRequest& req) {
   return q;
 }
 
+// Records are written straight into the body (AppendRecordJson); the text is the same as
+// dumping the equivalent nlohmann::json, without building it.
 template <class T>
-json PageToJson(const Page<T>& page) {
-  json items = json::array();
-  for (const auto& rec : page.items) items.push_back(RecordToJson(rec));
-  return json{{"items", std::move(items)},
-              {"total", page.total},
-              {"limit", page.limit},
-              {"offset", page.offset}};
+void WriteRecord(HttpResponse& res, int status, const T& rec) {
+  res.status = status;
+  res.content_type = "application/json";
+  res.body.clear();
+  res.body.reserve(1024);  // one allocation for a typical record
+  AppendRecordJson(rec, res.body);
+}
+
+// {"items":[...],"limit":L,"offset":O,"total":N}: nlohmann's key order.
+template <class T>
+void WritePage(HttpResponse& res, const Page<T>& page) {
+  res.status = 200;
+  res.content_type = "application/json";
+  std::string& out = res.body;
+  out.clear();
+  out.reserve(64 + page.items.size() * 512);
+  out += "{\"items\":[";
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendRecordJson(page.items[i], out);
+  }
+  out += "],\"limit\":" + std::to_string(page.limit) +
+         ",\"offset\":" + std::to_string(page.offset) + ",\"total\":" + std::to_string(page.total) +
+         "}";
 }
 
 json EventToJson(const events::BusinessEvent& e) {
@@ -194,9 +178,6 @@ std::string ContentTypeOf(const std::string& path) {
   return "application/octet-stream";
 }
 
-// Wraps a handler that needs a principal: 401 without a valid key.
-using AuthedHandler = std::function<void(HttpRequest&, HttpResponse&, const Principal&)>;
-
 }  // namespace
 
 Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
@@ -211,6 +192,7 @@ Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
   AddRecordRoutes<partners::Carrier>();
   AddRecordRoutes<partners::Warehouse>();
   AddRecordRoutes<partners::Bin>();
+  AddSourcingRoutes(router_, access_, evaluation_, procurement_);
   std::vector<std::pair<std::string, std::string>> labels;
   for (std::size_t i = 0; i < router_.size(); ++i) {
     labels.emplace_back(router_.Method(i), router_.Pattern(i));
@@ -417,7 +399,7 @@ void Api::AddRecordRoutes() {
     if (warehouse) q->equals.emplace_back("warehouse_id", *warehouse);
     auto page = md_.List<T>(p, *q);
     if (!page.ok()) return WriteError(res, page.status());
-    WriteJson(res, 200, PageToJson(*page));
+    WritePage(res, *page);
   };
   const auto create = [this](HttpRequest& req, HttpResponse& res, const Principal& p,
                              std::optional<std::int64_t> warehouse) {
@@ -438,7 +420,7 @@ void Api::AddRecordRoutes() {
     if (created->replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
     res.headers.emplace_back("Location", "/api/v1/" + std::string(T::Spec().plural) + "/" +
                                              std::to_string(created->record.id.value()));
-    WriteJson(res, 201, RecordToJson(created->record));
+    WriteRecord(res, 201, created->record);
   };
 
   router_.Add("GET", base, authed([list](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -474,7 +456,7 @@ void Api::AddRecordRoutes() {
                 if (!id.ok()) return WriteError(res, id.status());
                 auto rec = md_.Get<T>(p, *id);
                 if (!rec.ok()) return WriteError(res, rec.status());
-                WriteJson(res, 200, RecordToJson(*rec));
+                WriteRecord(res, 200, *rec);
               }));
   router_.Add("PATCH", base + "/{id}",
               authed([this](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -497,7 +479,7 @@ void Api::AddRecordRoutes() {
                     },
                     expected);
                 if (!updated.ok()) return WriteError(res, updated.status());
-                WriteJson(res, 200, RecordToJson(*updated));
+                WriteRecord(res, 200, *updated);
               }));
   router_.Add("POST", base + "/{id}/archive",
               authed([this](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -505,7 +487,7 @@ void Api::AddRecordRoutes() {
                 if (!id.ok()) return WriteError(res, id.status());
                 auto rec = md_.Archive<T>(ContextOf(req, p), *id);
                 if (!rec.ok()) return WriteError(res, rec.status());
-                WriteJson(res, 200, RecordToJson(*rec));
+                WriteRecord(res, 200, *rec);
               }));
   router_.Add("GET", base + "/{id}/history",
               authed([this](HttpRequest& req, HttpResponse& res, const Principal& p) {

@@ -12,6 +12,8 @@
 #include "adapters/http/router.h"
 #include "flows/access/access_service.h"
 #include "flows/masterdata/master_data_service.h"
+#include "flows/sourcing/evaluation_service.h"
+#include "flows/sourcing/procurement_service.h"
 #include "flows/store/unit_of_work.h"
 
 namespace xb::http {
@@ -47,6 +49,10 @@ class Api {
     std::string body;
   };
   std::map<std::string, StaticFile> static_files_;
+  // Supplier evaluation and procurement (sourcing_routes.h).
+  SystemClock clock_;
+  sourcing::EvaluationService evaluation_{db_, clock_};
+  sourcing::ProcurementService procurement_{db_, clock_};
 };
 
 }  // namespace xb::http

@@ -1,5 +1,7 @@
 #include "adapters/http/json_records.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "core/text.h"
@@ -15,7 +17,83 @@ std::string Choices(std::span<const std::string_view> choices) {
   return out;
 }
 
+// Appends `s` as nlohmann's dump (error_handler_t::replace, no ASCII escaping) writes it. Text
+// without a quote, backslash, control character or invalid UTF-8 is copied as is (the common
+// case, checked byte-wise for ASCII); anything else goes through nlohmann itself.
+void AppendJsonString(std::string_view s, std::string& out) {
+  bool plain = true;
+  bool ascii = true;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      ascii = false;
+    } else if (c < 0x20 || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain && !ascii) plain = IsCleanUtf8(s);
+  if (!plain) {
+    out += nlohmann::json(std::string(s))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+void AppendInt(std::int64_t n, std::string& out) {
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out.append(buf, end);
+}
+
+// The fields of T in the order nlohmann's object (a std::map) prints them.
+template <class T>
+const std::vector<const FieldSpec<T>*>& FieldsByName() {
+  static const std::vector<const FieldSpec<T>*> sorted = [] {
+    std::vector<const FieldSpec<T>*> v;
+    for (const auto& f : T::Spec().fields) v.push_back(&f);
+    std::sort(v.begin(), v.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+    return v;
+  }();
+  return sorted;
+}
+
 }  // namespace
+
+template <class T>
+void AppendRecordJson(const T& rec, std::string& out) {
+  char sep = '{';
+  for (const auto* f : FieldsByName<T>()) {
+    out += sep;
+    sep = ',';
+    out += '"';
+    out += f->name;
+    out += "\":";
+    const FieldValue v = f->get(rec);
+    if (std::holds_alternative<std::monostate>(v)) {
+      out += "null";
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+      AppendJsonString(*s, out);
+    } else if (const auto* b = std::get_if<bool>(&v)) {
+      out += *b ? "true" : "false";
+    } else {
+      const auto n = std::get<std::int64_t>(v);
+      if (f->type == FieldType::kTimestamp) {
+        out += '"';  // ISO 8601 text needs no escaping
+        out += Timestamp::FromMicros(n).ToIso8601();
+        out += '"';
+      } else if (f->type == FieldType::kMilli) {
+        out += nlohmann::json(static_cast<double>(n) / 1000.0).dump();
+      } else {
+        AppendInt(n, out);
+      }
+    }
+  }
+  out += sep == '{' ? "{}" : "}";
+}
 
 template <class T>
 nlohmann::json RecordToJson(const T& rec) {
@@ -172,6 +250,7 @@ Status ApplyJson(const nlohmann::json& body, BodyMode mode, T& rec,
 
 #define XB_JSON_INSTANTIATE(T)                                                                     \
   template nlohmann::json RecordToJson<T>(const T&);                                               \
+  template void AppendRecordJson<T>(const T&, std::string&);                                       \
   template Status ApplyJson<T>(const nlohmann::json&, BodyMode, T&, std::optional<std::int64_t>*); \
   template Result<FieldValue> JsonToField<T>(const FieldSpec<T>&, const nlohmann::json&);          \
   template Result<FieldValue> TextToField<T>(const FieldSpec<T>&, const std::string&);

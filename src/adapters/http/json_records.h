@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 
 #include "core/record.h"
 
@@ -14,6 +15,11 @@ enum class BodyMode { kCreate, kPatch };
 
 template <class T>
 nlohmann::json RecordToJson(const T& rec);
+
+// Appends exactly the text of RecordToJson(rec).dump() (keys in name order, as nlohmann orders
+// them) without building the JSON object: the fast path of every response that carries records.
+template <class T>
+void AppendRecordJson(const T& rec, std::string& out);
 
 // Applies the fields of `body` to `rec`. In kCreate mode every required field must be present.
 // In kPatch mode "version" is accepted and returned through expected_version.

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "adapters/memory/sourcing_stores.h"
 #include "core/text.h"
 
 namespace xb::memory {
@@ -31,6 +32,8 @@ struct State {
   std::int64_t next_key = 1;
   std::map<std::pair<std::int64_t, std::string>, access::IdempotencyRecord> idempotency;
   std::vector<events::BusinessEvent> events;
+  ProcurementState procurement;
+  EvaluationState evaluation;
 };
 
 bool LessValue(const FieldValue& a, const FieldValue& b) { return a < b; }
@@ -43,8 +46,7 @@ class MemoryRecordStore final : public RecordStore<T> {
   Result<T> Insert(T rec) override {
     for (const auto& [id, row] : t_.rows) {
       if (row.tenant_id == rec.tenant_id && row.code == rec.code && Scope(row) == Scope(rec)) {
-        return AlreadyExists("already exists (" + std::string(T::Spec().kind) + " code " +
-                             rec.code + ")");
+        return CodeTaken(rec);
       }
     }
     rec.id = decltype(rec.id)(t_.next_id++);
@@ -78,7 +80,17 @@ class MemoryRecordStore final : public RecordStore<T> {
                       " changed meanwhile (now version " + std::to_string(it->second.version) +
                       ")");
     }
-    it->second = rec;
+    // As in the SQL stores: the code scope (a bin's warehouse) never changes on update, and the
+    // code stays unique within it.
+    T updated = rec;
+    if constexpr (std::is_same_v<T, partners::Bin>) updated.warehouse_id = it->second.warehouse_id;
+    for (const auto& [id, row] : t_.rows) {
+      if (id != updated.id.value() && row.tenant_id == updated.tenant_id &&
+          row.code == updated.code && Scope(row) == Scope(updated)) {
+        return CodeTaken(updated);
+      }
+    }
+    it->second = std::move(updated);
     return Status::Ok();
   }
 
@@ -129,6 +141,11 @@ class MemoryRecordStore final : public RecordStore<T> {
   }
 
  private:
+  // As the SQL stores report a taken code: on the code field.
+  static Status CodeTaken(const T& rec) {
+    return AlreadyExists(
+        "code: " + std::string(T::Spec().kind) + " " + rec.code + " already exists", "code");
+  }
   static std::int64_t Scope(const T& rec) {
     if constexpr (std::is_same_v<T, partners::Bin>) {
       return rec.warehouse_id;
@@ -279,7 +296,9 @@ class MemoryTransaction final : public store::Transaction {
         tenants_(s_),
         keys_(s_),
         idempotency_(s_),
-        events_(s_) {}
+        events_(s_),
+        procurement_(s_.procurement),
+        evaluation_(s_.evaluation) {}
 
   RecordStore<catalog::Sku>& skus() override { return skus_; }
   RecordStore<partners::Supplier>& suppliers() override { return suppliers_; }
@@ -292,6 +311,8 @@ class MemoryTransaction final : public store::Transaction {
   access::KeyStore& keys() override { return keys_; }
   access::IdempotencyStore& idempotency() override { return idempotency_; }
   events::EventLog& events() override { return events_; }
+  procurement::ProcurementStore& procurement() override { return procurement_; }
+  suppliers::EvaluationStore& evaluation() override { return evaluation_; }
 
   Status Commit() override {
     if (write_ && work_) {
@@ -319,6 +340,8 @@ class MemoryTransaction final : public store::Transaction {
   MemoryKeyStore keys_;
   MemoryIdempotencyStore idempotency_;
   MemoryEventLog events_;
+  MemoryProcurementStore procurement_;
+  MemoryEvaluationStore evaluation_;
 };
 
 class MemoryDatabase final : public store::Database {

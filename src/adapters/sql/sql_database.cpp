@@ -1,5 +1,6 @@
 #include "adapters/sql/sql_database.h"
 
+#include "adapters/sql/sourcing_stores.h"
 #include "adapters/sql/sql_record_store.h"
 #include "core/text.h"
 
@@ -14,10 +15,16 @@ class SqlTenantStore final : public access::TenantStore {
  public:
   explicit SqlTenantStore(Connection& c) : c_(c) {}
   Result<Tenant> Insert(Tenant t) override {
-    std::vector<Value> p{t.code, t.name, t.active, t.created_at.micros()};
+    // Built in column order (not by inserting at the front: GCC 12 -O2 then reports a bogus
+    // -Wmaybe-uninitialized in the variant's string, which -Werror turns into a build failure).
+    std::vector<Value> p;
+    if (t.id.assigned()) p.emplace_back(t.id.value());
+    p.emplace_back(t.code);
+    p.emplace_back(t.name);
+    p.emplace_back(t.active);
+    p.emplace_back(t.created_at.micros());
     std::string sql;
     if (t.id.assigned()) {
-      p.insert(p.begin(), t.id.value());
       sql =
           "INSERT INTO access_tenant (id, code, name, active, created_at) "
           "VALUES (?, ?, ?, ?, ?) RETURNING id";
@@ -252,7 +259,9 @@ class SqlTransaction final : public store::Transaction {
         tenants_(*conn_),
         keys_(*conn_),
         idempotency_(*conn_),
-        events_(*conn_) {}
+        events_(*conn_),
+        procurement_(*conn_),
+        evaluation_(*conn_) {}
 
   ~SqlTransaction() override {
     if (!done_) (void)conn_->Rollback();
@@ -270,10 +279,15 @@ class SqlTransaction final : public store::Transaction {
   access::KeyStore& keys() override { return keys_; }
   access::IdempotencyStore& idempotency() override { return idempotency_; }
   events::EventLog& events() override { return events_; }
+  procurement::ProcurementStore& procurement() override { return procurement_; }
+  suppliers::EvaluationStore& evaluation() override { return evaluation_; }
 
   Status Commit() override {
-    done_ = true;
-    return conn_->Commit();
+    // A failed COMMIT can leave the transaction open (SQLite keeps it on SQLITE_BUSY); the
+    // destructor then rolls it back so that no pooled connection stays inside a transaction.
+    Status st = conn_->Commit();
+    done_ = st.ok();
+    return st;
   }
 
  private:
@@ -290,6 +304,8 @@ class SqlTransaction final : public store::Transaction {
   SqlKeyStore keys_;
   SqlIdempotencyStore idempotency_;
   SqlEventLog events_;
+  SqlProcurementStore procurement_;
+  SqlEvaluationStore evaluation_;
   bool done_ = false;
 };
 

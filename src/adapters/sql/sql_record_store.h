@@ -22,7 +22,9 @@ class SqlRecordStore final : public RecordStore<T> {
     params.reserve(s.insert_fields.size() + 1);
     params.emplace_back(rec.tenant_id.value());
     for (const auto* f : s.insert_fields) params.push_back(ToParam(*f, f->get(rec)));
-    XB_ASSIGN_OR_RETURN(auto rows, conn_.Query(s.insert_sql, params));
+    auto inserted = conn_.Query(s.insert_sql, params);
+    if (!inserted.ok()) return CodeTakenOr(inserted.status(), rec);
+    const auto& rows = *inserted;
     if (rows.empty()) return Internal("insert returned no id");
     rec.id = decltype(rec.id)(AsInt(rows[0][0]));
     return rec;
@@ -55,8 +57,9 @@ class SqlRecordStore final : public RecordStore<T> {
     params.emplace_back(rec.tenant_id.value());
     params.emplace_back(rec.id.value());
     params.emplace_back(expected_version);
-    XB_ASSIGN_OR_RETURN(std::int64_t changed, conn_.Execute(s.update_sql, params));
-    if (changed == 1) return Status::Ok();
+    auto updated = conn_.Execute(s.update_sql, params);
+    if (!updated.ok()) return CodeTakenOr(updated.status(), rec);
+    if (*updated == 1) return Status::Ok();
     XB_ASSIGN_OR_RETURN(T current, Get(rec.tenant_id, rec.id.value()));
     return Conflict(std::string(T::Spec().kind) + " " + std::to_string(rec.id.value()) +
                     " changed meanwhile (now version " + std::to_string(current.version) + ")");
@@ -80,10 +83,15 @@ class SqlRecordStore final : public RecordStore<T> {
       }
       pattern += '%';
       std::string any;
+      // Only ASCII letters fold, as in the pattern above and in memory. PostgreSQL's LOWER()
+      // follows the database's character type (a UTF-8 locale folds "È" too), so it is asked to
+      // lower under the "C" collation; SQLite's LOWER() folds ASCII only.
+      const std::string collate =
+          conn_.dialect() == Dialect::kPostgresql ? std::string(" COLLATE \"C\"") : std::string();
       for (const auto& f : spec.fields) {
         if (!f.has(kSearchable)) continue;
         any += any.empty() ? "" : " OR ";
-        any += "LOWER(\"" + std::string(f.name) + "\") LIKE ? ESCAPE '\\'";
+        any += "LOWER(\"" + std::string(f.name) + "\"" + collate + ") LIKE ? ESCAPE '\\'";
         params.emplace_back(pattern);
       }
       where += " AND (" + any + ")";
@@ -105,10 +113,12 @@ class SqlRecordStore final : public RecordStore<T> {
     page.offset = q.offset;
     XB_ASSIGN_OR_RETURN(auto count, conn_.Query("SELECT COUNT(*) FROM " + Table() + where, params));
     page.total = AsInt(count.at(0).at(0));
+    // Absent values sort as the smallest (first ascending, last descending) on every dialect:
+    // PostgreSQL's default is the opposite of SQLite's, so it is spelled out.
     std::string sql = "SELECT " + Columns().select_list + " FROM " + Table() + where +
                       " ORDER BY \"" + std::string(sort->name) + "\"" +
-                      (q.descending ? " DESC" : "") + ", \"id\"" + (q.descending ? " DESC" : "") +
-                      " LIMIT ? OFFSET ?";
+                      (q.descending ? " DESC NULLS LAST" : " NULLS FIRST") + ", \"id\"" +
+                      (q.descending ? " DESC" : "") + " LIMIT ? OFFSET ?";
     params.emplace_back(q.limit);
     params.emplace_back(q.offset);
     XB_ASSIGN_OR_RETURN(auto rows, conn_.Query(sql, params));
@@ -130,6 +140,15 @@ class SqlRecordStore final : public RecordStore<T> {
   };
 
   static std::string Table() { return std::string(T::Spec().table); }
+
+  // The only unique key a record table has besides its generated id is the code (in its tenant
+  // and scope): a violation is reported on the code field, as the memory store does, and not in
+  // the database's words (constraint names, tenant ids).
+  static Status CodeTakenOr(const Status& st, const T& rec) {
+    if (st.code() != ErrorCode::kAlreadyExists) return st;
+    return AlreadyExists(
+        "code: " + std::string(T::Spec().kind) + " " + rec.code + " already exists", "code");
+  }
 
   static const Statements& Columns() {
     static const Statements s = [] {

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 
 namespace xb::sqlite {
@@ -44,10 +47,18 @@ class SqliteConnection final : public sql::Connection {
       }
       sql::Row row(static_cast<std::size_t>(ncols));
       for (int i = 0; i < ncols; ++i) {
-        if (sqlite3_column_type(stmt, i) == SQLITE_NULL) continue;
+        auto& cell = row[static_cast<std::size_t>(i)];
+        const int type = sqlite3_column_type(stmt, i);
+        if (type == SQLITE_NULL) continue;
+        if (type == SQLITE_INTEGER) {
+          // Formatted here: asking SQLite for the text allocates and converts inside it.
+          char buf[24];
+          const auto end = std::to_chars(buf, buf + sizeof buf, sqlite3_column_int64(stmt, i)).ptr;
+          cell.emplace(buf, end);
+          continue;
+        }
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-        row[static_cast<std::size_t>(i)] =
-            std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
+        cell.emplace(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)));
       }
       rows.push_back(std::move(row));
     }
@@ -66,18 +77,31 @@ class SqliteConnection final : public sql::Connection {
   }
 
   // Writers take the lock at BEGIN (IMMEDIATE) so two writers never deadlock on an upgrade.
+  // These run as cached prepared statements: every request begins and ends a transaction, and
+  // parsing the text each time cost more than the point read itself.
   Status Begin(bool write) override {
-    return ExecScript(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    return Run(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   }
-  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Commit() override { return Run("COMMIT"); }
   Status Rollback() override {
     if (sqlite3_get_autocommit(db_) != 0) return Status::Ok();
-    return ExecScript("ROLLBACK");
+    return Run("ROLLBACK");
   }
 
  private:
+  // Hashes and compares std::string keys with string_views, so a look-up copies nothing.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  Status Run(std::string_view sql) {
+    auto changed = Execute(sql, {});
+    return changed.ok() ? Status::Ok() : changed.status();
+  }
+
   Result<sqlite3_stmt*> Prepare(std::string_view sql, std::span<const sql::Value> params) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     sqlite3_stmt* stmt = nullptr;
     if (it == cache_.end()) {
       const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -127,7 +151,7 @@ class SqliteConnection final : public sql::Connection {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // xborder: the one program. Reads the command line, opens the database, builds the services and
-// adapters, and runs the chosen command (serve, demo, migrate, import, export, key, ahp, topsis).
+// adapters, and runs the chosen command (serve, demo, migrate, import, export, key, ahp, topsis,
+// evaluate, po).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -17,10 +18,14 @@
 #include "adapters/csv/csv.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
+#include "adapters/http/sourcing_routes.h"
 #include "adapters/storage/open_database.h"
+#include "core/money.h"
 #include "flows/access/access_service.h"
 #include "flows/demo/demo_data.h"
 #include "flows/masterdata/master_data_service.h"
+#include "flows/sourcing/evaluation_service.h"
+#include "flows/sourcing/procurement_service.h"
 
 namespace {
 
@@ -208,6 +213,127 @@ int ForKind(const std::string& kind, F&& f) {
                               "' (skus, suppliers, brands, channels, carriers, warehouses, bins)"));
 }
 
+sourcing::RequestContext SourcingContext(std::int64_t tenant) {
+  const auto md = CliContext(tenant);
+  return {md.principal, md.request_id, std::nullopt, ""};
+}
+
+std::string Cell(std::string text, std::size_t width, bool right = false) {
+  if (text.size() >= width) return text;
+  const std::string pad(width - text.size(), ' ');
+  return right ? pad + text : text + pad;
+}
+
+std::string Fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+// `xborder evaluate`: computes the operations-based scores of the period, then prints every
+// scored supplier's scorecard, best first.
+int Evaluate(Runtime& rt, std::int64_t tenant, const std::string& period, bool as_json) {
+  sourcing::EvaluationService eval(*rt.db, rt.clock);
+  const auto ctx = SourcingContext(tenant);
+  auto outcome = eval.Compute(ctx, period, std::nullopt);
+  if (!outcome.ok()) return Fail(outcome.status());
+  std::vector<sourcing::SupplierScorecard> cards;
+  sourcing::ScorecardQuery q;
+  q.period = period;
+  q.tree_id = outcome->tree_id;
+  q.limit = kMaxPageSize;
+  for (q.offset = 0;; q.offset += kMaxPageSize) {
+    auto page = eval.Scorecards(ctx.principal, q);
+    if (!page.ok()) return Fail(page.status());
+    for (auto& c : page->items) cards.push_back(std::move(c));
+    if (q.offset + kMaxPageSize >= page->total) break;
+  }
+  if (as_json) {
+    nlohmann::json out = http::ComputeOutcomeToJson(*outcome);
+    out["period"] = period;
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& c : cards) items.push_back(http::ScorecardToJson(c));
+    out["scorecards"] = std::move(items);
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  std::map<std::int64_t, std::string> codes;
+  for (const auto& c : cards) codes[c.supplier_id] = c.supplier_code;
+  std::cout << "period " << period << ", tree version " << outcome->tree_id.value() << ": "
+            << outcome->computed.size() << " score(s) computed from operations, "
+            << outcome->missing.size() << " input(s) missing\n";
+  for (const auto& m : outcome->missing) {
+    const auto it = codes.find(m.supplier_id);
+    std::cout << "  missing " << (it != codes.end() ? it->second : std::to_string(m.supplier_id))
+              << " " << m.indicator << ": " << m.reason << "\n";
+  }
+  std::cout << "rank  supplier              total  band        missing\n";
+  for (const auto& c : cards) {
+    std::cout << Cell(c.rank ? std::to_string(*c.rank) : "-", 4, true) << "  "
+              << Cell(c.supplier_code, 20) << " "
+              << Cell(c.card.total ? Fixed2(*c.card.total) : "-", 6, true) << "  "
+              << Cell(c.band ? c.band->name : "-", 10) << "  "
+              << (c.card.missing.empty() ? ""
+                                         : std::to_string(c.card.missing.size()) + " indicator(s)")
+              << "\n";
+  }
+  return 0;
+}
+
+// `xborder po list`: the tenant's purchase orders, newest first.
+int ListOrders(Runtime& rt, std::int64_t tenant, const std::string& status, bool as_json) {
+  sourcing::ProcurementService proc(*rt.db, rt.clock);
+  const auto principal = CliContext(tenant).principal;
+  procurement::PurchaseOrderQuery q;
+  if (!status.empty()) {
+    const auto choices = procurement::EnumChoices(procurement::PoStatus{});
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      if (choices[i] == status) q.status = static_cast<procurement::PoStatus>(i);
+    }
+    if (!q.status) {
+      return Fail(
+          InvalidArgument("--status: must be draft, confirmed, partly_received, received "
+                          "or cancelled"));
+    }
+  }
+  std::vector<procurement::PurchaseOrder> orders;
+  q.limit = kMaxPageSize;
+  for (q.offset = 0;; q.offset += kMaxPageSize) {
+    auto page = proc.ListOrders(principal, q);
+    if (!page.ok()) return Fail(page.status());
+    for (auto& o : page->first) orders.push_back(std::move(o));
+    if (page->first.empty() || q.offset + kMaxPageSize >= page->second) break;
+  }
+  if (as_json) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& o : orders) items.push_back(http::OrderToJson(o));
+    std::cout << nlohmann::json{{"items", items}, {"total", orders.size()}}.dump() << "\n";
+    return 0;
+  }
+  std::map<std::int64_t, std::string> suppliers;
+  std::cout << "code                  status           supplier              ordered     "
+               "expected            total\n";
+  for (const auto& o : orders) {
+    auto it = suppliers.find(o.supplier_id);
+    if (it == suppliers.end()) {
+      auto s = rt.masterdata->Get<partners::Supplier>(principal, o.supplier_id);
+      it = suppliers.emplace(o.supplier_id, s.ok() ? s->code : std::to_string(o.supplier_id)).first;
+    }
+    const auto cur = Currency::Of(o.currency);
+    const std::string total =
+        Money(o.TotalMinor(), cur.ok() ? *cur : Currency::Cny()).ToDecimalString() + " " +
+        o.currency;
+    std::cout << Cell(o.code, 21) << " "
+              << Cell(std::string(
+                          procurement::EnumChoices(o.status)[static_cast<std::size_t>(o.status)]),
+                      16)
+              << " " << Cell(it->second, 21) << " " << o.order_date.ToIso8601() << "  "
+              << o.expected_date.ToIso8601() << "  " << Cell(total, 16, true) << "\n";
+  }
+  std::cerr << orders.size() << " purchase order(s)\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -306,6 +432,25 @@ int main(int argc, char** argv) {
       ->required();
   topsis->add_flag("--json", calc.json, "print JSON instead of a table");
 
+  std::string period;
+  bool as_json = false;
+  auto* evaluate = app.add_subcommand(
+      "evaluate", "Compute the operations-based supplier scores of a period and print the ranking");
+  evaluate->add_option("--period", period, "a month like 2026-11 or a quarter like 2026-Q3")
+      ->required();
+  evaluate->add_option("--db", db_url, "database URL")->capture_default_str();
+  evaluate->add_option("--tenant", tenant, "tenant id")->capture_default_str();
+  evaluate->add_flag("--json", as_json, "print JSON instead of a table");
+  auto* po = app.add_subcommand("po", "Purchase orders");
+  po->require_subcommand(1);
+  auto* po_list = po->add_subcommand("list", "List purchase orders, newest first");
+  std::string po_status;
+  po_list->add_option("--status", po_status,
+                      "draft, confirmed, partly_received, received or cancelled");
+  po_list->add_option("--db", db_url, "database URL")->capture_default_str();
+  po_list->add_option("--tenant", tenant, "tenant id")->capture_default_str();
+  po_list->add_flag("--json", as_json, "print JSON instead of a table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -381,6 +526,12 @@ int main(int argc, char** argv) {
       return import->parsed() ? ImportKind<T>(**rt, tenant, file)
                               : ExportKind<T>(**rt, tenant, out_path);
     });
+  }
+  if (evaluate->parsed() || po_list->parsed()) {
+    auto rt = Open(db_url, 1);
+    if (!rt.ok()) return Fail(rt.status());
+    return evaluate->parsed() ? Evaluate(**rt, tenant, period, as_json)
+                              : ListOrders(**rt, tenant, po_status, as_json);
   }
   if (key_create->parsed()) {
     auto rt = Open(db_url, 1);

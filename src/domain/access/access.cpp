@@ -31,6 +31,11 @@ bool RoleAllows(Role role, Action action) {
       return role == Role::kAdmin || role == Role::kPlanner;
     case Action::kWriteWarehouses:
       return role == Role::kAdmin || role == Role::kWarehouseOperator;
+    case Action::kReadSourcing:
+      return role != Role::kDevice;
+    case Action::kWriteEvaluation:
+    case Action::kWriteProcurement:
+      return role == Role::kAdmin || role == Role::kBuyer;
     case Action::kManageKeys:
     case Action::kReadAudit:
     case Action::kManageTenants:

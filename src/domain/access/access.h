@@ -39,14 +39,17 @@ std::string_view RoleName(Role role);
 // What a request wants to do. Reads of master data are open to every role of the tenant.
 enum class Action {
   kReadMasterData,
-  kWriteCatalog,     // SKUs
-  kWriteSuppliers,   // suppliers, brands
-  kWriteChannels,    // sales channels
-  kWriteCarriers,    // carriers
-  kWriteWarehouses,  // warehouses and bins
-  kManageKeys,       // create, list, revoke API keys of the tenant
-  kReadAudit,        // the business event log
-  kManageTenants,    // create tenants: admins of the operating tenant only
+  kWriteCatalog,      // SKUs
+  kWriteSuppliers,    // suppliers, brands
+  kWriteChannels,     // sales channels
+  kWriteCarriers,     // carriers
+  kWriteWarehouses,   // warehouses and bins
+  kManageKeys,        // create, list, revoke API keys of the tenant
+  kReadAudit,         // the business event log
+  kManageTenants,     // create tenants: admins of the operating tenant only
+  kReadSourcing,      // evaluation and procurement reads: every role but devices
+  kWriteEvaluation,   // indicator trees, weights, bands, scores
+  kWriteProcurement,  // price lists, purchase orders, receipts
 };
 bool RoleAllows(Role role, Action action);
 

@@ -147,31 +147,47 @@ Result<Created<T>> MasterDataService::Create(const RequestContext& ctx, T draft)
   draft.status = RecordStatus::kActive;
   if (draft.name.empty()) draft.name = draft.code;  // records whose name is optional
   XB_RETURN_IF_ERROR(Validate(draft));
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  if (ctx.idempotency_key) {
-    XB_ASSIGN_OR_RETURN(auto seen, tx->idempotency().Find(tenant, *ctx.idempotency_key));
-    if (seen) {
-      if (seen->request_hash != ctx.request_hash || seen->resource_kind != T::Spec().kind) {
-        return InvalidArgument("Idempotency-Key was already used with a different request");
-      }
-      XB_ASSIGN_OR_RETURN(T existing, store::Records<T>(*tx).Get(tenant, seen->resource_id));
-      return Created<T>{std::move(existing), true};
+  // The record an earlier request with the same Idempotency-Key made, if there was one.
+  const auto replay = [&](store::Transaction& tx) -> Result<std::optional<Created<T>>> {
+    if (!ctx.idempotency_key) return std::optional<Created<T>>();
+    XB_ASSIGN_OR_RETURN(auto seen, tx.idempotency().Find(tenant, *ctx.idempotency_key));
+    if (!seen) return std::optional<Created<T>>();
+    if (seen->request_hash != ctx.request_hash || seen->resource_kind != T::Spec().kind) {
+      return InvalidArgument("Idempotency-Key was already used with a different request");
     }
+    XB_ASSIGN_OR_RETURN(T existing, store::Records<T>(tx).Get(tenant, seen->resource_id));
+    return std::optional<Created<T>>(Created<T>{std::move(existing), true});
+  };
+  const auto create = [&]() -> Result<Created<T>> {
+    XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+    XB_ASSIGN_OR_RETURN(auto earlier, replay(*tx));
+    if (earlier) return std::move(*earlier);
+    XB_RETURN_IF_ERROR(CheckReferences(*tx, draft));
+    const Timestamp now = clock_.Now();
+    draft.created_at = now;
+    draft.updated_at = now;
+    draft.version = 1;
+    XB_ASSIGN_OR_RETURN(T stored, store::Records<T>(*tx).Insert(std::move(draft)));
+    XB_RETURN_IF_ERROR(AppendEvent<T>(*tx, ctx, "created", nullptr, stored));
+    if (ctx.idempotency_key) {
+      XB_RETURN_IF_ERROR(
+          tx->idempotency().Insert({tenant, *ctx.idempotency_key, ctx.request_hash,
+                                    std::string(T::Spec().kind), stored.id.value(), now}));
+    }
+    XB_RETURN_IF_ERROR(tx->Commit());
+    return Created<T>{std::move(stored), false};
+  };
+  auto created = create();
+  if (created.ok() || created.status().code() != ErrorCode::kAlreadyExists ||
+      !ctx.idempotency_key) {
+    return created;
   }
-  XB_RETURN_IF_ERROR(CheckReferences(*tx, draft));
-  const Timestamp now = clock_.Now();
-  draft.created_at = now;
-  draft.updated_at = now;
-  draft.version = 1;
-  XB_ASSIGN_OR_RETURN(T stored, store::Records<T>(*tx).Insert(std::move(draft)));
-  XB_RETURN_IF_ERROR(AppendEvent<T>(*tx, ctx, "created", nullptr, stored));
-  if (ctx.idempotency_key) {
-    XB_RETURN_IF_ERROR(
-        tx->idempotency().Insert({tenant, *ctx.idempotency_key, ctx.request_hash,
-                                  std::string(T::Spec().kind), stored.id.value(), now}));
-  }
-  XB_RETURN_IF_ERROR(tx->Commit());
-  return Created<T>{std::move(stored), false};
+  // Retries that arrive together can all miss the key (READ COMMITTED) and race to insert; the
+  // losers fail on the code or the key once the winner commits. Answer them with its record.
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_ASSIGN_OR_RETURN(auto earlier, replay(*tx));
+  if (earlier) return std::move(*earlier);
+  return created;
 }
 
 template <class T>

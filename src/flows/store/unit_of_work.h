@@ -12,6 +12,8 @@
 #include "domain/catalog/sku.h"
 #include "domain/events/event_log.h"
 #include "domain/partners/partners.h"
+#include "domain/procurement/procurement.h"
+#include "domain/suppliers/evaluation.h"
 
 namespace xb::store {
 
@@ -30,6 +32,8 @@ class Transaction {
   virtual access::KeyStore& keys() = 0;
   virtual access::IdempotencyStore& idempotency() = 0;
   virtual events::EventLog& events() = 0;
+  virtual procurement::ProcurementStore& procurement() = 0;
+  virtual suppliers::EvaluationStore& evaluation() = 0;
   // Makes every write durable. kConflict when a concurrent transaction won (retry the use case).
   virtual Status Commit() = 0;
 };

@@ -32,9 +32,9 @@ const MASTER_DATA: NavEntry[] = [
   { id: 'warehouses', label: 'nav.warehouses', path: 'warehouses' },
 ];
 
-const COMING: NavEntry[] = [
-  { id: 'supplier-evaluation', label: 'nav.supplierEval' },
-  { id: 'procurement', label: 'nav.procurement' },
+const MODULES: NavEntry[] = [
+  { id: 'supplier-evaluation', label: 'nav.supplierEval', path: 'evaluation' },
+  { id: 'procurement', label: 'nav.procurement', path: 'procurement' },
   { id: 'inventory', label: 'nav.inventory' },
   { id: 'warehouse-ops', label: 'nav.warehouseOps' },
   { id: 'orders-customs', label: 'nav.orders' },
@@ -67,7 +67,7 @@ export function renderShell(me: Me, onSignOut: () => void): Shell {
 
   const nav = h('nav', { class: 'sidenav', id: 'sidenav', testid: 'sidenav', 'aria-label': 'modules' },
     h('h2', {}, t('nav.masterData')), navList(MASTER_DATA),
-    h('h2', {}, t('nav.modules')), navList(COMING));
+    h('h2', {}, t('nav.modules')), navList(MODULES));
 
   const menuBtn = h('button', {
     type: 'button', class: 'menu-btn', testid: 'menu-toggle', 'aria-controls': 'sidenav', 'aria-expanded': 'false',
