@@ -153,10 +153,8 @@ TEST_P(BadInputApi, DuplicateCodeIsAlreadyExists) {
   EXPECT_EQ(GetJson("/api/v1/skus?code=" + code)["items"][0]["name"], "Test SKU " + code);
 }
 
-// The conflict names the field to blame, and does not leak database internals. Disabled: the SQL
-// stores return ALREADY_EXISTS without a field and with the database's own message (see the
-// report of tests/api).
-TEST_P(BadInputApi, DISABLED_DuplicateCodeNamesTheCodeField) {
+// The conflict names the field to blame, and does not leak database internals.
+TEST_P(BadInputApi, DuplicateCodeNamesTheCodeField) {
   const std::string code = Unique("DUPF");
   Create("/api/v1/skus", SkuBody(code));
   const Response r = Post("/api/v1/skus", SkuBody(code));

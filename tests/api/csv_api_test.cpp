@@ -160,10 +160,9 @@ TEST_P(CsvApi, FileWithThreeRuleBreakingRowsIsRefusedListingAllAndImportsNothing
   EXPECT_EQ(Total("/api/v1/skus?status=all", tenant.admin_key), 0);
 }
 
-// Disabled: when some rows have cells of the wrong type, the rows that break record rules are
-// not reported at all, so the user learns of them one upload later (see the report of
-// tests/api: src/adapters/http/api.cpp returns after csv::ToImportRows' errors).
-TEST_P(CsvApi, DISABLED_FileWithBadCellsAndRuleBreakingRowsListsThemAll) {
+// When some rows have cells of the wrong type, the rows that break record rules are reported in
+// the same answer, so the user fixes the file in one go.
+TEST_P(CsvApi, FileWithBadCellsAndRuleBreakingRowsListsThemAll) {
   const auto tenant = NewTenant();
   const std::string csv = kHeader + ",gtin,weight_g" +
                           "\nBAD-1,Heavy,cosmetics,33049900,piece,1,DE,,heavy"
@@ -227,10 +226,9 @@ TEST_P(CsvApi, ExportLeavesArchivedRecordsOutUnlessAskedFor) {
   EXPECT_NE(all.body.find("EXP-OLD"), std::string::npos) << all;
 }
 
-// Disabled: the export guards cells that start with = + - @ against spreadsheet formulas by
-// prefixing a quote, and the import keeps that quote, so a no-op round trip renames such records
-// (see the report of tests/api: src/adapters/csv/csv.cpp, Cell and ToImportRows).
-TEST_P(CsvApi, DISABLED_RoundTripKeepsNamesThatStartLikeFormulas) {
+// The export guards cells that start with = + - @ against spreadsheet formulas by prefixing a
+// quote; the import removes it again, so a no-op round trip renames nothing.
+TEST_P(CsvApi, RoundTripKeepsNamesThatStartLikeFormulas) {
   const auto tenant = NewTenant();
   for (const char* name : {"-20% promo pack", "=cheap", "+1 gift", "@home set"}) {
     json body = SkuBody(Unique("FORMULA"));

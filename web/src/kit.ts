@@ -158,7 +158,11 @@ export function messageBox(testid = 'form-message'): MessageBox {
  */
 export function showApiError(scope: Element, box: MessageBox, err: unknown, alias: Record<string, string> = {}): string | undefined {
   if (err instanceof ApiError && err.field) {
-    const name = alias[err.field] ?? err.field;
+    // The server names nested fields by path ("indicators.performance", "scores.fill_rate"); the
+    // forms name them by the indicator's code.
+    const raw = err.field;
+    const leaf = raw.replace(/^(indicators|scores)\./, '');
+    const name = alias[raw] ?? alias[leaf] ?? (scope.querySelector(`[data-field="${CSS.escape(raw)}"]`) ? raw : leaf);
     if (setFieldError(scope, name, err.message)) {
       box.show(t('form.fixErrors'), 'error');
       scope.querySelector<HTMLElement>(`[data-field="${CSS.escape(name)}"] input, [data-field="${CSS.escape(name)}"] select`)?.focus();

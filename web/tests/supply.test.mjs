@@ -266,6 +266,8 @@ describe('supplier evaluation and procurement pages', { timeout: 15 * 60_000 }, 
         await pickRecord(page, 'field-supplier_id', run.suppliers[key].code);
         await pickRecord(page, 'field-warehouse_id', wh.code);
         await page.getByTestId('field-transport_mode').selectOption('air');
+        // No price list here gives a lead time, so the order states when it is expected.
+        await page.getByTestId('field-expected_date').fill('2099-12-31');
         const line = page.getByTestId('po-line').first();
         await pickRecord(line, 'line-sku', sku.code);
         await line.getByTestId('line-quantity').fill('10');

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -539,7 +540,16 @@ void Api::AddRecordRoutes() {
                 if (!table.ok()) return WriteError(res, table.status());
                 std::vector<masterdata::RowError> errors;
                 auto rows = csv::ToImportRows<T>(*table, errors);
-                if (!errors.empty()) return bad_rows(errors);
+                if (!errors.empty()) {
+                  // Report the rules the well-formed rows break too, so one answer lists all.
+                  auto checked = md_.Import<T>(ContextOf(req, p), rows, /*validate_only=*/true);
+                  if (checked.ok()) {
+                    errors.insert(errors.end(), checked->errors.begin(), checked->errors.end());
+                    std::stable_sort(errors.begin(), errors.end(),
+                                     [](const auto& a, const auto& b) { return a.line < b.line; });
+                  }
+                  return bad_rows(errors);
+                }
                 auto outcome = md_.Import<T>(ContextOf(req, p), rows);
                 if (!outcome.ok()) return WriteError(res, outcome.status());
                 if (!outcome->errors.empty()) return bad_rows(outcome->errors);

@@ -262,7 +262,8 @@ Result<T> MasterDataService::Archive(const RequestContext& ctx, std::int64_t id)
 
 template <class T>
 Result<ImportOutcome> MasterDataService::Import(const RequestContext& ctx,
-                                                const std::vector<ImportRow>& rows) {
+                                                const std::vector<ImportRow>& rows,
+                                                bool validate_only) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, WriteActionOf<T>()));
   const TenantId tenant = ctx.principal.tenant_id;
   const auto& spec = T::Spec();
@@ -325,7 +326,8 @@ Result<ImportOutcome> MasterDataService::Import(const RequestContext& ctx,
     }
     pending.push_back({std::move(before), std::move(rec)});
   }
-  if (!outcome.errors.empty()) return outcome;  // the transaction rolls back: nothing written
+  // The transaction rolls back: nothing is written.
+  if (!outcome.errors.empty() || validate_only) return outcome;
   for (auto& p : pending) {
     T& rec = p.after;
     if (p.before) {
@@ -370,8 +372,8 @@ Result<std::vector<events::BusinessEvent>> MasterDataService::History(
                                                   const std::function<Status(T&)>&,                \
                                                   std::optional<std::int64_t>);                    \
   template Result<T> MasterDataService::Archive<T>(const RequestContext&, std::int64_t);           \
-  template Result<ImportOutcome> MasterDataService::Import<T>(const RequestContext&,               \
-                                                              const std::vector<ImportRow>&);      \
+  template Result<ImportOutcome> MasterDataService::Import<T>(                                     \
+      const RequestContext&, const std::vector<ImportRow>&, bool);                                 \
   template Result<std::vector<events::BusinessEvent>> MasterDataService::History<T>(               \
       const access::Principal&, std::int64_t);
 

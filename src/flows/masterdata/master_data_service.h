@@ -83,7 +83,9 @@ class MasterDataService {
   Result<T> Archive(const RequestContext& ctx, std::int64_t id);
   // Creates or updates (matched by code) every row, or nothing when any row is bad.
   template <class T>
-  Result<ImportOutcome> Import(const RequestContext& ctx, const std::vector<ImportRow>& rows);
+  // With validate_only, checks every row the same way and writes nothing.
+  Result<ImportOutcome> Import(const RequestContext& ctx, const std::vector<ImportRow>& rows,
+                               bool validate_only = false);
   // The record's audit trail, oldest first.
   template <class T>
   Result<std::vector<events::BusinessEvent>> History(const access::Principal& principal,

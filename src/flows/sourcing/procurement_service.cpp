@@ -254,6 +254,17 @@ Result<PlacedOrder> ProcurementService::CreateOrder(const RequestContext& ctx,
   po.order_date = draft.order_date.value_or(Date::OfTimestamp(now));
   const std::string mode = ModeName(draft.transport_mode);
 
+  // The supplier's standing comes first: a blocked supplier is refused whatever the lines say.
+  XB_ASSIGN_OR_RETURN(auto active, tx->evaluation().ActiveTree(tenant));
+  XB_ASSIGN_OR_RETURN(auto bands, tx->evaluation().GetBands(tenant));
+  XB_ASSIGN_OR_RETURN(Standing standing,
+                      detail::CurrentStanding(*tx, tenant, active, bands, po.supplier_id));
+  if (standing.Blocks()) {
+    return FailedPrecondition(
+        StandingText(supplier.code, standing) + ", which blocks new purchase orders",
+        "supplier_id");
+  }
+
   std::optional<std::int64_t> longest_lead;
   std::set<std::int64_t> candidates = {supplier.id.value()};
   for (std::size_t i = 0; i < draft.lines.size(); ++i) {
@@ -320,16 +331,6 @@ Result<PlacedOrder> ProcurementService::CreateOrder(const RequestContext& ctx,
   }
   XB_RETURN_IF_ERROR(procurement::Validate(po));
 
-  // The supplier's standing and rank among the candidates, as of now.
-  XB_ASSIGN_OR_RETURN(auto active, tx->evaluation().ActiveTree(tenant));
-  XB_ASSIGN_OR_RETURN(auto bands, tx->evaluation().GetBands(tenant));
-  XB_ASSIGN_OR_RETURN(Standing standing,
-                      detail::CurrentStanding(*tx, tenant, active, bands, po.supplier_id));
-  if (standing.Blocks()) {
-    return FailedPrecondition(
-        StandingText(supplier.code, standing) + ", which blocks new purchase orders",
-        "supplier_id");
-  }
   po.at_order.score = standing.score;
   po.at_order.band = standing.band ? standing.band->name : std::string();
   po.at_order.candidates = static_cast<int>(candidates.size());
