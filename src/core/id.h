@@ -15,6 +15,8 @@ class Id {
   constexpr explicit Id(std::int64_t value) : value_(value) {}
   constexpr std::int64_t value() const { return value_; }
   constexpr bool assigned() const { return value_ > 0; }
+  // clang-tidy 14 reports the defaulted <=> as comparing with a literal 0.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend constexpr auto operator<=>(const Id&, const Id&) = default;
 
  private:

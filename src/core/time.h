@@ -20,6 +20,8 @@ class Timestamp {
   std::string ToIso8601() const;
   // Accepts "YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)".
   static Result<Timestamp> ParseIso8601(std::string_view text);
+  // clang-tidy 14 reports the defaulted <=> as comparing with a literal 0.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend constexpr auto operator<=>(const Timestamp&, const Timestamp&) = default;
 
  private:
@@ -40,6 +42,8 @@ class Date {
   int year() const;
   std::string ToIso8601() const;
   Date AddDays(std::int32_t n) const { return Date(days_ + n); }
+  // clang-tidy 14 reports the defaulted <=> as comparing with a literal 0.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend constexpr auto operator<=>(const Date&, const Date&) = default;
 
  private:
