@@ -14,7 +14,7 @@ bash scripts/install-deps.sh
 
 echo "==> building xborder (preset release)"
 cmake --preset release
-cmake --build --preset release
+cmake --build --preset release --target xborder
 
 if [[ -f web/package.json ]]; then
   echo "==> building the web UI"
