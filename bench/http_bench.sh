@@ -4,7 +4,8 @@
 #   hello      GET /                                    (xb_http_hello)
 #   sku_by_id  GET /api/v1/skus/{random 1..2000}        (xborder, authenticated)
 #   sku_list   GET /api/v1/skus?category=cosmetics&limit=20
-# Prints machine facts and a markdown table with requests/s, p99 latency and the ratio to hello.
+# Prints machine facts and a markdown table with requests/s, p99 latency, the ratio to hello and
+# the server's CPU time per request.
 #
 # Environment: DURATION (wrk -d, default 10s), WARMUP (default 2s), CONNECTIONS (default 64),
 # WRK_THREADS (default 2), SERVER_THREADS (default 2), ROUNDS (default 3; the table shows the
@@ -68,9 +69,9 @@ wait_for_port() {
 # Share of CPU time idle over one second: other work on the machine skews every figure.
 idle_percent() {
   local a b
-  a=($(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat))
+  read -ra a < <(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)
   sleep 1
-  b=($(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat))
+  read -ra b < <(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)
   echo $(( 100 * (b[0] - a[0]) / (b[1] - a[1]) ))
 }
 IDLE_BEFORE="$(idle_percent)"
@@ -105,7 +106,7 @@ fi
 AUTH="Authorization: Bearer $KEY"
 LIST_PATH="/api/v1/skus?category=cosmetics&limit=20"
 for url in "http://$HOST:$HELLO_PORT/" "http://$HOST:$API_PORT/api/v1/skus/1" \
-           "http://$HOST:$API_PORT$LIST_PATH"; do
+           "http://$HOST:$API_PORT$LIST_PATH" ${BASE_PORT:+"http://$HOST:$BASE_PORT/api/v1/skus/1"}; do
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$url")"
   [[ "$code" == 200 ]] || { echo "http_bench.sh: $url answered $code" >&2; exit 1; }
 done
