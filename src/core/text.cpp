@@ -19,6 +19,10 @@ std::string ToLowerAscii(std::string_view s) {
   return out;
 }
 
+bool IsCountryCodeForm(std::string_view s) {
+  return s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
 bool IsAllDigits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {

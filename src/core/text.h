@@ -19,6 +19,8 @@ std::optional<std::int64_t> ParseInt64(std::string_view s);
 std::optional<std::int64_t> ParseMilli(std::string_view s);
 // Formats thousandths without trailing zeros: 20500 -> "20.5", 20000 -> "20".
 std::string FormatMilli(std::int64_t milli);
+// True for two upper-case ASCII letters: the form of an ISO 3166-1 alpha-2 country code.
+bool IsCountryCodeForm(std::string_view s);
 // True when the text is valid UTF-8 with no control characters other than tab.
 bool IsCleanUtf8(std::string_view s);
 

@@ -263,13 +263,7 @@ void Api::AddSystemRoutes() {
 }
 
 void Api::AddAccessRoutes() {
-  const auto authed = [this](AuthedHandler h) {
-    return [this, h = std::move(h)](HttpRequest& req, HttpResponse& res) {
-      auto principal = access_.Authenticate(PresentedKey(req));
-      if (!principal.ok()) return WriteError(res, principal.status());
-      h(req, res, *principal);
-    };
-  };
+  const auto authed = [this](AuthedHandler h) { return Authed(access_, std::move(h)); };
   router_.Add("GET", "/api/v1/me",
               authed([this](HttpRequest&, HttpResponse& res, const Principal& p) {
                 auto tenant = access_.GetTenant(p.tenant_id);
@@ -386,13 +380,7 @@ void Api::AddAccessRoutes() {
 template <class T>
 void Api::AddRecordRoutes() {
   const std::string base = "/api/v1/" + std::string(T::Spec().plural);
-  const auto authed = [this](AuthedHandler h) {
-    return [this, h = std::move(h)](HttpRequest& req, HttpResponse& res) {
-      auto principal = access_.Authenticate(PresentedKey(req));
-      if (!principal.ok()) return WriteError(res, principal.status());
-      h(req, res, *principal);
-    };
-  };
+  const auto authed = [this](AuthedHandler h) { return Authed(access_, std::move(h)); };
   const auto list = [this](HttpRequest& req, HttpResponse& res, const Principal& p,
                            std::optional<std::int64_t> warehouse) {
     auto q = ParseListQuery<T>(req);

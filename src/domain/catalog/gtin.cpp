@@ -41,8 +41,7 @@ Status ValidateHsCode(std::string_view hs_code) {
 }
 
 Status ValidateCountryCode(std::string_view country, std::string_view field) {
-  if (country.size() != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
-      country[1] > 'Z') {
+  if (!IsCountryCodeForm(country)) {
     return InvalidArgument(std::string(field) + ": must be an ISO 3166 alpha-2 code like \"AU\"",
                            std::string(field));
   }

@@ -1,5 +1,6 @@
 #include "domain/partners/partners.h"
 
+#include "core/money.h"
 #include "core/text.h"
 
 namespace xb::partners {
@@ -16,8 +17,7 @@ constexpr std::string_view kOperators[] = {"self", "3pl"};
 constexpr std::string_view kBinKinds[] = {"storage", "pick", "receiving", "shipping", "quarantine"};
 
 Status CheckCountry(std::string_view country, const char* field) {
-  if (country.size() != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
-      country[1] > 'Z') {
+  if (!IsCountryCodeForm(country)) {
     return InvalidArgument(std::string(field) + ": must be an ISO 3166 alpha-2 code like \"DE\"",
                            field);
   }
@@ -61,9 +61,7 @@ const RecordSpec<Supplier>& Supplier::Spec() {
 Status Validate(const Supplier& supplier) {
   XB_RETURN_IF_ERROR(CheckFields(Supplier::Spec(), supplier));
   XB_RETURN_IF_ERROR(CheckCountry(supplier.country, "country"));
-  const auto& c = supplier.currency;
-  if (c.size() != 3 || !(c[0] >= 'A' && c[0] <= 'Z') || !(c[1] >= 'A' && c[1] <= 'Z') ||
-      !(c[2] >= 'A' && c[2] <= 'Z')) {
+  if (!Currency::Of(supplier.currency).ok()) {
     return InvalidArgument("currency: must be an ISO 4217 code like \"EUR\"", "currency");
   }
   XB_RETURN_IF_ERROR(CheckEmail(supplier.contact_email));
