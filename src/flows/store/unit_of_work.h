@@ -11,9 +11,11 @@
 #include "domain/access/access.h"
 #include "domain/catalog/sku.h"
 #include "domain/events/event_log.h"
+#include "domain/inventory/inventory.h"
 #include "domain/partners/partners.h"
 #include "domain/procurement/procurement.h"
 #include "domain/suppliers/evaluation.h"
+#include "domain/warehouse/tasks.h"
 
 namespace xb::store {
 
@@ -34,6 +36,8 @@ class Transaction {
   virtual events::EventLog& events() = 0;
   virtual procurement::ProcurementStore& procurement() = 0;
   virtual suppliers::EvaluationStore& evaluation() = 0;
+  virtual inventory::InventoryStore& inventory() = 0;
+  virtual warehouse::WarehouseStore& warehouse() = 0;
   // Makes every write durable. kConflict when a concurrent transaction won (retry the use case).
   virtual Status Commit() = 0;
 };

@@ -1,0 +1,245 @@
+// Warehouse operations as tasks: receiving against a purchase order or an advance notice,
+// putaway, picking (single order or a wave of orders), packing into parcels (SSCC), shipping
+// handover, internal moves and cycle counts. Each task kind has a state machine; each step that
+// moves stock produces ledger movements (domain/inventory) that the flow posts in the same
+// transaction as the task change. Also the scanner-terminal event and the putaway rule.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/id.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "domain/inventory/inventory.h"
+
+namespace xb::warehouse {
+
+enum class TaskKind { kReceive, kPutaway, kPick, kPack, kShip, kMove, kCount };
+std::span<const std::string_view> EnumChoices(TaskKind);
+
+// open → in_progress (first line touched) → done (closed); open/in_progress → cancelled.
+// Counts pass through recount when a first count disagrees with the system quantity.
+enum class TaskState { kOpen, kInProgress, kRecount, kDone, kCancelled };
+std::span<const std::string_view> EnumChoices(TaskState);
+
+// Receipt condition of goods.
+enum class Condition { kGood, kDamaged };
+std::span<const std::string_view> EnumChoices(Condition);
+
+struct TaskTag {};
+using TaskId = Id<TaskTag>;
+
+// One line of a task. Which fields matter depends on the kind:
+//  receive: sku, expected_qty (from the PO or notice; 0 for an unexpected SKU), to_bin (the
+//           receiving bin); done_qty good units, damaged_qty damaged ones, lot by lot in
+//           `receipts`.
+//  putaway/move: sku, lot, owner, from_bin, to_bin (suggested by the putaway rule), expected_qty.
+//  pick:    sku, lot, owner, from_bin, to_bin (staging), expected_qty, reservation_id, order_ref.
+//  count:   bin, sku, lot, owner; system_qty when the count started, counted_qty, recount_qty.
+struct LotReceipt {
+  std::string lot_number;  // empty for SKUs without lots
+  std::optional<Date> production_date;
+  std::optional<Date> expiry_date;
+  std::int64_t quantity = 0;
+  Condition condition = Condition::kGood;
+  std::string reason;  // required for damaged goods
+};
+
+struct TaskLine {
+  int line_no = 0;
+  std::int64_t sku_id = 0;
+  inventory::LotId lot_id;
+  std::string owner{inventory::kOwnStock};
+  std::int64_t from_bin = 0;
+  std::int64_t to_bin = 0;
+  std::int64_t expected_qty = 0;
+  std::int64_t done_qty = 0;
+  std::int64_t damaged_qty = 0;
+  std::vector<LotReceipt> receipts;  // receive only
+  std::int64_t reservation_id = 0;   // pick only
+  std::string order_ref;             // pick, pack
+  std::optional<std::int64_t> system_qty;   // count only
+  std::optional<std::int64_t> counted_qty;  // count only: first count
+  std::optional<std::int64_t> recount_qty;  // count only: second count
+  std::string reason;                       // count adjustment reason code
+};
+
+struct Task {
+  TaskId id;
+  TenantId tenant_id;
+  std::string code;  // unique per tenant, e.g. "RCV-000123"
+  TaskKind kind = TaskKind::kReceive;
+  TaskState state = TaskState::kOpen;
+  std::int64_t warehouse_id = 0;
+  std::string ref_type;  // "purchase_order", "asn", "order", "wave", "count_plan", ""
+  std::string ref_id;
+  std::string assignee;
+  std::vector<TaskLine> lines;
+  std::int64_t version = 0;
+  Timestamp created_at;
+  Timestamp updated_at;
+  std::optional<Timestamp> closed_at;
+};
+
+// Lines numbered 1..n, positive expected quantities where the kind needs them, bins where the
+// kind needs them.
+Status Validate(const Task& task);
+bool IsClosed(TaskState state);
+
+// What a receive line's variance is once the task closes.
+struct ReceiptVariance {
+  int line_no = 0;
+  std::int64_t expected = 0;
+  std::int64_t good = 0;
+  std::int64_t damaged = 0;
+  std::int64_t over = 0;   // good + damaged beyond expected
+  std::int64_t short_ = 0;  // expected not received
+};
+std::vector<ReceiptVariance> Variances(const Task& receive_task);
+
+// Progress on a line by a quantity (a scan confirm or a form entry). Refuses work on a closed
+// task, an unknown line, quantities ≤ 0, picking more than expected (the reservation), and
+// counts on a task that is not counting. The returned task has the line updated and the state
+// moved to in_progress; the movements to post are produced by the Movements* functions below.
+Result<Task> Progress(Task task, int line_no, std::int64_t qty);
+// Receiving one lot of a receive line (adds to done or damaged quantity).
+Result<Task> ReceiveLot(Task task, int line_no, const LotReceipt& receipt);
+// Counts: the first count; a disagreement with the system quantity moves the task to recount.
+Result<Task> RecordCount(Task task, int line_no, std::int64_t counted);
+Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::string reason);
+// Closes the task (all lines done, or short with the shortfall recorded); counts need every
+// line counted (and recounted where asked).
+Result<Task> Close(Task task, Timestamp at);
+Result<Task> CancelTask(Task task, Timestamp at);
+
+// The count adjustment of a closed count line: final count − system quantity (0 if equal).
+std::int64_t CountAdjustment(const TaskLine& line);
+
+// Putaway rule: which storage bin a received quantity goes to. Prefers a bin of the warehouse
+// that already holds the SKU (same owner), then a bin of the SKU's category zone, then the bin
+// with the most free capacity; never a bin whose capacity would be exceeded (capacity 0:
+// unlimited), never a receiving, shipping or quarantine bin. kFailedPrecondition when no bin fits.
+struct BinOccupancy {
+  std::int64_t bin_id = 0;
+  std::string zone;
+  bool storage = true;              // storage or pick bin
+  std::int64_t capacity_units = 0;  // 0: unlimited
+  std::int64_t units = 0;           // on hand now (all SKUs)
+  bool holds_sku = false;           // holds this SKU of this owner
+};
+Result<std::int64_t> SuggestBin(std::span<const BinOccupancy> bins, std::string_view category,
+                                std::int64_t qty);
+
+// ---- packing ----
+
+enum class ParcelState { kPacked, kShipped };
+std::span<const std::string_view> EnumChoices(ParcelState);
+
+struct ParcelLine {
+  std::int64_t sku_id = 0;
+  inventory::LotId lot_id;
+  std::string owner{inventory::kOwnStock};
+  std::int64_t quantity = 0;
+};
+
+struct ParcelTag {};
+using ParcelId = Id<ParcelTag>;
+
+struct Parcel {
+  ParcelId id;
+  TenantId tenant_id;
+  std::int64_t warehouse_id = 0;
+  std::string sscc;  // 18 digits
+  std::string order_ref;
+  std::int64_t pack_bin = 0;  // where the picked goods are staged
+  std::vector<ParcelLine> lines;
+  std::int64_t weight_grams = 0;
+  ParcelState state = ParcelState::kPacked;
+  std::int64_t carrier_id = 0;  // at handover
+  std::string waybill_no;
+  Timestamp created_at;
+  std::optional<Timestamp> shipped_at;
+};
+
+// ---- scanner terminals ----
+
+enum class DeviceEventType { kScanLocation, kScanItem, kConfirm };
+std::span<const std::string_view> EnumChoices(DeviceEventType);
+
+// One event from a handheld terminal. Events are self-contained (a confirm names its task,
+// line, bin, barcode and quantity), so the server never depends on their arrival order.
+// Rule for late events: an event is applied if its task is still open and the quantities still
+// fit; otherwise it is rejected with the reason. Either way the first answer is stored under
+// (device_id, event_key) and every retry gets that same answer.
+struct DeviceEvent {
+  TenantId tenant_id;
+  std::string device_id;  // 1..64 characters
+  std::string event_key;  // the device's idempotency key or sequence number, 1..64 characters
+  DeviceEventType type = DeviceEventType::kScanItem;
+  std::int64_t task_id = 0;
+  int line_no = 0;
+  std::string location;  // a bin code
+  std::string barcode;   // GS1 string or plain GTIN
+  std::int64_t quantity = 0;
+  std::optional<Timestamp> device_time;
+};
+Status Validate(const DeviceEvent& event);
+
+// The stored first answer to an event.
+struct DeviceEventRecord {
+  DeviceEvent event;
+  int status = 200;         // the HTTP status of the first answer
+  std::string answer;       // the first answer's body, as sent
+  Timestamp received_at;
+};
+
+struct TaskQuery {
+  std::optional<std::int64_t> warehouse_id;
+  std::optional<TaskKind> kind;
+  std::optional<TaskState> state;
+  std::optional<std::string> ref_id;
+  std::optional<std::string> assignee;
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
+struct ParcelQuery {
+  std::optional<std::int64_t> warehouse_id;
+  std::optional<std::string> order_ref;
+  std::optional<ParcelState> state;
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
+// Persistence of tasks, parcels and device events. Tasks are saved whole; updates are optimistic
+// on `version` (kConflict when stale).
+class WarehouseStore {
+ public:
+  virtual ~WarehouseStore() = default;
+  virtual Result<Task> InsertTask(Task task) = 0;  // kAlreadyExists on code
+  virtual Result<Task> GetTask(TenantId tenant, TaskId id) = 0;
+  virtual Status UpdateTask(const Task& task, std::int64_t expected_version) = 0;
+  virtual Result<std::pair<std::vector<Task>, std::int64_t>> ListTasks(TenantId tenant,
+                                                                       const TaskQuery& query) = 0;
+  virtual Result<std::int64_t> NextTaskNumber(TenantId tenant, TaskKind kind) = 0;
+
+  virtual Result<Parcel> InsertParcel(Parcel parcel) = 0;  // kAlreadyExists on sscc
+  virtual Result<Parcel> GetParcel(TenantId tenant, ParcelId id) = 0;
+  virtual Status UpdateParcel(const Parcel& parcel) = 0;
+  virtual Result<std::pair<std::vector<Parcel>, std::int64_t>> ListParcels(
+      TenantId tenant, const ParcelQuery& query) = 0;
+  virtual Result<std::int64_t> NextSsccSerial(TenantId tenant) = 0;
+
+  // kAlreadyExists when (tenant, device_id, event_key) is already stored.
+  virtual Status InsertDeviceEvent(const DeviceEventRecord& record) = 0;
+  virtual Result<std::optional<DeviceEventRecord>> FindDeviceEvent(TenantId tenant,
+                                                                   std::string_view device_id,
+                                                                   std::string_view event_key) = 0;
+};
+
+}  // namespace xb::warehouse

@@ -1,0 +1,69 @@
+// Group commit: many callers' writes share one durable transaction. Each caller hands in a piece
+// of work (a function that writes through a transaction) and waits; one committer thread takes
+// everything queued, runs it in one write transaction and commits. A caller is answered only
+// after the commit that holds its work is durable. If a piece of work fails, or the commit
+// fails, the batch is rolled back and its pieces are run again one transaction each, so one bad
+// piece never fails the others.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "core/status.h"
+#include "flows/store/unit_of_work.h"
+
+namespace xb::inventory_flow {
+
+struct GroupCommitOptions {
+  std::size_t max_batch = 2048;  // pieces of work per transaction at most
+};
+
+struct GroupCommitStats {
+  std::int64_t batches = 0;
+  std::int64_t pieces = 0;
+  std::int64_t retried_alone = 0;
+  std::int64_t queued = 0;  // waiting now
+};
+
+class GroupCommitter {
+ public:
+  // Writes through `tx`. Must not commit. Returning an error rolls its batch back (the other
+  // pieces are then run again alone), so work may write before it fails.
+  using Work = std::function<Status(store::Transaction& tx)>;
+
+  GroupCommitter(store::Database& db, GroupCommitOptions options = {});
+  ~GroupCommitter();  // stops: pending work is finished first
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // Queues the work; the future is ready once it is durable (OK) or has failed.
+  std::future<Status> Submit(Work work);
+  // Submit and wait.
+  Status Run(Work work) { return Submit(std::move(work)).get(); }
+  GroupCommitStats stats() const;
+  void Stop();
+
+ private:
+  struct Item {
+    Work work;
+    std::promise<Status> done;
+  };
+  void Loop();
+  Status RunBatch(std::deque<Item>& batch);
+
+  store::Database& db_;
+  GroupCommitOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  GroupCommitStats stats_;
+  std::thread thread_;
+};
+
+}  // namespace xb::inventory_flow

@@ -1,0 +1,58 @@
+// Posting ledger movements inside a use case's transaction while keeping the reservation engine
+// right. One StockPosting per transaction:
+//   StockPosting posting(engine);            // engine may be null (tests, tools)
+//   XB_RETURN_IF_ERROR(posting.Post(tx, movements));   // any number of times
+//   XB_RETURN_IF_ERROR(tx->Commit());
+//   posting.Committed();
+// Post() first takes from the engine what leaves available stock (Withdraw; TakeForPick for
+// kPick movements, whose ref_type is "reservation" and ref_id the reservation id), refusing when
+// that would cut into reserved stock, then writes the movements (and the picked quantities) to
+// the store. Committed() deposits in the engine what arrived in available stock. Destroying a
+// posting that was not committed gives back what it took, so a failed transaction leaves the
+// engine as it was.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/inventory/inventory.h"
+#include "flows/store/unit_of_work.h"
+
+namespace xb::inventory_flow {
+
+class ReservationEngine;
+
+class StockPosting {
+ public:
+  explicit StockPosting(ReservationEngine* engine) : engine_(engine) {}
+  ~StockPosting();
+  StockPosting(const StockPosting&) = delete;
+  StockPosting& operator=(const StockPosting&) = delete;
+
+  // Validates each movement (inventory::Validate, lots of the right SKU), then applies it.
+  Status Post(store::Transaction& tx, std::span<inventory::Movement> movements);
+  void Committed();
+
+ private:
+  struct Taken {
+    inventory::PoolKey pool;
+    inventory::LotId lot;
+    std::int64_t qty = 0;
+    std::int64_t reservation_id = 0;  // 0: a Withdraw
+  };
+  struct Arrived {
+    inventory::PoolKey pool;
+    inventory::LotId lot;
+    std::optional<Date> expiry;
+    std::int64_t qty = 0;
+  };
+  ReservationEngine* engine_;
+  std::vector<Taken> taken_;
+  std::vector<Arrived> arrived_;
+  bool committed_ = false;
+};
+
+}  // namespace xb::inventory_flow
