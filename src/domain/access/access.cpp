@@ -32,7 +32,12 @@ bool RoleAllows(Role role, Action action) {
     case Action::kWriteWarehouses:
       return role == Role::kAdmin || role == Role::kWarehouseOperator;
     case Action::kReadSourcing:
+    case Action::kReadInventory:
       return role != Role::kDevice;
+    case Action::kWriteInventory:
+      return role == Role::kAdmin || role == Role::kWarehouseOperator;
+    case Action::kReserve:
+      return role == Role::kAdmin || role == Role::kPlanner || role == Role::kWarehouseOperator;
     case Action::kWriteEvaluation:
     case Action::kWriteProcurement:
       return role == Role::kAdmin || role == Role::kBuyer;

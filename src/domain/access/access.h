@@ -50,6 +50,9 @@ enum class Action {
   kReadSourcing,      // evaluation and procurement reads: every role but devices
   kWriteEvaluation,   // indicator trees, weights, bands, scores
   kWriteProcurement,  // price lists, purchase orders, receipts
+  kReadInventory,     // stock, movements, lots, reservations: every role but devices
+  kWriteInventory,    // lots, count adjustments, holds and releases
+  kReserve,           // reserve stock for orders, release and confirm reservations
 };
 bool RoleAllows(Role role, Action action);
 

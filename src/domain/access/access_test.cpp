@@ -24,7 +24,8 @@ const std::vector<Action> kAllActions = {
     Action::kReadMasterData, Action::kWriteCatalog,    Action::kWriteSuppliers,
     Action::kWriteChannels,  Action::kWriteCarriers,   Action::kWriteWarehouses,
     Action::kManageKeys,     Action::kReadAudit,       Action::kManageTenants,
-    Action::kReadSourcing,   Action::kWriteEvaluation, Action::kWriteProcurement};
+    Action::kReadSourcing,   Action::kWriteEvaluation, Action::kWriteProcurement,
+    Action::kReadInventory,  Action::kWriteInventory,  Action::kReserve};
 
 // The intended matrix, written out independently of the implementation: action -> roles allowed.
 const std::map<Action, std::set<Role>>& Matrix() {
@@ -43,6 +44,11 @@ const std::map<Action, std::set<Role>>& Matrix() {
         Role::kReadOnly}},
       {Action::kWriteEvaluation, {Role::kAdmin, Role::kBuyer}},
       {Action::kWriteProcurement, {Role::kAdmin, Role::kBuyer}},
+      {Action::kReadInventory,
+       {Role::kAdmin, Role::kBuyer, Role::kPlanner, Role::kWarehouseOperator, Role::kCustomsBroker,
+        Role::kReadOnly}},
+      {Action::kWriteInventory, {Role::kAdmin, Role::kWarehouseOperator}},
+      {Action::kReserve, {Role::kAdmin, Role::kPlanner, Role::kWarehouseOperator}},
   };
   return m;
 }
