@@ -5,6 +5,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <span>
@@ -31,18 +32,18 @@ std::span<const std::string_view> EnumChoices(StockState);
 
 // Why stock moved. Every movement names one.
 enum class MovementReason {
-  kReceipt,      // enters from a supplier (no `from`)
-  kPutaway,      // receiving bin → storage bin
-  kMove,         // internal move between bins
-  kPick,         // storage bin (available) → staging (picked), against a reservation
-  kUnpick,       // picked → available again (an order cancelled after picking)
-  kShip,         // leaves the warehouse (no `to`)
-  kCountGain,    // a count found more (no `from`)
-  kCountLoss,    // a count found less (no `to`)
-  kHold,         // available → quarantine / customs hold
-  kRelease,      // quarantine / customs hold → available
-  kScrap,        // leaves as waste (no `to`)
-  kReturn,       // a consumer return enters (no `from`), normally into quarantine
+  kReceipt,    // enters from a supplier (no `from`)
+  kPutaway,    // receiving bin → storage bin
+  kMove,       // internal move between bins
+  kPick,       // storage bin (available) → staging (picked), against a reservation
+  kUnpick,     // picked → available again (an order cancelled after picking)
+  kShip,       // leaves the warehouse (no `to`)
+  kCountGain,  // a count found more (no `from`)
+  kCountLoss,  // a count found less (no `to`)
+  kHold,       // available → quarantine / customs hold
+  kRelease,    // quarantine / customs hold → available
+  kScrap,      // leaves as waste (no `to`)
+  kReturn,     // a consumer return enters (no `from`), normally into quarantine
 };
 std::span<const std::string_view> EnumChoices(MovementReason);
 
@@ -216,6 +217,7 @@ class ReservationBook {
   Result<Reservation> Release(ReservationId id);
   // Picking takes `qty` of `lot` from the reservation: kFailedPrecondition when more than is
   // outstanding on that lot. Available stock does not change (on hand and reserved both drop).
+  // A reservation with nothing left outstanding is consumed and leaves the book.
   Status TakeForPick(ReservationId id, LotId lot, std::int64_t qty);
   // Undo of TakeForPick when the pick could not be posted.
   void UndoTakeForPick(ReservationId id, LotId lot, std::int64_t qty);
@@ -235,8 +237,15 @@ class ReservationBook {
     std::optional<Date> expiry;
     std::int64_t available = 0;
   };
+  // Fully picked reservations leave active_; the most recent kUndoWindow are kept so that
+  // UndoTakeForPick can bring one back when its pick could not be posted.
+  static constexpr std::size_t kUndoWindow = 65536;
+  void RememberConsumed(Reservation reservation);
+
   std::map<PoolKey, std::map<LotId, LotStock>> pools_;
-  std::unordered_map<std::int64_t, Reservation> active_;  // by reservation id
+  std::unordered_map<std::int64_t, Reservation> active_;    // by reservation id
+  std::unordered_map<std::int64_t, Reservation> consumed_;  // by reservation id, see kUndoWindow
+  std::deque<std::int64_t> consumed_order_;                 // oldest first
 };
 
 // ---- queries and the store port ----
