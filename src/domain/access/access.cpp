@@ -38,6 +38,8 @@ bool RoleAllows(Role role, Action action) {
       return role == Role::kAdmin || role == Role::kWarehouseOperator;
     case Action::kReserve:
       return role == Role::kAdmin || role == Role::kPlanner || role == Role::kWarehouseOperator;
+    case Action::kOperateWarehouse:
+      return role == Role::kAdmin || role == Role::kWarehouseOperator || role == Role::kDevice;
     case Action::kWriteEvaluation:
     case Action::kWriteProcurement:
       return role == Role::kAdmin || role == Role::kBuyer;

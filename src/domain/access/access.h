@@ -53,6 +53,7 @@ enum class Action {
   kReadInventory,     // stock, movements, lots, reservations: every role but devices
   kWriteInventory,    // lots, count adjustments, holds and releases
   kReserve,           // reserve stock for orders, release and confirm reservations
+  kOperateWarehouse,  // scanner-terminal events on warehouse tasks: admins, operators, devices
 };
 bool RoleAllows(Role role, Action action);
 

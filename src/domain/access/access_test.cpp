@@ -21,11 +21,12 @@ const std::vector<Role> kAllRoles = {
     Role::kDevice, Role::kCustomsBroker, Role::kReadOnly};
 
 const std::vector<Action> kAllActions = {
-    Action::kReadMasterData, Action::kWriteCatalog,    Action::kWriteSuppliers,
-    Action::kWriteChannels,  Action::kWriteCarriers,   Action::kWriteWarehouses,
-    Action::kManageKeys,     Action::kReadAudit,       Action::kManageTenants,
-    Action::kReadSourcing,   Action::kWriteEvaluation, Action::kWriteProcurement,
-    Action::kReadInventory,  Action::kWriteInventory,  Action::kReserve};
+    Action::kReadMasterData,  Action::kWriteCatalog,    Action::kWriteSuppliers,
+    Action::kWriteChannels,   Action::kWriteCarriers,   Action::kWriteWarehouses,
+    Action::kManageKeys,      Action::kReadAudit,       Action::kManageTenants,
+    Action::kReadSourcing,    Action::kWriteEvaluation, Action::kWriteProcurement,
+    Action::kReadInventory,   Action::kWriteInventory,  Action::kReserve,
+    Action::kOperateWarehouse};
 
 // The intended matrix, written out independently of the implementation: action -> roles allowed.
 const std::map<Action, std::set<Role>>& Matrix() {
@@ -49,6 +50,7 @@ const std::map<Action, std::set<Role>>& Matrix() {
         Role::kReadOnly}},
       {Action::kWriteInventory, {Role::kAdmin, Role::kWarehouseOperator}},
       {Action::kReserve, {Role::kAdmin, Role::kPlanner, Role::kWarehouseOperator}},
+      {Action::kOperateWarehouse, {Role::kAdmin, Role::kWarehouseOperator, Role::kDevice}},
   };
   return m;
 }
