@@ -5,6 +5,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "adapters/memory/inventory_stores.h"
 #include "adapters/memory/sourcing_stores.h"
 #include "core/text.h"
 
@@ -34,6 +35,8 @@ struct State {
   std::vector<events::BusinessEvent> events;
   ProcurementState procurement;
   EvaluationState evaluation;
+  InventoryState inventory;
+  WarehouseState warehouse;
 };
 
 bool LessValue(const FieldValue& a, const FieldValue& b) { return a < b; }
@@ -298,7 +301,9 @@ class MemoryTransaction final : public store::Transaction {
         idempotency_(s_),
         events_(s_),
         procurement_(s_.procurement),
-        evaluation_(s_.evaluation) {}
+        evaluation_(s_.evaluation),
+        inventory_(s_.inventory),
+        warehouse_(s_.warehouse) {}
 
   RecordStore<catalog::Sku>& skus() override { return skus_; }
   RecordStore<partners::Supplier>& suppliers() override { return suppliers_; }
@@ -313,6 +318,8 @@ class MemoryTransaction final : public store::Transaction {
   events::EventLog& events() override { return events_; }
   procurement::ProcurementStore& procurement() override { return procurement_; }
   suppliers::EvaluationStore& evaluation() override { return evaluation_; }
+  inventory::InventoryStore& inventory() override { return inventory_; }
+  warehouse::WarehouseStore& warehouse() override { return warehouse_; }
 
   Status Commit() override {
     if (write_ && work_) {
@@ -342,6 +349,8 @@ class MemoryTransaction final : public store::Transaction {
   MemoryEventLog events_;
   MemoryProcurementStore procurement_;
   MemoryEvaluationStore evaluation_;
+  MemoryInventoryStore inventory_;
+  MemoryWarehouseStore warehouse_;
 };
 
 class MemoryDatabase final : public store::Database {

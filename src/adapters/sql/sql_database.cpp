@@ -1,7 +1,9 @@
 #include "adapters/sql/sql_database.h"
 
+#include "adapters/sql/inventory_stores.h"
 #include "adapters/sql/sourcing_stores.h"
 #include "adapters/sql/sql_record_store.h"
+#include "adapters/sql/warehouse_stores.h"
 #include "core/text.h"
 
 namespace xb::sql {
@@ -261,7 +263,9 @@ class SqlTransaction final : public store::Transaction {
         idempotency_(*conn_),
         events_(*conn_),
         procurement_(*conn_),
-        evaluation_(*conn_) {}
+        evaluation_(*conn_),
+        inventory_(*conn_),
+        warehouse_(*conn_) {}
 
   ~SqlTransaction() override {
     if (!done_) (void)conn_->Rollback();
@@ -281,6 +285,8 @@ class SqlTransaction final : public store::Transaction {
   events::EventLog& events() override { return events_; }
   procurement::ProcurementStore& procurement() override { return procurement_; }
   suppliers::EvaluationStore& evaluation() override { return evaluation_; }
+  inventory::InventoryStore& inventory() override { return inventory_; }
+  warehouse::WarehouseStore& warehouse() override { return warehouse_; }
 
   Status Commit() override {
     // A failed COMMIT can leave the transaction open (SQLite keeps it on SQLITE_BUSY); the
@@ -306,6 +312,8 @@ class SqlTransaction final : public store::Transaction {
   SqlEventLog events_;
   SqlProcurementStore procurement_;
   SqlEvaluationStore evaluation_;
+  SqlInventoryStore inventory_;
+  SqlWarehouseStore warehouse_;
   bool done_ = false;
 };
 

@@ -1,0 +1,54 @@
+// The SQL implementation of the inventory store (lots, the movement ledger with its balances,
+// reservations), written once for SQLite and PostgreSQL against sql::Connection (tables of
+// migration 0003_inventory).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/sql/connection.h"
+#include "domain/inventory/inventory.h"
+
+namespace xb::sql {
+
+class SqlInventoryStore final : public inventory::InventoryStore {
+ public:
+  explicit SqlInventoryStore(Connection& c) : c_(c) {}
+  Result<inventory::Lot> InsertLot(inventory::Lot lot) override;
+  Result<inventory::Lot> GetLot(TenantId tenant, inventory::LotId id) override;
+  Result<std::optional<inventory::Lot>> FindLot(TenantId tenant, std::int64_t sku_id,
+                                                std::string_view lot_number) override;
+  Result<std::pair<std::vector<inventory::Lot>, std::int64_t>> ListLots(
+      TenantId tenant, const inventory::LotQuery& query) override;
+
+  Status Post(std::span<inventory::Movement> movements) override;
+  Result<std::pair<std::vector<inventory::Balance>, std::int64_t>> ListBalances(
+      TenantId tenant, const inventory::BalanceQuery& query) override;
+  Result<std::vector<inventory::Balance>> BalancesAsOf(TenantId tenant,
+                                                       const inventory::BalanceQuery& query,
+                                                       Timestamp at) override;
+  Result<std::vector<inventory::Movement>> ListMovements(
+      TenantId tenant, const inventory::MovementQuery& query) override;
+  Result<std::int64_t> NetQuantity(TenantId tenant, const inventory::MovementQuery& query) override;
+
+  Status SaveReservations(std::span<const inventory::Reservation> reservations) override;
+  Result<inventory::Reservation> GetReservation(TenantId tenant,
+                                                inventory::ReservationId id) override;
+  Result<std::optional<inventory::Reservation>> FindReservationByKey(
+      TenantId tenant, std::string_view client_key) override;
+  Result<std::pair<std::vector<inventory::Reservation>, std::int64_t>> ListReservations(
+      TenantId tenant, const inventory::ReservationQuery& query) override;
+  Status AddPicked(TenantId tenant, inventory::ReservationId id, inventory::LotId lot,
+                   std::int64_t qty, Timestamp at) override;
+
+  Result<std::vector<PoolStock>> LoadAvailableStock() override;
+  Result<std::vector<inventory::Reservation>> LoadActiveReservations() override;
+  Result<std::int64_t> MaxReservationId() override;
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace xb::sql
