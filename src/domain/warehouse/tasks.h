@@ -60,9 +60,9 @@ struct TaskLine {
   std::int64_t expected_qty = 0;
   std::int64_t done_qty = 0;
   std::int64_t damaged_qty = 0;
-  std::vector<LotReceipt> receipts;  // receive only
-  std::int64_t reservation_id = 0;   // pick only
-  std::string order_ref;             // pick, pack
+  std::vector<LotReceipt> receipts;         // receive only
+  std::int64_t reservation_id = 0;          // pick only
+  std::string order_ref;                    // pick, pack
   std::optional<std::int64_t> system_qty;   // count only
   std::optional<std::int64_t> counted_qty;  // count only: first count
   std::optional<std::int64_t> recount_qty;  // count only: second count
@@ -97,7 +97,7 @@ struct ReceiptVariance {
   std::int64_t expected = 0;
   std::int64_t good = 0;
   std::int64_t damaged = 0;
-  std::int64_t over = 0;   // good + damaged beyond expected
+  std::int64_t over = 0;    // good + damaged beyond expected
   std::int64_t short_ = 0;  // expected not received
 };
 std::vector<ReceiptVariance> Variances(const Task& receive_task);
@@ -193,8 +193,8 @@ Status Validate(const DeviceEvent& event);
 // The stored first answer to an event.
 struct DeviceEventRecord {
   DeviceEvent event;
-  int status = 200;         // the HTTP status of the first answer
-  std::string answer;       // the first answer's body, as sent
+  int status = 200;    // the HTTP status of the first answer
+  std::string answer;  // the first answer's body, as sent
   Timestamp received_at;
 };
 
