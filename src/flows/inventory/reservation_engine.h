@@ -14,12 +14,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -74,6 +76,8 @@ class ReservationEngine {
   Status Start();
   void Stop();
 
+  // Reserve, Release, Confirm and ReleaseLapsed wait for a write of their own: never call them
+  // while holding a write transaction of the same database.
   // kInvalidArgument for a quantity ≤ 0 or a bad owner; kFailedPrecondition ("insufficient
   // stock", with the reservable quantity) when the pool cannot cover it.
   Result<ReserveAnswer> Reserve(const ReserveRequest& request);
@@ -84,21 +88,37 @@ class ReservationEngine {
 
   // For StockPosting: the in-memory side of stock changes (see stock_posting.h).
   Status Withdraw(const inventory::PoolKey& pool, inventory::LotId lot, std::int64_t qty);
-  void Deposit(const inventory::PoolKey& pool, inventory::LotId lot,
-               std::optional<Date> expiry, std::int64_t qty);
+  void Deposit(const inventory::PoolKey& pool, inventory::LotId lot, std::optional<Date> expiry,
+               std::int64_t qty);
   Status TakeForPick(TenantId tenant, inventory::ReservationId id, inventory::LotId lot,
                      std::int64_t qty);
   void UndoTakeForPick(TenantId tenant, inventory::ReservationId id, inventory::LotId lot,
                        std::int64_t qty);
 
+  // The active reservation as the engine holds it; absent when it is not active (or another
+  // tenant's).
+  std::optional<inventory::Reservation> Find(TenantId tenant, inventory::ReservationId id) const;
   std::int64_t Available(const inventory::PoolKey& pool) const;
   std::vector<inventory::LotAvailability> Lots(const inventory::PoolKey& pool) const;
   EngineStats stats() const;
 
  private:
   struct Shard;
+  enum class Change { kRelease, kLapse, kConfirm };
   Shard& ShardOf(const inventory::PoolKey& pool) const;
   Shard* ShardOfReservation(TenantId tenant, inventory::ReservationId id) const;
+  Status CheckRunning() const;
+  Result<ReserveAnswer> ReserveNew(const ReserveRequest& request);
+  Result<ReserveAnswer> Replay(TenantId tenant, inventory::ReservationId id);
+  Result<std::optional<inventory::Reservation>> StoredByKey(TenantId tenant,
+                                                            const std::string& client_key);
+  static inventory::Reservation Changed(inventory::Reservation r, Change change, Timestamp now);
+  Result<inventory::Reservation> ChangeOne(TenantId tenant, inventory::ReservationId id,
+                                           Change change);
+  // Applies a change whose row is durable (or undoes the busy mark when it is not).
+  void Settle(Shard& shard, const inventory::Reservation& row, Change change, bool durable);
+  void Forget(const inventory::Reservation& reservation);
+  void SweepLoop();
 
   store::Database& db_;
   const Clock& clock_;
@@ -106,10 +126,21 @@ class ReservationEngine {
   std::vector<std::unique_ptr<Shard>> shards_;
   std::unique_ptr<GroupCommitter> committer_;
   std::atomic<std::int64_t> next_id_{1};
+  // Which shard holds each reservation the books know, by id.
+  mutable std::mutex index_mu_;
+  std::unordered_map<std::int64_t, std::size_t> index_;
+  // (tenant, client key) of active reservations; 0 while the first request is in flight.
+  std::mutex keys_mu_;
+  std::condition_variable keys_cv_;
+  std::unordered_map<std::string, std::int64_t> keys_;
   std::thread sweeper_;
+  std::mutex sweep_mu_;
+  std::condition_variable sweep_cv_;
   std::atomic<bool> running_{false};
-  mutable std::mutex stats_mu_;
-  EngineStats stats_;
+  std::atomic<std::int64_t> reserved_{0};
+  std::atomic<std::int64_t> refused_{0};
+  std::atomic<std::int64_t> released_{0};
+  std::atomic<std::int64_t> lapsed_{0};
 };
 
 }  // namespace xb::inventory_flow

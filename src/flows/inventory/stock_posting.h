@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -40,6 +41,7 @@ class StockPosting {
   struct Taken {
     inventory::PoolKey pool;
     inventory::LotId lot;
+    std::optional<Date> expiry;
     std::int64_t qty = 0;
     std::int64_t reservation_id = 0;  // 0: a Withdraw
   };
@@ -49,9 +51,22 @@ class StockPosting {
     std::optional<Date> expiry;
     std::int64_t qty = 0;
   };
+  // What Post needs to know of a lot or a reservation, looked up once per posting.
+  struct LotFacts {
+    TenantId tenant_id;
+    std::int64_t sku_id = 0;
+    std::optional<Date> expiry;
+  };
+  Result<std::optional<Date>> CheckLot(store::Transaction& tx, const inventory::Movement& m);
+  Status CheckPick(store::Transaction& tx, const inventory::Movement& m,
+                   inventory::ReservationId id);
+  void GiveBack(std::size_t from);
+
   ReservationEngine* engine_;
   std::vector<Taken> taken_;
   std::vector<Arrived> arrived_;
+  std::unordered_map<std::int64_t, LotFacts> lots_;
+  std::unordered_map<std::int64_t, inventory::PoolKey> picked_from_;  // by reservation id
   bool committed_ = false;
 };
 

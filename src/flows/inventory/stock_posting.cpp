@@ -1,0 +1,191 @@
+#include "flows/inventory/stock_posting.h"
+
+#include <charconv>
+#include <string>
+#include <utility>
+
+#include "flows/inventory/reservation_engine.h"
+
+namespace xb::inventory_flow {
+
+using inventory::Movement;
+using inventory::MovementReason;
+using inventory::PoolKey;
+using inventory::ReservationId;
+using inventory::StockState;
+
+namespace {
+
+// Stock leaves the available stock of its pool: from available, to anything but available in the
+// same warehouse (or out).
+bool Leaves(const Movement& m) {
+  if (!m.from || m.from->state != StockState::kAvailable) return false;
+  return !m.to || m.to->state != StockState::kAvailable ||
+         m.to->warehouse_id != m.from->warehouse_id;
+}
+
+// Stock enters the available stock of its pool.
+bool Arrives(const Movement& m) {
+  if (!m.to || m.to->state != StockState::kAvailable) return false;
+  return !m.from || m.from->state != StockState::kAvailable ||
+         m.from->warehouse_id != m.to->warehouse_id;
+}
+
+PoolKey PoolAt(const Movement& m, std::int64_t warehouse_id) {
+  return PoolKey{m.tenant_id, warehouse_id, m.sku_id, m.owner};
+}
+
+// A pick names its reservation: ref_type "reservation", ref_id its id.
+Result<ReservationId> PickedReservation(const Movement& m) {
+  if (m.ref_type != "reservation") {
+    return InvalidArgument("ref_type: a pick is made against a reservation (\"reservation\")",
+                           "ref_type");
+  }
+  std::int64_t id = 0;
+  const char* end = m.ref_id.data() + m.ref_id.size();
+  auto [ptr, ec] = std::from_chars(m.ref_id.data(), end, id);
+  if (ec != std::errc() || ptr != end || id <= 0) {
+    return InvalidArgument("ref_id: a pick names its reservation id", "ref_id");
+  }
+  return ReservationId(id);
+}
+
+}  // namespace
+
+StockPosting::~StockPosting() {
+  if (!committed_) GiveBack(0);
+}
+
+// The lot must belong to the movement's SKU; returns its expiry.
+Result<std::optional<Date>> StockPosting::CheckLot(store::Transaction& tx, const Movement& m) {
+  if (!m.lot_id.assigned()) return std::optional<Date>();
+  auto it = lots_.find(m.lot_id.value());
+  if (it == lots_.end() || it->second.tenant_id != m.tenant_id) {
+    auto lot = tx.inventory().GetLot(m.tenant_id, m.lot_id);
+    if (!lot.ok()) {
+      if (lot.status().code() == ErrorCode::kNotFound) {
+        return InvalidArgument(
+            "lot_id: lot " + std::to_string(m.lot_id.value()) + " does not exist", "lot_id");
+      }
+      return lot.status();
+    }
+    it = lots_
+             .insert_or_assign(m.lot_id.value(),
+                               LotFacts{lot->tenant_id, lot->sku_id, lot->expiry_date})
+             .first;
+  }
+  if (it->second.sku_id != m.sku_id) {
+    return InvalidArgument("lot_id: lot " + std::to_string(m.lot_id.value()) +
+                               " is not a lot of SKU " + std::to_string(m.sku_id),
+                           "lot_id");
+  }
+  return it->second.expiry;
+}
+
+// The reservation a pick takes from must be for the movement's pool.
+Status StockPosting::CheckPick(store::Transaction& tx, const Movement& m, ReservationId id) {
+  auto it = picked_from_.find(id.value());
+  if (it == picked_from_.end()) {
+    std::optional<PoolKey> pool;
+    if (engine_ != nullptr) {
+      if (auto held = engine_->Find(m.tenant_id, id)) pool = PoolOf(*held);
+    }
+    if (!pool) {
+      auto stored = tx.inventory().GetReservation(m.tenant_id, id);
+      if (!stored.ok()) {
+        if (stored.status().code() == ErrorCode::kNotFound) {
+          return InvalidArgument(
+              "ref_id: reservation " + std::to_string(id.value()) + " does not exist", "ref_id");
+        }
+        return stored.status();
+      }
+      pool = PoolOf(*stored);
+    }
+    it = picked_from_.emplace(id.value(), std::move(*pool)).first;
+  }
+  if (it->second != PoolAt(m, m.from->warehouse_id)) {
+    return InvalidArgument("ref_id: reservation " + std::to_string(id.value()) +
+                               " is for another SKU, owner or warehouse",
+                           "ref_id");
+  }
+  return Status::Ok();
+}
+
+Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements) {
+  if (committed_) return Internal("a stock posting is used after its commit");
+
+  // Everything is checked before anything is taken.
+  std::vector<std::optional<Date>> expiry(movements.size());
+  std::vector<ReservationId> reservation(movements.size());
+  for (std::size_t i = 0; i < movements.size(); ++i) {
+    const Movement& m = movements[i];
+    XB_RETURN_IF_ERROR(inventory::Validate(m));
+    XB_ASSIGN_OR_RETURN(expiry[i], CheckLot(tx, m));
+    if (m.reason == MovementReason::kPick) {
+      XB_ASSIGN_OR_RETURN(reservation[i], PickedReservation(m));
+      XB_RETURN_IF_ERROR(CheckPick(tx, m, reservation[i]));
+    }
+  }
+
+  // The engine first, so that reserved stock is never taken; then the store.
+  const std::size_t first = taken_.size();
+  Status st;
+  for (std::size_t i = 0; i < movements.size() && st.ok(); ++i) {
+    const Movement& m = movements[i];
+    if (!Leaves(m)) continue;
+    const PoolKey pool = PoolAt(m, m.from->warehouse_id);
+    if (m.reason == MovementReason::kPick) {
+      if (engine_ != nullptr) {
+        st = engine_->TakeForPick(m.tenant_id, reservation[i], m.lot_id, m.quantity);
+        if (!st.ok()) break;
+        taken_.push_back({pool, m.lot_id, expiry[i], m.quantity, reservation[i].value()});
+      }
+      st = tx.inventory().AddPicked(m.tenant_id, reservation[i], m.lot_id, m.quantity, m.at);
+    } else if (engine_ != nullptr) {
+      st = engine_->Withdraw(pool, m.lot_id, m.quantity);
+      if (st.code() == ErrorCode::kFailedPrecondition) {
+        st = FailedPrecondition("stock is reserved: " + st.message(), "quantity");
+      }
+      if (st.ok()) taken_.push_back({pool, m.lot_id, expiry[i], m.quantity, 0});
+    }
+  }
+  if (st.ok()) st = tx.inventory().Post(movements);
+  if (!st.ok()) {
+    GiveBack(first);
+    return st;
+  }
+
+  for (std::size_t i = 0; i < movements.size(); ++i) {
+    const Movement& m = movements[i];
+    if (Arrives(m))
+      arrived_.push_back({PoolAt(m, m.to->warehouse_id), m.lot_id, expiry[i], m.quantity});
+  }
+  return Status::Ok();
+}
+
+void StockPosting::Committed() {
+  if (committed_) return;
+  committed_ = true;
+  if (engine_ != nullptr) {
+    for (const Arrived& a : arrived_) engine_->Deposit(a.pool, a.lot, a.expiry, a.qty);
+  }
+  taken_.clear();
+  arrived_.clear();
+}
+
+// Gives the engine back what was taken since `from`, newest first.
+void StockPosting::GiveBack(std::size_t from) {
+  if (engine_ != nullptr) {
+    for (std::size_t i = taken_.size(); i > from; --i) {
+      const Taken& t = taken_[i - 1];
+      if (t.reservation_id != 0) {
+        engine_->UndoTakeForPick(t.pool.tenant_id, ReservationId(t.reservation_id), t.lot, t.qty);
+      } else {
+        engine_->Deposit(t.pool, t.lot, t.expiry, t.qty);
+      }
+    }
+  }
+  taken_.erase(taken_.begin() + static_cast<std::ptrdiff_t>(from), taken_.end());
+}
+
+}  // namespace xb::inventory_flow
