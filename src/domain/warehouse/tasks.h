@@ -40,7 +40,8 @@ using TaskId = Id<TaskTag>;
 //           `receipts`.
 //  putaway/move: sku, lot, owner, from_bin, to_bin (suggested by the putaway rule), expected_qty.
 //  pick:    sku, lot, owner, from_bin, to_bin (staging), expected_qty, reservation_id, order_ref.
-//  count:   bin, sku, lot, owner; system_qty when the count started, counted_qty, recount_qty.
+//  count:   bin (in from_bin), sku, lot, owner; system_qty when the count started, counted_qty,
+//           recount_qty, and the reason when the recount differs from system_qty.
 struct LotReceipt {
   std::string lot_number;  // empty for SKUs without lots
   std::optional<Date> production_date;
@@ -97,8 +98,9 @@ struct ReceiptVariance {
   std::int64_t expected = 0;
   std::int64_t good = 0;
   std::int64_t damaged = 0;
-  std::int64_t over = 0;    // good + damaged beyond expected
-  std::int64_t short_ = 0;  // expected not received
+  std::int64_t over = 0;  // good + damaged beyond expected
+  // Expected but not received (`short` is a keyword).
+  std::int64_t short_ = 0;  // NOLINT(readability-identifier-naming)
 };
 std::vector<ReceiptVariance> Variances(const Task& receive_task);
 
@@ -115,6 +117,8 @@ Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::
 // Closes the task (all lines done, or short with the shortfall recorded); counts need every
 // line counted (and recounted where asked).
 Result<Task> Close(Task task, Timestamp at);
+// Cancels an open task. Receive and pick tasks only before anything was received or picked
+// (afterwards they close short); other kinds keep what was already done.
 Result<Task> CancelTask(Task task, Timestamp at);
 
 // The count adjustment of a closed count line: final count − system quantity (0 if equal).

@@ -1,0 +1,337 @@
+#include "domain/warehouse/tasks.h"
+
+#include <gtest/gtest.h>
+
+namespace xb::warehouse {
+namespace {
+
+Date D(int y, int m, int d) { return *Date::FromYmd(y, m, d); }
+const Timestamp kAt = Timestamp::FromMicros(1'800'000'000'000'000);
+
+Task MakeTask(TaskKind kind, int lines) {
+  Task t;
+  t.id = TaskId(1);
+  t.code = "T-1";
+  t.kind = kind;
+  t.warehouse_id = 3;
+  for (int i = 1; i <= lines; ++i) {
+    TaskLine l;
+    l.line_no = i;
+    l.sku_id = 100 + i;
+    l.from_bin = 10;
+    l.to_bin = 20;
+    l.expected_qty = 10;
+    if (kind == TaskKind::kPick) l.reservation_id = 7;
+    if (kind == TaskKind::kCount) l.system_qty = 5;
+    t.lines.push_back(l);
+  }
+  return t;
+}
+
+LotReceipt Lot(std::string number, std::int64_t qty, Condition condition = Condition::kGood,
+               std::string reason = "") {
+  LotReceipt r;
+  r.lot_number = std::move(number);
+  r.expiry_date = D(2027, 1, 31);
+  r.quantity = qty;
+  r.condition = condition;
+  r.reason = std::move(reason);
+  return r;
+}
+
+TEST(TasksTest, EnumChoicesAreSnakeCase) {
+  EXPECT_EQ(EnumChoices(TaskKind{})[static_cast<int>(TaskKind::kCount)], "count");
+  EXPECT_EQ(EnumChoices(TaskState{})[static_cast<int>(TaskState::kInProgress)], "in_progress");
+  EXPECT_EQ(EnumChoices(Condition{})[static_cast<int>(Condition::kDamaged)], "damaged");
+  EXPECT_EQ(EnumChoices(ParcelState{})[static_cast<int>(ParcelState::kShipped)], "shipped");
+  EXPECT_EQ(EnumChoices(DeviceEventType{})[static_cast<int>(DeviceEventType::kScanLocation)],
+            "scan_location");
+}
+
+TEST(TasksTest, ValidateChecksNumberingAndWhatEachKindNeeds) {
+  EXPECT_TRUE(Validate(MakeTask(TaskKind::kPick, 2)).ok());
+  auto t = MakeTask(TaskKind::kPick, 2);
+  t.lines[1].line_no = 3;
+  EXPECT_EQ(Validate(t).field(), "lines");
+  t = MakeTask(TaskKind::kPick, 1);
+  t.lines[0].reservation_id = 0;
+  EXPECT_NE(Validate(t).message().find("reservation_id"), std::string::npos);
+  t = MakeTask(TaskKind::kMove, 1);
+  t.lines[0].to_bin = t.lines[0].from_bin;
+  EXPECT_FALSE(Validate(t).ok());
+  t = MakeTask(TaskKind::kCount, 1);
+  t.lines[0].system_qty.reset();
+  EXPECT_NE(Validate(t).message().find("system_qty"), std::string::npos);
+  t = MakeTask(TaskKind::kReceive, 1);
+  t.lines[0].expected_qty = 0;  // an unexpected SKU
+  EXPECT_TRUE(Validate(t).ok());
+  t.lines[0].to_bin = 0;
+  EXPECT_FALSE(Validate(t).ok());
+  t = MakeTask(TaskKind::kPutaway, 1);
+  t.lines[0].to_bin = 0;  // no bin suggested yet
+  EXPECT_TRUE(Validate(t).ok());
+  t.warehouse_id = 0;
+  EXPECT_EQ(Validate(t).field(), "warehouse_id");
+  EXPECT_EQ(Validate(MakeTask(TaskKind::kMove, 0)).field(), "lines");
+}
+
+TEST(TasksTest, ProgressMovesTheTaskInProgressAndRefusesMoreThanExpected) {
+  auto t = Progress(MakeTask(TaskKind::kPick, 1), 1, 4);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->state, TaskState::kInProgress);
+  EXPECT_EQ(t->lines[0].done_qty, 4);
+  auto over = Progress(*t, 1, 7);
+  EXPECT_EQ(over.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(over.status().message().find("expects 6 more"), std::string::npos);
+  EXPECT_TRUE(Progress(*t, 1, 6).ok());
+  EXPECT_EQ(Progress(*t, 2, 1).status().field(), "line_no");
+  EXPECT_EQ(Progress(*t, 1, 0).status().field(), "quantity");
+}
+
+TEST(TasksTest, ProgressIsRefusedOnClosedTasksAndOnReceiveOrCount) {
+  auto closed = Close(MakeTask(TaskKind::kMove, 1), kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(Progress(*closed, 1, 1).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(Progress(MakeTask(TaskKind::kReceive, 1), 1, 1).status().code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(Progress(MakeTask(TaskKind::kCount, 1), 1, 1).status().code(),
+            ErrorCode::kFailedPrecondition);
+  auto putaway = MakeTask(TaskKind::kPutaway, 1);
+  putaway.lines[0].to_bin = 0;
+  EXPECT_EQ(Progress(putaway, 1, 1).status().field(), "to_bin");
+}
+
+TEST(TasksTest, ReceiptsOfTheSameLotAccumulate) {
+  auto t = ReceiveLot(MakeTask(TaskKind::kReceive, 1), 1, Lot("L1", 4));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  t = ReceiveLot(*t, 1, Lot("L1", 3));
+  ASSERT_TRUE(t.ok());
+  t = ReceiveLot(*t, 1, Lot("L2", 2));
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->state, TaskState::kInProgress);
+  const auto& line = t->lines[0];
+  EXPECT_EQ(line.done_qty, 9);
+  ASSERT_EQ(line.receipts.size(), 2U);
+  EXPECT_EQ(line.receipts[0].quantity, 7);
+  EXPECT_EQ(line.receipts[1].lot_number, "L2");
+}
+
+TEST(TasksTest, DamagedReceiptNeedsAReasonAndCountsSeparately) {
+  auto t = MakeTask(TaskKind::kReceive, 1);
+  EXPECT_EQ(ReceiveLot(t, 1, Lot("L1", 2, Condition::kDamaged)).status().field(), "reason");
+  auto got = ReceiveLot(t, 1, Lot("L1", 2, Condition::kDamaged, "crushed carton"));
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->lines[0].damaged_qty, 2);
+  EXPECT_EQ(got->lines[0].done_qty, 0);
+}
+
+TEST(TasksTest, ReceiptRulesForLotsAndDates) {
+  auto t = MakeTask(TaskKind::kReceive, 1);
+  EXPECT_EQ(ReceiveLot(t, 1, Lot("BAD LOT", 1)).status().field(), "lot_number");
+  auto no_lot = Lot("", 1);
+  EXPECT_EQ(ReceiveLot(t, 1, no_lot).status().field(), "lot_number");  // dates without a lot
+  no_lot.expiry_date.reset();
+  EXPECT_TRUE(ReceiveLot(t, 1, no_lot).ok());
+  auto first = ReceiveLot(t, 1, Lot("L1", 1));
+  ASSERT_TRUE(first.ok());
+  auto other_expiry = Lot("L1", 1);
+  other_expiry.expiry_date = D(2027, 2, 1);
+  EXPECT_EQ(ReceiveLot(*first, 1, other_expiry).status().field(), "expiry_date");
+  EXPECT_EQ(ReceiveLot(t, 1, Lot("L1", 0)).status().field(), "quantity");
+  EXPECT_EQ(ReceiveLot(MakeTask(TaskKind::kPick, 1), 1, Lot("L1", 1)).status().code(),
+            ErrorCode::kFailedPrecondition);
+}
+
+TEST(TasksTest, ReceiveMayCloseShortAndVariancesRecordIt) {
+  auto t = MakeTask(TaskKind::kReceive, 3);
+  t.lines[2].expected_qty = 0;  // unexpected SKU
+  auto r = ReceiveLot(t, 1, Lot("L1", 7));
+  r = ReceiveLot(*r, 2, Lot("L2", 11));
+  r = ReceiveLot(*r, 2, Lot("L2", 1, Condition::kDamaged, "wet"));
+  r = ReceiveLot(*r, 3, Lot("L3", 2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto closed = Close(*r, kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->state, TaskState::kDone);
+  EXPECT_EQ(closed->closed_at, kAt);
+  const auto v = Variances(*closed);
+  ASSERT_EQ(v.size(), 3U);
+  EXPECT_EQ(v[0].short_, 3);
+  EXPECT_EQ(v[0].over, 0);
+  EXPECT_EQ(v[1].good, 11);
+  EXPECT_EQ(v[1].damaged, 1);
+  EXPECT_EQ(v[1].over, 2);
+  EXPECT_EQ(v[2].expected, 0);
+  EXPECT_EQ(v[2].over, 2);
+  EXPECT_TRUE(Variances(MakeTask(TaskKind::kPick, 1)).empty());
+}
+
+TEST(TasksTest, ClosedTasksCannotBeClosedOrCancelledAgain) {
+  auto closed = Close(MakeTask(TaskKind::kPick, 1), kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(Close(*closed, kAt).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(CancelTask(*closed, kAt).status().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST(TasksTest, FirstCountThatDisagreesAsksForARecount) {
+  auto t = MakeTask(TaskKind::kCount, 2);  // system quantity 5 on both lines
+  auto c = RecordCount(t, 1, 5);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->state, TaskState::kInProgress);
+  c = RecordCount(*c, 2, 3);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->state, TaskState::kRecount);
+  EXPECT_EQ(Close(*c, kAt).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RecordRecount(*c, 1, 5, "").status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RecordRecount(*c, 2, 4, " ").status().field(), "reason");
+  auto r = RecordRecount(*c, 2, 4, "BREAKAGE");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->state, TaskState::kInProgress);
+  EXPECT_EQ(RecordRecount(*r, 2, 3, "X").status().code(), ErrorCode::kFailedPrecondition);
+  auto closed = Close(*r, kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(CountAdjustment(closed->lines[0]), 0);
+  EXPECT_EQ(CountAdjustment(closed->lines[1]), -1);  // the recount is final
+  EXPECT_EQ(closed->lines[1].reason, "BREAKAGE");
+}
+
+TEST(TasksTest, RecountMatchingTheSystemNeedsNoReason) {
+  auto c = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 9);
+  auto r = RecordRecount(*c, 1, 5, "");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(CountAdjustment(r->lines[0]), 0);
+}
+
+TEST(TasksTest, CountNeedsEveryLineCountedOnce) {
+  auto t = MakeTask(TaskKind::kCount, 2);
+  auto c = RecordCount(t, 1, 6);
+  ASSERT_TRUE(c.ok());
+  auto r = RecordRecount(*c, 1, 6, "FOUND");
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(Close(*r, kAt).status().message().find("line 2 is not counted"), std::string::npos);
+  EXPECT_EQ(RecordCount(*r, 1, 6).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RecordCount(*r, 2, -1).status().field(), "counted");
+  EXPECT_EQ(RecordCount(MakeTask(TaskKind::kMove, 1), 1, 1).status().code(),
+            ErrorCode::kFailedPrecondition);
+  auto gain = RecordCount(*r, 2, 5);
+  auto closed = Close(*gain, kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(CountAdjustment(closed->lines[0]), 1);
+}
+
+TEST(TasksTest, UncountedLineHasNoAdjustment) {
+  TaskLine l;
+  l.system_qty = 4;
+  EXPECT_EQ(CountAdjustment(l), 0);
+}
+
+TEST(TasksTest, ReceiveAndPickCancelOnlyBeforeAnythingIsDone) {
+  auto receive = MakeTask(TaskKind::kReceive, 1);
+  auto cancelled = CancelTask(receive, kAt);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->state, TaskState::kCancelled);
+  EXPECT_EQ(cancelled->closed_at, kAt);
+  auto received = ReceiveLot(receive, 1, Lot("L1", 1));
+  EXPECT_EQ(CancelTask(*received, kAt).status().code(), ErrorCode::kFailedPrecondition);
+  auto picked = Progress(MakeTask(TaskKind::kPick, 1), 1, 1);
+  EXPECT_EQ(CancelTask(*picked, kAt).status().code(), ErrorCode::kFailedPrecondition);
+  auto moved = Progress(MakeTask(TaskKind::kMove, 1), 1, 1);
+  EXPECT_TRUE(CancelTask(*moved, kAt).ok());
+  auto counted = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 2);
+  EXPECT_TRUE(CancelTask(*counted, kAt).ok());
+}
+
+TEST(TasksTest, PickMayCloseShortWithTheShortfallOnItsLines) {
+  auto t = Progress(MakeTask(TaskKind::kPick, 2), 1, 10);
+  auto closed = Close(*t, kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->lines[1].expected_qty - closed->lines[1].done_qty, 10);
+}
+
+// ---- putaway rule ----
+
+TEST(TasksTest, SuggestBinPrefersABinHoldingTheSku) {
+  const std::vector<BinOccupancy> bins = {
+      {1, "food", true, 0, 0, false},
+      {2, "cosmetics", true, 100, 90, true},
+      {3, "cosmetics", true, 100, 0, false},
+  };
+  EXPECT_EQ(SuggestBin(bins, "cosmetics", 10).value(), 2);
+  // 11 would overflow bin 2: the category zone is next.
+  EXPECT_EQ(SuggestBin(bins, "cosmetics", 11).value(), 3);
+  EXPECT_EQ(SuggestBin(bins, "COSMETICS", 11).value(), 3);
+  // No zone for the category: the most free capacity (unlimited first).
+  EXPECT_EQ(SuggestBin(bins, "toys", 11).value(), 1);
+  EXPECT_EQ(SuggestBin(bins, "", 11).value(), 1);
+}
+
+TEST(TasksTest, SuggestBinNeverPicksNonStorageOrFullBins) {
+  const std::vector<BinOccupancy> bins = {
+      {1, "receiving", false, 0, 0, true},
+      {2, "food", true, 50, 45, false},
+      {3, "food", true, 60, 40, false},
+  };
+  EXPECT_EQ(SuggestBin(bins, "food", 5).value(), 3);  // more free room than bin 2
+  EXPECT_EQ(SuggestBin(bins, "food", 20).value(), 3);
+  auto none = SuggestBin(bins, "food", 21);
+  EXPECT_EQ(none.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(SuggestBin(bins, "food", 0).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(TasksTest, SuggestBinBreaksTiesByLowestBinId) {
+  const std::vector<BinOccupancy> bins = {{9, "a", true, 10, 0, false},
+                                          {4, "a", true, 10, 0, false}};
+  EXPECT_EQ(SuggestBin(bins, "a", 1).value(), 4);
+}
+
+// ---- device events ----
+
+DeviceEvent Confirm() {
+  DeviceEvent e;
+  e.device_id = "RF-07";
+  e.event_key = "seq-1";
+  e.type = DeviceEventType::kConfirm;
+  e.task_id = 3;
+  e.line_no = 1;
+  e.quantity = 2;
+  return e;
+}
+
+TEST(TasksTest, DeviceEventsNeedWhatTheirTypeUses) {
+  EXPECT_TRUE(Validate(Confirm()).ok());
+  auto e = Confirm();
+  e.task_id = 0;
+  EXPECT_EQ(Validate(e).field(), "task_id");
+  e = Confirm();
+  e.line_no = 0;
+  EXPECT_EQ(Validate(e).field(), "line_no");
+  e = Confirm();
+  e.quantity = 0;
+  EXPECT_EQ(Validate(e).field(), "quantity");
+  e = Confirm();
+  e.type = DeviceEventType::kScanLocation;
+  EXPECT_EQ(Validate(e).field(), "location");
+  e.location = "A-01-02";
+  EXPECT_TRUE(Validate(e).ok());
+  e.type = DeviceEventType::kScanItem;
+  EXPECT_EQ(Validate(e).field(), "barcode");
+  e.barcode = "(01)09506000134352";
+  EXPECT_TRUE(Validate(e).ok());
+}
+
+TEST(TasksTest, DeviceIdAndEventKeyAre1To64VisibleCharacters) {
+  auto e = Confirm();
+  e.device_id = "";
+  EXPECT_EQ(Validate(e).field(), "device_id");
+  e.device_id = std::string(65, 'x');
+  EXPECT_EQ(Validate(e).field(), "device_id");
+  e.device_id = std::string(64, 'x');
+  EXPECT_TRUE(Validate(e).ok());
+  e.event_key = "a b";
+  EXPECT_EQ(Validate(e).field(), "event_key");
+  e.event_key = "a\nb";
+  EXPECT_EQ(Validate(e).field(), "event_key");
+}
+
+}  // namespace
+}  // namespace xb::warehouse
