@@ -107,10 +107,11 @@ interface RequestOptions {
   contentType?: string;
   accept?: string;
   key?: string;
+  headers?: Record<string, string>;
 }
 
 async function send(path: string, opts: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' };
+  const headers: Record<string, string> = { ...opts.headers, Accept: opts.accept ?? 'application/json' };
   const key = opts.key ?? getKey();
   if (key) headers.Authorization = `Bearer ${key}`;
   let body: string | undefined;
@@ -175,9 +176,41 @@ export async function getJson<T>(path: string, query?: RequestOptions['query']):
   return (await res.json()) as T;
 }
 
-export async function postJson<T>(path: string, json: unknown = {}): Promise<T> {
-  const res = await send(path, { method: 'POST', json });
+export async function postJson<T>(path: string, json: unknown = {}, headers?: Record<string, string>): Promise<T> {
+  const res = await send(path, { method: 'POST', json, headers });
   return (await res.json()) as T;
+}
+
+/** A POST whose every answer is data (e.g. a device event): the status, the body, and whether it was a replay. */
+export interface Answer<T> {
+  status: number;
+  replayed: boolean;
+  data: T | null;
+}
+
+/**
+ * POST that returns 4xx answers instead of throwing them, so a caller can show the server's
+ * answer as it is. Throws ApiError only when there is no answer (network, 401, 5xx).
+ */
+export async function postForAnswer<T>(path: string, json: unknown): Promise<Answer<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  const key = getKey();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path), { method: 'POST', headers, body: JSON.stringify(json) });
+  } catch (e) {
+    throw new ApiError(0, 'UNAVAILABLE', e instanceof Error ? e.message : String(e));
+  }
+  if (res.status === 401 || res.status === 403 || res.status >= 500) throw await toError(res, true);
+  let data: T | null = null;
+  try {
+    data = (await res.json()) as T;
+  } catch {
+    // an empty or non-JSON answer
+  }
+  const replay = (res.headers.get('Idempotent-Replay') ?? res.headers.get('Idempotent-Replayed') ?? '').toLowerCase();
+  return { status: res.status, replayed: replay === 'true', data };
 }
 
 export async function putJson<T>(path: string, json: unknown): Promise<T> {

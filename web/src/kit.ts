@@ -197,7 +197,8 @@ export function badge(kind: string, value: string | null | undefined, testid?: s
 
 // ---- records: labels and pickers ------------------------------------------------------------
 
-export type RecordPath = 'suppliers' | 'skus' | 'warehouses';
+/** Record kinds readable by id; `bins` only by id (GET /bins/{id}), never listed by a picker. */
+export type RecordPath = 'suppliers' | 'skus' | 'warehouses' | 'bins';
 
 const cache = new Map<string, Promise<Entity | null>>();
 
@@ -323,4 +324,47 @@ export function recordPicker(opts: PickerOptions): Picker {
     record: () => (current ? records.get(current) ?? null : null),
     setValue,
   };
+}
+
+// ---- paging ---------------------------------------------------------------------------------
+
+export interface Pager {
+  element: HTMLElement;
+  /** Shows "from–to of total" and enables the buttons for the page just loaded. */
+  show: (count: number, total: number) => void;
+}
+
+/** Previous / next buttons and the range label of an offset-paged list. */
+export function pager(offset: number, limit: number, go: (offset: number) => void): Pager {
+  const range = h('span', { class: 'range', testid: 'list-total' });
+  const prev = h('button', { type: 'button', class: 'btn', testid: 'page-prev', disabled: true }, `‹ ${t('list.prev')}`);
+  const next = h('button', { type: 'button', class: 'btn', testid: 'page-next', disabled: true }, `${t('list.next')} ›`);
+  prev.addEventListener('click', () => go(Math.max(0, offset - limit)));
+  next.addEventListener('click', () => go(offset + limit));
+  return {
+    element: h('nav', { class: 'pager', 'aria-label': 'pagination' }, prev, range, next),
+    show: (count, total) => {
+      range.textContent = count ? t('list.range', { from: offset + 1, to: offset + count, total }) : t('list.rangeEmpty', { total });
+      range.setAttribute('data-total', String(total));
+      prev.disabled = offset <= 0;
+      next.disabled = offset + count >= total;
+    },
+  };
+}
+
+/** Offset and limit of a list route's query (limit 1..200, default `size`). */
+export function pageOf(query: URLSearchParams, size: number): { offset: number; limit: number } {
+  const offset = Math.max(0, Number.parseInt(query.get('offset') ?? '0', 10) || 0);
+  const limit = Math.min(200, Math.max(1, Number.parseInt(query.get('limit') ?? String(size), 10) || size));
+  return { offset, limit };
+}
+
+/** A loading area that tests can wait on (`aria-busy="false"` once loaded). */
+export function loadingBox(testid: string, cls = 'table-box'): HTMLElement {
+  return h('div', { class: cls, testid, 'aria-busy': 'true' }, h('p', { class: 'muted' }, t('list.loading')));
+}
+
+/** Shows an error inside a loading area. */
+export function boxError(box: HTMLElement, err: unknown, testid = 'list-error'): void {
+  replaceChildren(box, h('p', { class: 'form-message error', role: 'alert', testid }, describeError(err)));
 }

@@ -13,6 +13,8 @@ import { LANG_EVENT, renderShell, type Shell } from './pages/shell';
 import { renderSignIn } from './pages/signin';
 import { renderEvaluation } from './pages/evaluation';
 import { renderProcurement } from './pages/procurement';
+import { renderInventory } from './pages/inventory';
+import { renderWarehouseOps } from './pages/warehouse-ops';
 import { runLeaveHooks } from './kit';
 
 const root = document.getElementById('app')!;
@@ -44,6 +46,8 @@ function renderPage(): HTMLElement {
   const [section = '', id] = parts;
   if (section === 'evaluation') return renderEvaluation(parts.slice(1), query);
   if (section === 'procurement') return renderProcurement(parts.slice(1), query);
+  if (section === 'inventory') return renderInventory(parts.slice(1), query);
+  if (section === 'warehouse') return renderWarehouseOps(parts.slice(1), query);
   const spec = entityByPath(section);
   if (!spec || parts.length > 2) {
     return h('section', { class: 'page', testid: 'page-not-found' }, h('h1', {}, t('error.notFoundPage')));

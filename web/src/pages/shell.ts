@@ -35,8 +35,8 @@ const MASTER_DATA: NavEntry[] = [
 const MODULES: NavEntry[] = [
   { id: 'supplier-evaluation', label: 'nav.supplierEval', path: 'evaluation' },
   { id: 'procurement', label: 'nav.procurement', path: 'procurement' },
-  { id: 'inventory', label: 'nav.inventory' },
-  { id: 'warehouse-ops', label: 'nav.warehouseOps' },
+  { id: 'inventory', label: 'nav.inventory', path: 'inventory' },
+  { id: 'warehouse-ops', label: 'nav.warehouseOps', path: 'warehouse' },
   { id: 'orders-customs', label: 'nav.orders' },
   { id: 'tracking', label: 'nav.tracking' },
   { id: 'planning', label: 'nav.planning' },

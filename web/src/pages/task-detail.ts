@@ -1,0 +1,329 @@
+// One warehouse task: its state and lines, close / cancel, and by kind: the receipt form and the
+// receipt variances (over, short, damaged) of a receive task; the count sheet of a count task
+// (first counts, recounts with a reason where a count disagrees, the adjustment at close).
+
+import { ApiError, getJson, postJson } from '../api';
+import { formatTime, h, replaceChildren } from '../dom';
+import { describeError } from '../form';
+import { lang, t, tDynamic } from '../i18n';
+import { lotLabel, parseQty } from '../inventory';
+import { badge, clearFieldErrors, field, fmtInt, messageBox, recordCode, setFieldError, showApiError } from '../kit';
+import { href } from '../router';
+import { finalCount, isClosed, lineDone, needsRecount, type ReceiptVariance, type Task, type TaskLine } from '../warehouse';
+import { taskKindLabel, taskProgress } from './tasks';
+import { warehouseTabs } from './warehouse-ops';
+
+/** Reason codes offered for recounts and count adjustments (free text is accepted too). */
+export const COUNT_REASONS = ['miscount', 'damaged', 'lost', 'found', 'unrecorded_move', 'theft'] as const;
+
+function binCell(id: number | null | undefined): Node | string {
+  return id ? recordCode('bins', id) : '—';
+}
+
+function variancesOf(task: Task): ReceiptVariance[] {
+  if (Array.isArray(task.variances)) return task.variances;
+  return (task.lines ?? []).map((l) => {
+    const got = (l.done_qty ?? 0) + (l.damaged_qty ?? 0);
+    return {
+      line_no: l.line_no, expected: l.expected_qty, good: l.done_qty ?? 0, damaged: l.damaged_qty ?? 0,
+      over: Math.max(0, got - l.expected_qty), short: Math.max(0, l.expected_qty - got),
+    };
+  });
+}
+
+export function renderTaskDetail(id: string): HTMLElement {
+  const body = h('div', { class: 'task-body', testid: 'task-body', 'aria-busy': 'true' }, h('p', { class: 'muted' }, t('list.loading')));
+  const path = `/tasks/${encodeURIComponent(id)}`;
+  const page = h('section', { class: 'page wh-page', testid: 'page-task-detail' },
+    warehouseTabs('tasks'),
+    h('a', { class: 'back', href: href(['warehouse']), testid: 'back-to-list' }, `‹ ${t('detail.back')}`),
+    body);
+
+  async function load(notice?: string, kind: 'ok' | 'error' = 'ok'): Promise<void> {
+    body.setAttribute('aria-busy', 'true');
+    try {
+      show(await getJson<Task>(path), notice, kind);
+    } catch (err) {
+      replaceChildren(body, h('p', { class: 'form-message error', role: 'alert', testid: 'detail-error' }, describeError(err)));
+    } finally {
+      body.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  function show(task: Task, notice?: string, kind: 'ok' | 'error' = 'ok'): void {
+    const msg = messageBox('task-message');
+    if (notice) msg.show(notice, kind);
+    const closed = isClosed(task.state);
+
+    const action = (name: 'close' | 'cancel', label: string, cls: string) => {
+      const b = h('button', { type: 'button', class: `btn ${cls}`, testid: `task-${name}` }, label);
+      b.addEventListener('click', async () => {
+        if (name === 'cancel' && !window.confirm(t('wh.cancelConfirm', { code: task.code }))) return;
+        b.disabled = true;
+        try {
+          await postJson<Task>(`${path}/${name}`, task.version === undefined ? {} : { version: task.version });
+          await load(t(name === 'close' ? 'wh.closedOk' : 'wh.cancelledOk', { code: task.code }));
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'CONFLICT') {
+            const reload = h('button', { type: 'button', class: 'btn small', testid: 'reload' }, t('detail.reload'));
+            reload.addEventListener('click', () => void load());
+            msg.show(`${t('detail.conflict')} (${err.message})`, 'error', reload);
+          } else {
+            msg.show(describeError(err), 'error');
+          }
+          b.disabled = false;
+        }
+      });
+      return b;
+    };
+
+    const summary = h('dl', { class: 'summary', testid: 'task-summary' },
+      h('dt', {}, t('wh.kind')), h('dd', { testid: 'task-kind', 'data-value': task.kind }, taskKindLabel(task.kind)),
+      h('dt', {}, t('po.warehouse')), h('dd', {}, recordCode('warehouses', task.warehouse_id, true)),
+      h('dt', {}, t('wh.ref')), h('dd', {}, task.ref_type ? `${tDynamic(`refType.${task.ref_type}`, task.ref_type)} ${task.ref_id ?? ''}` : '—'),
+      task.assignee ? [h('dt', {}, t('wh.assignee')), h('dd', {}, task.assignee)] : null,
+      h('dt', {}, t('wh.progress')), h('dd', {}, taskProgress(task)),
+      h('dt', {}, t('wh.created')), h('dd', {}, formatTime(task.created_at, lang())),
+      task.closed_at ? [h('dt', {}, t('wh.closed')), h('dd', {}, formatTime(task.closed_at, lang()))] : null);
+
+    let lines: HTMLElement[];
+    if (task.kind === 'count') lines = [countSheet(task)];
+    else if (task.kind === 'receive') lines = [receiveLines(task), variancesPanel(task), closed ? null : receiptForm(task)].filter((x): x is HTMLElement => !!x);
+    else lines = [movingLines(task)];
+
+    replaceChildren(body,
+      h('div', { class: 'page-head' },
+        h('h1', {}, h('span', { class: 'code', testid: 'task-code' }, task.code || `#${task.id}`), ' ',
+          h('span', { class: 'muted' }, taskKindLabel(task.kind)), ' ', badge('taskState', task.state, 'task-state')),
+        h('div', { class: 'page-actions' },
+          closed ? null : h('a', { class: 'btn', href: href(['warehouse', 'terminal', task.id]), testid: 'task-terminal' }, `📟 ${t('wh.openTerminal')}`),
+          closed ? null : action('close', t('wh.close'), 'primary'),
+          closed ? null : action('cancel', t('wh.cancel'), 'danger'))),
+      msg.element,
+      h('div', { class: 'detail-grid wide-side' },
+        h('div', { class: 'detail-main' }, lines),
+        h('aside', { class: 'detail-side' }, h('div', { class: 'panel' }, summary))));
+  }
+
+  // ---- pick, putaway, move, pack, ship -----------------------------------------------------
+
+  function movingLines(task: Task): HTMLElement {
+    const cols = ['po.line', 'risk.sku', 'inv.lot', 'inv.owner', 'wh.fromBin', 'wh.toBin', 'wh.expected', 'wh.done', 'res.order'] as const;
+    return h('div', { class: 'panel' }, h('h2', {}, t('po.lines')), h('div', { class: 'table-box' }, h('table', { class: 'list', testid: 'task-lines' },
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
+      h('tbody', {}, (task.lines ?? []).map((l) => h('tr', {
+        testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-expected': l.expected_qty, class: lineDone(task, l) ? 'line-done' : null,
+      },
+        h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
+        h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id, true)),
+        h('td', { 'data-label': t(cols[2]) }, l.lot_id ? lotLabel(l.lot_id) : '—'),
+        h('td', { 'data-label': t(cols[3]) }, l.owner ?? ''),
+        h('td', { 'data-label': t(cols[4]) }, binCell(l.from_bin)),
+        h('td', { 'data-label': t(cols[5]) }, binCell(l.to_bin)),
+        h('td', { 'data-label': t(cols[6]), class: 'num' }, fmtInt(l.expected_qty)),
+        h('td', { 'data-label': t(cols[7]), class: 'num' }, fmtInt(l.done_qty ?? 0)),
+        h('td', { 'data-label': t(cols[8]) }, l.order_ref || (l.reservation_id ? `#${l.reservation_id}` : '—'))))))));
+  }
+
+  // ---- receive -------------------------------------------------------------------------------
+
+  function receiveLines(task: Task): HTMLElement {
+    const cols = ['po.line', 'risk.sku', 'wh.expected', 'wh.good', 'wh.damaged', 'wh.receipts'] as const;
+    return h('div', { class: 'panel' }, h('h2', {}, t('po.lines')), h('div', { class: 'table-box' }, h('table', { class: 'list', testid: 'task-lines' },
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
+      h('tbody', {}, (task.lines ?? []).map((l) => h('tr', {
+        testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-damaged': l.damaged_qty ?? 0, 'data-expected': l.expected_qty,
+      },
+        h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
+        h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id, true)),
+        h('td', { 'data-label': t(cols[2]), class: 'num' }, fmtInt(l.expected_qty)),
+        h('td', { 'data-label': t(cols[3]), class: 'num' }, fmtInt(l.done_qty ?? 0)),
+        h('td', { 'data-label': t(cols[4]), class: 'num' }, fmtInt(l.damaged_qty ?? 0)),
+        h('td', { 'data-label': t(cols[5]) }, (l.receipts ?? []).length ? h('ul', { class: 'plain-list compact' }, (l.receipts ?? []).map((r) => h('li', { testid: 'lot-receipt' },
+          `${r.lot_number || t('inv.noLot')}${r.expiry_date ? ` · ${r.expiry_date}` : ''} × ${fmtInt(r.quantity)}`,
+          r.condition === 'damaged' ? [' ', badge('condition', 'damaged'), r.reason ? h('span', { class: 'muted' }, ` ${r.reason}`) : null] : null))) : '—')))))));
+  }
+
+  function variancesPanel(task: Task): HTMLElement {
+    const rows = variancesOf(task);
+    const off = rows.filter((v) => v.over || v.short || v.damaged);
+    const cols = ['po.line', 'wh.expected', 'wh.good', 'wh.damaged', 'wh.over', 'wh.short'] as const;
+    return h('div', { class: 'panel', testid: 'variances' },
+      h('h2', {}, t('wh.variances')),
+      h('p', { class: 'muted small' }, off.length ? t('wh.variancesLead') : t('wh.noVariances')),
+      h('div', { class: 'table-box' }, h('table', { class: 'list', testid: 'variances-table' },
+        h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: 'num' }, t(c))))),
+        h('tbody', {}, rows.map((v) => h('tr', {
+          testid: 'variance-row', 'data-line': v.line_no, 'data-over': v.over, 'data-short': v.short, 'data-damaged': v.damaged,
+          class: v.over || v.short || v.damaged ? 'variance' : null,
+        },
+          h('td', { 'data-label': t(cols[0]), class: 'num' }, String(v.line_no)),
+          h('td', { 'data-label': t(cols[1]), class: 'num' }, fmtInt(v.expected)),
+          h('td', { 'data-label': t(cols[2]), class: 'num' }, fmtInt(v.good)),
+          h('td', { 'data-label': t(cols[3]), class: `num${v.damaged ? ' loss' : ''}` }, fmtInt(v.damaged)),
+          h('td', { 'data-label': t(cols[4]), class: `num${v.over ? ' gain' : ''}` }, fmtInt(v.over)),
+          h('td', { 'data-label': t(cols[5]), class: `num${v.short ? ' loss' : ''}` }, fmtInt(v.short))))))));
+  }
+
+  function receiptForm(task: Task): HTMLElement {
+    const msg = messageBox('receipt-message');
+    const line = h('select', { id: 'receipt-line', testid: 'receipt-line' },
+      (task.lines ?? []).map((l) => h('option', { value: l.line_no }, `${t('po.lineNo', { n: l.line_no })} · ${l.expected_qty}`)));
+    const lot = h('input', { type: 'text', id: 'receipt-lot', testid: 'receipt-lot', autocomplete: 'off', maxlength: 20 });
+    const produced = h('input', { type: 'date', id: 'receipt-produced', testid: 'receipt-produced' });
+    const expiry = h('input', { type: 'date', id: 'receipt-expiry', testid: 'receipt-expiry' });
+    const qty = h('input', { type: 'text', inputmode: 'numeric', class: 'num', id: 'receipt-qty', testid: 'receipt-qty', autocomplete: 'off' });
+    const condition = h('select', { id: 'receipt-condition', testid: 'receipt-condition' },
+      ['good', 'damaged'].map((c) => h('option', { value: c }, tDynamic(`condition.${c}`, c))));
+    const reason = h('input', { type: 'text', id: 'receipt-reason', testid: 'receipt-reason', autocomplete: 'off' });
+    const submit = h('button', { type: 'submit', class: 'btn primary', testid: 'receipt-submit' }, t('wh.recordReceipt'));
+    const form = h('form', { class: 'receipt-form', testid: 'receipt-form', novalidate: true },
+      h('div', { class: 'form-grid' },
+        field('line_no', t('po.line'), line, { required: true }),
+        field('lot_number', t('inv.lotNumber'), lot),
+        field('production_date', t('inv.produced'), produced),
+        field('expiry_date', t('inv.expiry'), expiry),
+        field('quantity', t('po.quantity'), qty, { required: true }),
+        field('condition', t('wh.condition'), condition),
+        field('reason', t('wh.reason'), reason, { hint: t('wh.reasonDamaged') })),
+      msg.element,
+      h('div', { class: 'form-actions' }, submit));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(form);
+      msg.hide();
+      const n = parseQty(qty.value);
+      if (n === null) setFieldError(form, 'quantity', t('po.quantityInvalid'));
+      if (condition.value === 'damaged' && !reason.value.trim()) setFieldError(form, 'reason', t('po.reasonNeeded'));
+      if (form.querySelector('.invalid')) { msg.show(t('form.fixErrors'), 'error'); return; }
+      submit.disabled = true;
+      try {
+        await postJson<Task>(`${path}/receipts`, {
+          line_no: Number(line.value), lot_number: lot.value.trim(), production_date: produced.value || null, expiry_date: expiry.value || null,
+          quantity: n, condition: condition.value, reason: reason.value.trim(),
+        });
+        await load(t('wh.receiptOk', { n: n ?? 0 }));
+      } catch (err) {
+        showApiError(form, msg, err);
+        submit.disabled = false;
+      }
+    });
+    return h('div', { class: 'panel', testid: 'receipt-panel' }, h('h2', {}, t('wh.receiveTitle')), form);
+  }
+
+  // ---- count sheet ---------------------------------------------------------------------------
+
+  function countSheet(task: Task): HTMLElement {
+    const closed = isClosed(task.state);
+    const msg = messageBox('count-message');
+    const reasons = h('datalist', { id: 'count-reasons' }, COUNT_REASONS.map((r) => h('option', { value: r }, tDynamic(`countReason.${r}`, r))));
+    const counts: { line: TaskLine; input: HTMLInputElement; error: HTMLElement }[] = [];
+    const recounts: { line: TaskLine; input: HTMLInputElement; reason: HTMLInputElement; error: HTMLElement }[] = [];
+    const cols = ['po.line', 'inv.bin', 'risk.sku', 'inv.lot', 'inv.owner', 'wh.counted', 'wh.system', 'wh.difference', 'wh.recount', 'wh.final'] as const;
+
+    const rows = (task.lines ?? []).map((l) => {
+      const counted = l.counted_qty ?? null;
+      const system = typeof l.system_qty === 'number' ? l.system_qty : null;
+      const showSystem = counted !== null || closed; // blind until counted
+      const final = finalCount(l);
+      const diff = final !== null && system !== null ? final - system : null;
+      const error = h('div', { class: 'field-error', testid: 'count-row-error', hidden: true });
+      let countCell: Node | string = counted === null ? '—' : fmtInt(counted);
+      if (counted === null && !closed) {
+        const input = h('input', { type: 'text', inputmode: 'numeric', class: 'num count-input', testid: 'count-input', 'aria-label': t('wh.countOf', { n: l.line_no }), autocomplete: 'off' });
+        counts.push({ line: l, input, error });
+        countCell = input;
+      }
+      let recountCell: Node | (Node | string)[] | string = l.recount_qty === null || l.recount_qty === undefined ? '—' : [fmtInt(l.recount_qty), l.reason ? h('div', { class: 'muted small', testid: 'recount-reason-shown' }, tDynamic(`countReason.${l.reason}`, l.reason)) : ''];
+      const asked = !closed && needsRecount(task, l);
+      if (asked) {
+        const input = h('input', { type: 'text', inputmode: 'numeric', class: 'num count-input', testid: 'recount-input', 'aria-label': t('wh.recountOf', { n: l.line_no }), autocomplete: 'off' });
+        const reason = h('input', { type: 'text', list: 'count-reasons', testid: 'recount-reason', placeholder: t('wh.reason'), 'aria-label': t('wh.reason'), autocomplete: 'off' });
+        recounts.push({ line: l, input, reason, error });
+        recountCell = h('div', { class: 'recount-cell' }, input, reason);
+      }
+      return h('tr', {
+        testid: 'count-row', 'data-line': l.line_no, 'data-counted': counted ?? '', 'data-recount': l.recount_qty ?? '',
+        'data-system': showSystem && system !== null ? system : '', 'data-diff': diff ?? '', 'data-asked': asked ? 'true' : 'false',
+        class: asked ? 'recount-asked' : null,
+      },
+        h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
+        h('td', { 'data-label': t(cols[1]) }, binCell(l.from_bin || l.to_bin)),
+        h('td', { 'data-label': t(cols[2]) }, recordCode('skus', l.sku_id, true)),
+        h('td', { 'data-label': t(cols[3]) }, l.lot_id ? lotLabel(l.lot_id) : '—'),
+        h('td', { 'data-label': t(cols[4]) }, l.owner ?? ''),
+        h('td', { 'data-label': t(cols[5]), class: 'num' }, countCell),
+        h('td', { 'data-label': t(cols[6]), class: 'num' }, showSystem && system !== null ? fmtInt(system) : h('span', { class: 'muted small' }, t('wh.blind'))),
+        h('td', { 'data-label': t(cols[7]), class: `num${diff ? (diff > 0 ? ' gain' : ' loss') : ''}`, testid: 'count-diff' },
+          diff === null ? '—' : diff > 0 ? `+${fmtInt(diff)}` : fmtInt(diff)),
+        h('td', { 'data-label': t(cols[8]) }, recountCell, error),
+        h('td', { 'data-label': t(cols[9]), class: 'num strong' }, final === null ? '—' : fmtInt(final)));
+    });
+
+    async function saveAll(kind: 'counts' | 'recounts', button: HTMLButtonElement): Promise<void> {
+      clearFieldErrors(sheet);
+      sheet.querySelectorAll<HTMLElement>('[data-testid="count-row-error"]').forEach((e) => { e.hidden = true; e.textContent = ''; });
+      msg.hide();
+      const work: { line_no: number; body: Record<string, unknown>; error: HTMLElement }[] = [];
+      let bad = false;
+      const fail = (error: HTMLElement, text: string) => { error.textContent = text; error.hidden = false; bad = true; };
+      if (kind === 'counts') {
+        for (const c of counts) {
+          if (!c.input.value.trim()) continue;
+          const n = parseQty(c.input.value, false);
+          if (n === null || n < 0) { fail(c.error, t('form.int')); continue; }
+          work.push({ line_no: c.line.line_no, body: { line_no: c.line.line_no, counted: n }, error: c.error });
+        }
+      } else {
+        for (const c of recounts) {
+          if (!c.input.value.trim() && !c.reason.value.trim()) continue;
+          const n = parseQty(c.input.value, false);
+          if (n === null || n < 0) { fail(c.error, t('form.int')); continue; }
+          if (!c.reason.value.trim()) { fail(c.error, t('wh.reasonNeeded')); continue; }
+          work.push({ line_no: c.line.line_no, body: { line_no: c.line.line_no, counted: n, reason: c.reason.value.trim() }, error: c.error });
+        }
+      }
+      if (bad) { msg.show(t('form.fixErrors'), 'error'); return; }
+      if (!work.length) { msg.show(t(kind === 'counts' ? 'wh.nothingCounted' : 'wh.nothingRecounted'), 'error'); return; }
+      button.disabled = true;
+      let saved = 0;
+      for (const w of work) {
+        try {
+          await postJson<Task>(`${path}/${kind}`, w.body);
+          saved++;
+        } catch (err) {
+          w.error.textContent = describeError(err);
+          w.error.hidden = false;
+          msg.show(t('wh.countsPartly', { n: saved, m: work.length }), 'error');
+          button.disabled = false;
+          if (saved) await load(t('wh.countsPartly', { n: saved, m: work.length }), 'error');
+          return;
+        }
+      }
+      await load(t(kind === 'counts' ? 'wh.countsSaved' : 'wh.recountsSaved', { n: saved }));
+    }
+
+    const saveCounts = h('button', { type: 'button', class: 'btn primary', testid: 'counts-save' }, t('wh.saveCounts'));
+    saveCounts.addEventListener('click', () => void saveAll('counts', saveCounts));
+    const saveRecounts = h('button', { type: 'button', class: 'btn primary', testid: 'recounts-save' }, t('wh.saveRecounts'));
+    saveRecounts.addEventListener('click', () => void saveAll('recounts', saveRecounts));
+    const adjustments = (task.lines ?? []).filter((l) => {
+      const f = finalCount(l);
+      return f !== null && typeof l.system_qty === 'number' && f !== l.system_qty;
+    }).length;
+
+    const sheet: HTMLElement = h('div', { class: 'panel count-sheet', testid: 'count-sheet' },
+      h('h2', {}, t('wh.countSheet')),
+      h('p', { class: 'muted small' }, closed ? t('wh.countClosedLead', { n: adjustments }) : t('wh.countLead')),
+      reasons,
+      h('div', { class: 'table-box' }, h('table', { class: 'list', testid: 'count-table' },
+        h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
+        h('tbody', {}, rows))),
+      msg.element,
+      closed ? null : h('div', { class: 'form-actions' }, counts.length ? saveCounts : null, recounts.length ? saveRecounts : null));
+    return sheet;
+  }
+
+  void load();
+  return page;
+}
