@@ -3,6 +3,7 @@
 #include <exception>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace xb::inventory_flow {
 
@@ -99,39 +100,37 @@ Status GroupCommitter::RunBatch(std::deque<Item>& batch) {
     }
   }  // a transaction that did not commit rolls back here
 
+  // The counters are updated before anyone is answered, so an answered caller sees them.
   const auto pieces = static_cast<std::int64_t>(batch.size());
-  if (batch_status.ok()) {
-    for (Item& item : batch) item.done.set_value(Status::Ok());
-    std::lock_guard lock(mu_);
-    stats_.batches += 1;
-    stats_.pieces += pieces;
-    return batch_status;
-  }
-  if (batch.size() == 1) {
-    batch.front().done.set_value(batch_status);
-    std::lock_guard lock(mu_);
-    stats_.batches += 1;
-    stats_.pieces += 1;
+  if (batch_status.ok() || batch.size() == 1) {
+    {
+      std::lock_guard lock(mu_);
+      stats_.batches += 1;
+      stats_.pieces += pieces;
+    }
+    for (Item& item : batch) item.done.set_value(batch_status);
     return batch_status;
   }
 
+  std::vector<Status> alone;
+  alone.reserve(batch.size());
   for (Item& item : batch) {
-    Status st;
-    {
-      auto tx = db_.Begin(store::TxMode::kWrite);
-      if (!tx.ok()) {
-        st = tx.status();
-      } else {
-        st = RunWork(item.work, **tx);
-        if (st.ok()) st = (*tx)->Commit();
-      }
+    auto tx = db_.Begin(store::TxMode::kWrite);
+    if (!tx.ok()) {
+      alone.push_back(tx.status());
+      continue;
     }
-    item.done.set_value(std::move(st));
+    Status st = RunWork(item.work, **tx);
+    if (st.ok()) st = (*tx)->Commit();
+    alone.push_back(std::move(st));
   }
-  std::lock_guard lock(mu_);
-  stats_.batches += 1 + pieces;
-  stats_.pieces += pieces;
-  stats_.retried_alone += pieces;
+  {
+    std::lock_guard lock(mu_);
+    stats_.batches += 1 + pieces;
+    stats_.pieces += pieces;
+    stats_.retried_alone += pieces;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(alone[i]));
   return batch_status;
 }
 

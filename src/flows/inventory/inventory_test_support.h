@@ -114,6 +114,53 @@ class ScratchDatabase {
   std::string pg_database_;
 };
 
+// A database whose commits fail while `fail_commits` is set (kUnavailable, as a full disk would),
+// to show what a failed write leaves behind. Everything else goes to the wrapped database.
+class FlakyDatabase final : public store::Database {
+ public:
+  explicit FlakyDatabase(store::Database& inner) : inner_(inner) {}
+  std::atomic<bool> fail_commits{false};
+
+  Result<std::unique_ptr<store::Transaction>> Begin(store::TxMode mode) override {
+    auto tx = inner_.Begin(mode);
+    if (!tx.ok()) return tx.status();
+    return std::unique_ptr<store::Transaction>(new Tx(std::move(tx).value(), fail_commits));
+  }
+  std::string_view dialect() const override { return inner_.dialect(); }
+  Result<int> SchemaVersion() override { return inner_.SchemaVersion(); }
+
+ private:
+  class Tx final : public store::Transaction {
+   public:
+    Tx(std::unique_ptr<store::Transaction> inner, std::atomic<bool>& fail)
+        : inner_(std::move(inner)), fail_(fail) {}
+    RecordStore<catalog::Sku>& skus() override { return inner_->skus(); }
+    RecordStore<partners::Supplier>& suppliers() override { return inner_->suppliers(); }
+    RecordStore<partners::Brand>& brands() override { return inner_->brands(); }
+    RecordStore<partners::Channel>& channels() override { return inner_->channels(); }
+    RecordStore<partners::Carrier>& carriers() override { return inner_->carriers(); }
+    RecordStore<partners::Warehouse>& warehouses() override { return inner_->warehouses(); }
+    RecordStore<partners::Bin>& bins() override { return inner_->bins(); }
+    access::TenantStore& tenants() override { return inner_->tenants(); }
+    access::KeyStore& keys() override { return inner_->keys(); }
+    access::IdempotencyStore& idempotency() override { return inner_->idempotency(); }
+    events::EventLog& events() override { return inner_->events(); }
+    procurement::ProcurementStore& procurement() override { return inner_->procurement(); }
+    suppliers::EvaluationStore& evaluation() override { return inner_->evaluation(); }
+    inventory::InventoryStore& inventory() override { return inner_->inventory(); }
+    warehouse::WarehouseStore& warehouse() override { return inner_->warehouse(); }
+    Status Commit() override {
+      if (fail_.load()) return Unavailable("disk full (test)");
+      return inner_->Commit();
+    }
+
+   private:
+    std::unique_ptr<store::Transaction> inner_;
+    std::atomic<bool>& fail_;
+  };
+  store::Database& inner_;
+};
+
 // Adds a tenant and returns its id.
 inline TenantId AddTenant(store::Database& db, const std::string& code) {
   auto tx = db.Begin(store::TxMode::kWrite);
