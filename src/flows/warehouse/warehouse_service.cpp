@@ -1,0 +1,1319 @@
+#include "flows/warehouse/warehouse_service.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "core/text.h"
+#include "domain/catalog/sku.h"
+#include "domain/partners/partners.h"
+#include "domain/procurement/procurement.h"
+#include "domain/warehouse/gs1.h"
+#include "flows/warehouse/warehouse_json.h"
+
+namespace xb::warehouse_flow {
+
+using access::Action;
+using inventory::Balance;
+using inventory::BalanceQuery;
+using inventory::LotId;
+using inventory::Movement;
+using inventory::MovementReason;
+using inventory::Place;
+using inventory::StockState;
+using nlohmann::json;
+using warehouse::Task;
+using warehouse::TaskId;
+using warehouse::TaskKind;
+using warehouse::TaskLine;
+using warehouse::TaskState;
+
+namespace {
+
+constexpr std::size_t kMaxRefLength = 64;
+constexpr std::size_t kMaxReasonLength = 200;  // as warehouse::ReceiveLot
+
+Status AuthorizeRead(const access::Principal& p) {
+  if (access::RoleAllows(p.role, Action::kReadInventory) ||
+      access::RoleAllows(p.role, Action::kOperateWarehouse)) {
+    return Status::Ok();
+  }
+  return access::Authorize(p, Action::kReadInventory);
+}
+
+Status CheckPage(std::int64_t limit, std::int64_t offset) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return InvalidArgument("limit: must be 1.." + std::to_string(kMaxPageSize), "limit");
+  }
+  if (offset < 0) return InvalidArgument("offset: must not be negative", "offset");
+  return Status::Ok();
+}
+
+Status CheckText(const std::string& text, const std::string& field, std::size_t max,
+                 bool required) {
+  if (required && text.empty()) return InvalidArgument(field + ": is required", field);
+  if (text.size() > max || !IsCleanUtf8(text)) {
+    return InvalidArgument(
+        field + ": at most " + std::to_string(max) + " characters of clean UTF-8", field);
+  }
+  return Status::Ok();
+}
+
+Status AppendEvent(store::Transaction& tx, const RequestContext& ctx, std::string type,
+                   std::string entity, std::int64_t entity_id, Timestamp at, json payload) {
+  if (!ctx.device.empty()) payload["device"] = ctx.device;
+  events::BusinessEvent event;
+  event.tenant_id = ctx.principal.tenant_id;
+  event.type = std::move(type);
+  event.entity = std::move(entity);
+  event.entity_id = entity_id;
+  event.actor = ctx.principal.Actor();
+  event.request_id = ctx.request_id;
+  event.at = at;
+  event.payload = payload.dump();
+  auto seq = tx.events().Append(std::move(event));
+  return seq.ok() ? Status::Ok() : seq.status();
+}
+
+// The master record `id` of type R when it exists and is active; kInvalidArgument naming
+// `field` otherwise.
+template <class R>
+Result<R> RequireActive(store::Transaction& tx, TenantId tenant, std::int64_t id,
+                        const std::string& field, const std::string& where = {}) {
+  const std::string& prefix = where.empty() ? field : where;
+  if (id <= 0) return InvalidArgument(prefix + ": is required", field);
+  auto found = store::Records<R>(tx).Get(tenant, id);
+  if (!found.ok()) {
+    if (found.status().code() != ErrorCode::kNotFound) return found.status();
+    return InvalidArgument(
+        prefix + ": no " + std::string(R::Spec().kind) + " with id " + std::to_string(id), field);
+  }
+  if (found->status == RecordStatus::kArchived) {
+    return InvalidArgument(
+        prefix + ": " + std::string(R::Spec().kind) + " " + found->code + " is archived", field);
+  }
+  return std::move(found).value();
+}
+
+// A bin of `warehouse_id`, active.
+Result<partners::Bin> RequireBin(store::Transaction& tx, TenantId tenant, std::int64_t warehouse_id,
+                                 std::int64_t bin_id, const std::string& field,
+                                 const std::string& where = {}) {
+  XB_ASSIGN_OR_RETURN(auto bin, RequireActive<partners::Bin>(tx, tenant, bin_id, field, where));
+  if (bin.warehouse_id != warehouse_id) {
+    return InvalidArgument((where.empty() ? field : where) + ": bin " + bin.code +
+                               " is not in warehouse " + std::to_string(warehouse_id),
+                           field);
+  }
+  return bin;
+}
+
+// The lot `lot` of `sku_id` (lot 0: the SKU without lots); kInvalidArgument for an unknown lot
+// or a lot of another SKU.
+Status RequireLotOf(store::Transaction& tx, TenantId tenant, std::int64_t sku_id, LotId lot,
+                    const std::string& field, const std::string& where) {
+  if (lot.value() == 0) return Status::Ok();
+  auto found = tx.inventory().GetLot(tenant, lot);
+  if (!found.ok()) {
+    if (found.status().code() != ErrorCode::kNotFound) return found.status();
+    return InvalidArgument(where + ": no lot with id " + std::to_string(lot.value()), field);
+  }
+  if (found->sku_id != sku_id) {
+    return InvalidArgument(where + ": lot " + found->lot_number + " is a lot of SKU " +
+                               std::to_string(found->sku_id) + ", not of SKU " +
+                               std::to_string(sku_id),
+                           field);
+  }
+  return Status::Ok();
+}
+
+// Every balance matching `query` (its limit and offset are ignored).
+Result<std::vector<Balance>> AllBalances(store::Transaction& tx, TenantId tenant,
+                                         BalanceQuery query) {
+  std::vector<Balance> all;
+  query.limit = kMaxPageSize;
+  for (query.offset = 0;; query.offset += kMaxPageSize) {
+    XB_ASSIGN_OR_RETURN(auto page, tx.inventory().ListBalances(tenant, query));
+    const bool last = static_cast<std::int64_t>(page.first.size()) < kMaxPageSize;
+    for (auto& b : page.first) all.push_back(std::move(b));
+    if (last || query.offset + kMaxPageSize >= page.second) break;
+  }
+  return all;
+}
+
+Result<std::vector<partners::Bin>> BinsOf(store::Transaction& tx, TenantId tenant,
+                                          std::int64_t warehouse_id) {
+  std::vector<partners::Bin> all;
+  ListQuery q;
+  q.equals.emplace_back("warehouse_id", FieldValue(warehouse_id));
+  q.limit = kMaxPageSize;
+  for (q.offset = 0;; q.offset += kMaxPageSize) {
+    XB_ASSIGN_OR_RETURN(auto page, tx.bins().List(tenant, q));
+    const bool last = static_cast<std::int64_t>(page.items.size()) < kMaxPageSize;
+    for (auto& b : page.items) all.push_back(std::move(b));
+    if (last || q.offset + kMaxPageSize >= page.total) break;
+  }
+  return all;
+}
+
+Result<std::vector<Task>> AllTasks(store::Transaction& tx, TenantId tenant,
+                                   warehouse::TaskQuery query) {
+  std::vector<Task> all;
+  query.limit = kMaxPageSize;
+  for (query.offset = 0;; query.offset += kMaxPageSize) {
+    XB_ASSIGN_OR_RETURN(auto page, tx.warehouse().ListTasks(tenant, query));
+    const bool last = static_cast<std::int64_t>(page.first.size()) < kMaxPageSize;
+    for (auto& t : page.first) all.push_back(std::move(t));
+    if (last || query.offset + kMaxPageSize >= page.second) break;
+  }
+  return all;
+}
+
+Result<std::vector<warehouse::Parcel>> AllParcels(store::Transaction& tx, TenantId tenant,
+                                                  warehouse::ParcelQuery query) {
+  std::vector<warehouse::Parcel> all;
+  query.limit = kMaxPageSize;
+  for (query.offset = 0;; query.offset += kMaxPageSize) {
+    XB_ASSIGN_OR_RETURN(auto page, tx.warehouse().ListParcels(tenant, query));
+    const bool last = static_cast<std::int64_t>(page.first.size()) < kMaxPageSize;
+    for (auto& p : page.first) all.push_back(std::move(p));
+    if (last || query.offset + kMaxPageSize >= page.second) break;
+  }
+  return all;
+}
+
+const char* PrefixOf(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::kReceive:
+      return "RCV";
+    case TaskKind::kPutaway:
+      return "PUT";
+    case TaskKind::kPick:
+      return "PCK";
+    case TaskKind::kPack:
+      return "PAK";
+    case TaskKind::kShip:
+      return "SHP";
+    case TaskKind::kMove:
+      return "MOV";
+    case TaskKind::kCount:
+      return "CNT";
+  }
+  return "TSK";
+}
+
+std::string TaskCode(TaskKind kind, std::int64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s-%06lld", PrefixOf(kind), static_cast<long long>(n));
+  return buf;
+}
+
+const TaskLine* FindLine(const Task& task, int line_no) {
+  for (const auto& l : task.lines) {
+    if (l.line_no == line_no) return &l;
+  }
+  return nullptr;
+}
+
+Result<const TaskLine*> RequireLine(const Task& task, int line_no) {
+  const TaskLine* line = FindLine(task, line_no);
+  if (line == nullptr) {
+    return InvalidArgument("line_no: task " + task.code + " has no line " + std::to_string(line_no),
+                           "line_no");
+  }
+  return line;
+}
+
+Status RequireKind(const Task& task, std::initializer_list<TaskKind> kinds, const char* what) {
+  for (const auto k : kinds) {
+    if (task.kind == k) return Status::Ok();
+  }
+  return FailedPrecondition("task " + task.code + " is a " + EnumName(task.kind) + " task; " +
+                            what);
+}
+
+Movement NewMovement(const RequestContext& ctx, const Task& task, const TaskLine& line,
+                     MovementReason reason, std::int64_t qty, Timestamp at) {
+  Movement m;
+  m.tenant_id = ctx.principal.tenant_id;
+  m.sku_id = line.sku_id;
+  m.lot_id = line.lot_id;
+  m.owner = line.owner;
+  m.quantity = qty;
+  m.reason = reason;
+  m.ref_type = "task";
+  m.ref_id = std::to_string(task.id.value());
+  m.device = ctx.device;
+  m.actor = ctx.principal.Actor();
+  m.at = at;
+  return m;
+}
+
+// The movement of `qty` done on a putaway, move or pick line.
+Movement LineMovement(const RequestContext& ctx, const Task& task, const TaskLine& line,
+                      std::int64_t qty, Timestamp at) {
+  MovementReason reason = MovementReason::kMove;
+  StockState to_state = StockState::kAvailable;
+  if (task.kind == TaskKind::kPutaway) reason = MovementReason::kPutaway;
+  if (task.kind == TaskKind::kPick) {
+    reason = MovementReason::kPick;
+    to_state = StockState::kPicked;
+  }
+  Movement m = NewMovement(ctx, task, line, reason, qty, at);
+  m.from = Place{task.warehouse_id, line.from_bin, StockState::kAvailable};
+  m.to = Place{task.warehouse_id, line.to_bin, to_state};
+  if (task.kind == TaskKind::kPick) {
+    m.ref_type = "reservation";
+    m.ref_id = std::to_string(line.reservation_id);
+    m.note = task.code;
+  }
+  return m;
+}
+
+// The key stock is counted by when several lines draw on it.
+using StockTuple = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::string>;
+
+}  // namespace
+
+WarehouseService::WarehouseService(store::Database& db, const Clock& clock,
+                                   inventory_flow::ReservationEngine* engine,
+                                   WarehouseOptions options)
+    : db_(db), clock_(clock), engine_(engine), options_(std::move(options)) {}
+
+// --- reads -----------------------------------------------------------------------------------
+
+Result<std::pair<std::vector<Task>, std::int64_t>> WarehouseService::ListTasks(
+    const access::Principal& principal, const warehouse::TaskQuery& query) {
+  XB_RETURN_IF_ERROR(AuthorizeRead(principal));
+  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return tx->warehouse().ListTasks(principal.tenant_id, query);
+}
+
+Result<TaskView> WarehouseService::GetTask(const access::Principal& principal, TaskId id) {
+  XB_RETURN_IF_ERROR(AuthorizeRead(principal));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_ASSIGN_OR_RETURN(Task task, tx->warehouse().GetTask(principal.tenant_id, id));
+  TaskView view;
+  if (task.kind == TaskKind::kReceive) view.variances = warehouse::Variances(task);
+  view.task = std::move(task);
+  return view;
+}
+
+Result<std::pair<std::vector<warehouse::Parcel>, std::int64_t>> WarehouseService::ListParcels(
+    const access::Principal& principal, const warehouse::ParcelQuery& query) {
+  XB_RETURN_IF_ERROR(AuthorizeRead(principal));
+  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return tx->warehouse().ListParcels(principal.tenant_id, query);
+}
+
+Result<warehouse::Parcel> WarehouseService::GetParcel(const access::Principal& principal,
+                                                      warehouse::ParcelId id) {
+  XB_RETURN_IF_ERROR(AuthorizeRead(principal));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return tx->warehouse().GetParcel(principal.tenant_id, id);
+}
+
+// --- creating tasks --------------------------------------------------------------------------
+
+Result<Task> WarehouseService::InsertTask(store::Transaction& tx, const RequestContext& ctx,
+                                          Task task) {
+  const Timestamp now = clock_.Now();
+  task.tenant_id = ctx.principal.tenant_id;
+  task.state = TaskState::kOpen;
+  XB_ASSIGN_OR_RETURN(const std::int64_t n,
+                      tx.warehouse().NextTaskNumber(task.tenant_id, task.kind));
+  task.code = TaskCode(task.kind, n);
+  if (task.ref_type == "wave" && task.ref_id.empty()) task.ref_id = task.code;
+  for (std::size_t i = 0; i < task.lines.size(); ++i) {
+    task.lines[i].line_no = static_cast<int>(i) + 1;
+  }
+  XB_RETURN_IF_ERROR(warehouse::Validate(task));
+  task.version = 1;
+  task.created_at = now;
+  task.updated_at = now;
+  XB_ASSIGN_OR_RETURN(Task stored, tx.warehouse().InsertTask(std::move(task)));
+  std::int64_t expected = 0;
+  for (const auto& l : stored.lines) expected += l.expected_qty;
+  XB_RETURN_IF_ERROR(AppendEvent(tx, ctx, "warehouse.task.created", "task", stored.id.value(), now,
+                                 {{"code", stored.code},
+                                  {"kind", EnumName(stored.kind)},
+                                  {"warehouse_id", stored.warehouse_id},
+                                  {"ref_type", stored.ref_type},
+                                  {"ref_id", stored.ref_id},
+                                  {"lines", stored.lines.size()},
+                                  {"expected_qty", expected}}));
+  return stored;
+}
+
+Result<Task> WarehouseService::CreateReceive(const RequestContext& ctx, const ReceiveDraft& draft) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  XB_RETURN_IF_ERROR(inventory::ValidateOwner(draft.owner));
+  const bool asn = !draft.asn_ref.empty() || !draft.asn_lines.empty();
+  if (draft.purchase_order_id && asn) {
+    return InvalidArgument(
+        "purchase_order_id: give a purchase order or an advance notice (asn), "
+        "not both",
+        "purchase_order_id");
+  }
+  if (!draft.purchase_order_id && !asn) {
+    return InvalidArgument("purchase_order_id: give a purchase order or an advance notice (asn)",
+                           "purchase_order_id");
+  }
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_RETURN_IF_ERROR(
+      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
+  XB_RETURN_IF_ERROR(
+      RequireBin(*tx, tenant, draft.warehouse_id, draft.receiving_bin_id, "receiving_bin_id")
+          .status());
+  Task task;
+  task.kind = TaskKind::kReceive;
+  task.warehouse_id = draft.warehouse_id;
+  if (draft.purchase_order_id) {
+    auto po =
+        tx->procurement().GetOrder(tenant, procurement::PurchaseOrderId(*draft.purchase_order_id));
+    if (!po.ok()) {
+      if (po.status().code() != ErrorCode::kNotFound) return po.status();
+      return InvalidArgument("purchase_order_id: no purchase order with id " +
+                                 std::to_string(*draft.purchase_order_id),
+                             "purchase_order_id");
+    }
+    if (po->status != procurement::PoStatus::kConfirmed &&
+        po->status != procurement::PoStatus::kPartlyReceived) {
+      return FailedPrecondition("purchase_order_id: purchase order " + po->code + " is " +
+                                    EnumName(po->status) +
+                                    "; only confirmed or partly received orders are received",
+                                "purchase_order_id");
+    }
+    if (po->warehouse_id != draft.warehouse_id) {
+      return InvalidArgument("warehouse_id: purchase order " + po->code + " is for warehouse " +
+                                 std::to_string(po->warehouse_id),
+                             "warehouse_id");
+    }
+    task.ref_type = "purchase_order";
+    task.ref_id = std::to_string(po->id.value());
+    for (const auto& pl : po->lines) {
+      TaskLine line;
+      line.sku_id = pl.sku_id;
+      line.owner = draft.owner;
+      line.to_bin = draft.receiving_bin_id;
+      line.expected_qty = std::max<std::int64_t>(0, pl.quantity - pl.received_qty);
+      task.lines.push_back(std::move(line));
+    }
+  } else {
+    XB_RETURN_IF_ERROR(CheckText(draft.asn_ref, "asn.ref", kMaxRefLength, true));
+    if (draft.asn_lines.empty()) {
+      return InvalidArgument("asn.lines: an advance notice needs at least one line", "asn.lines");
+    }
+    task.ref_type = "asn";
+    task.ref_id = draft.asn_ref;
+    for (std::size_t i = 0; i < draft.asn_lines.size(); ++i) {
+      const auto& in = draft.asn_lines[i];
+      const std::string where = "asn.lines[" + std::to_string(i) + "]";
+      XB_RETURN_IF_ERROR(
+          RequireActive<catalog::Sku>(*tx, tenant, in.sku_id, "asn.lines", where + ".sku_id")
+              .status());
+      if (in.quantity <= 0) {
+        return InvalidArgument(where + ".quantity: must be greater than 0", "asn.lines");
+      }
+      TaskLine line;
+      line.sku_id = in.sku_id;
+      line.owner = draft.owner;
+      line.to_bin = draft.receiving_bin_id;
+      line.expected_qty = in.quantity;
+      task.lines.push_back(std::move(line));
+    }
+  }
+  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  return stored;
+}
+
+Result<Task> WarehouseService::CreatePutaway(const RequestContext& ctx, TaskId receive_task) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  auto found = tx->warehouse().GetTask(tenant, receive_task);
+  if (!found.ok()) {
+    if (found.status().code() != ErrorCode::kNotFound) return found.status();
+    return InvalidArgument(
+        "receive_task_id: no task with id " + std::to_string(receive_task.value()),
+        "receive_task_id");
+  }
+  const Task& receive = *found;
+  if (receive.kind != TaskKind::kReceive) {
+    return InvalidArgument("receive_task_id: task " + receive.code + " is a " +
+                               EnumName(receive.kind) + " task, not a receive task",
+                           "receive_task_id");
+  }
+
+  // Good stock received per (receiving bin, SKU, lot, owner).
+  std::map<StockTuple, std::int64_t> received;
+  for (const auto& line : receive.lines) {
+    for (const auto& r : line.receipts) {
+      if (r.condition != warehouse::Condition::kGood || r.quantity <= 0) continue;
+      std::int64_t lot = 0;
+      if (!r.lot_number.empty()) {
+        XB_ASSIGN_OR_RETURN(auto l, tx->inventory().FindLot(tenant, line.sku_id, r.lot_number));
+        if (!l) return Internal("lot " + r.lot_number + " of a receipt is not recorded");
+        lot = l->id.value();
+      }
+      received[{line.to_bin, line.sku_id, lot, line.owner}] += r.quantity;
+    }
+  }
+  // Less what other putaway tasks of this receipt took or will take.
+  warehouse::TaskQuery q;
+  q.kind = TaskKind::kPutaway;
+  q.ref_id = std::to_string(receive.id.value());
+  XB_ASSIGN_OR_RETURN(auto others, AllTasks(*tx, tenant, q));
+  for (const auto& other : others) {
+    if (other.ref_type != "receive_task") continue;
+    for (const auto& l : other.lines) {
+      const std::int64_t covered = warehouse::IsClosed(other.state) ? l.done_qty : l.expected_qty;
+      auto it = received.find({l.from_bin, l.sku_id, l.lot_id.value(), l.owner});
+      if (it != received.end()) it->second -= covered;
+    }
+  }
+
+  XB_ASSIGN_OR_RETURN(auto bins, BinsOf(*tx, tenant, receive.warehouse_id));
+  BalanceQuery bq;
+  bq.warehouse_id = receive.warehouse_id;
+  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(*tx, tenant, bq));
+  std::map<std::int64_t, std::int64_t> units;                              // by bin
+  std::set<std::tuple<std::int64_t, std::int64_t, std::string>> holdings;  // bin, SKU, owner
+  std::map<StockTuple, std::int64_t> available;                            // bin, SKU, lot, owner
+  for (const auto& b : balances) {
+    units[b.key.bin_id] += b.on_hand;
+    if (b.on_hand > 0) holdings.insert({b.key.bin_id, b.key.sku_id, b.key.owner});
+    if (b.key.state == StockState::kAvailable) {
+      available[{b.key.bin_id, b.key.sku_id, b.key.lot_id.value(), b.key.owner}] += b.on_hand;
+    }
+  }
+
+  Task task;
+  task.kind = TaskKind::kPutaway;
+  task.warehouse_id = receive.warehouse_id;
+  task.ref_type = "receive_task";
+  task.ref_id = std::to_string(receive.id.value());
+  std::map<std::int64_t, catalog::Sku> skus;
+  for (const auto& [key, qty_left] : received) {
+    const auto& [from_bin, sku_id, lot, owner] = key;
+    // Never more than is still available in the receiving bin.
+    const std::int64_t qty = std::min(qty_left, available[key]);
+    if (qty <= 0) continue;
+    if (!skus.contains(sku_id)) {
+      XB_ASSIGN_OR_RETURN(auto sku, tx->skus().Get(tenant, sku_id));
+      skus.emplace(sku_id, std::move(sku));
+    }
+    std::vector<warehouse::BinOccupancy> occupancy;
+    for (const auto& bin : bins) {
+      if (bin.status != RecordStatus::kActive) continue;
+      warehouse::BinOccupancy o;
+      o.bin_id = bin.id.value();
+      o.zone = bin.zone.value_or("");
+      o.storage = bin.kind == partners::BinKind::kStorage || bin.kind == partners::BinKind::kPick;
+      o.capacity_units = bin.capacity_units;
+      o.units = units[o.bin_id];
+      o.holds_sku = holdings.contains({o.bin_id, sku_id, owner});
+      occupancy.push_back(std::move(o));
+    }
+    auto to = warehouse::SuggestBin(occupancy, EnumName(skus.at(sku_id).category), qty);
+    if (!to.ok()) {
+      return FailedPrecondition("receive_task_id: no bin of warehouse " +
+                                    std::to_string(receive.warehouse_id) + " takes " +
+                                    std::to_string(qty) + " units of SKU " + skus.at(sku_id).code +
+                                    ": " + to.status().message(),
+                                "receive_task_id");
+    }
+    units[*to] += qty;
+    holdings.insert({*to, sku_id, owner});
+    TaskLine line;
+    line.sku_id = sku_id;
+    line.lot_id = LotId(lot);
+    line.owner = owner;
+    line.from_bin = from_bin;
+    line.to_bin = *to;
+    line.expected_qty = qty;
+    task.lines.push_back(std::move(line));
+  }
+  if (task.lines.empty()) {
+    return FailedPrecondition(
+        "receive_task_id: receive task " + receive.code + " has no good stock left to put away",
+        "receive_task_id");
+  }
+  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  return stored;
+}
+
+Result<Task> WarehouseService::CreatePick(const RequestContext& ctx, const PickDraft& draft) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  if (draft.reservation_ids.empty()) {
+    return InvalidArgument("reservation_ids: name at least one reservation", "reservation_ids");
+  }
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_RETURN_IF_ERROR(
+      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
+  XB_RETURN_IF_ERROR(
+      RequireBin(*tx, tenant, draft.warehouse_id, draft.staging_bin_id, "staging_bin_id").status());
+
+  // Available stock per (SKU, owner), read once, and what earlier lines of this task planned.
+  std::map<std::pair<std::int64_t, std::string>, std::vector<Balance>> stock;
+  std::map<StockTuple, std::int64_t> planned;
+  std::set<std::int64_t> seen;
+  std::set<std::string> orders;
+  Task task;
+  task.kind = TaskKind::kPick;
+  task.warehouse_id = draft.warehouse_id;
+  for (std::size_t i = 0; i < draft.reservation_ids.size(); ++i) {
+    const std::int64_t rid = draft.reservation_ids[i];
+    const std::string where = "reservation_ids[" + std::to_string(i) + "]";
+    if (!seen.insert(rid).second) {
+      return InvalidArgument(where + ": reservation " + std::to_string(rid) + " is named twice",
+                             "reservation_ids");
+    }
+    auto r = tx->inventory().GetReservation(tenant, inventory::ReservationId(rid));
+    if (!r.ok()) {
+      if (r.status().code() != ErrorCode::kNotFound) return r.status();
+      return InvalidArgument(where + ": no reservation with id " + std::to_string(rid),
+                             "reservation_ids");
+    }
+    if (r->state != inventory::ReservationState::kActive) {
+      return FailedPrecondition(
+          where + ": reservation " + std::to_string(rid) + " is " + EnumName(r->state),
+          "reservation_ids");
+    }
+    if (r->warehouse_id != draft.warehouse_id) {
+      return InvalidArgument(where + ": reservation " + std::to_string(rid) + " is for warehouse " +
+                                 std::to_string(r->warehouse_id),
+                             "reservation_ids");
+    }
+    if (r->Outstanding() <= 0) {
+      return FailedPrecondition(
+          where + ": reservation " + std::to_string(rid) + " is picked completely",
+          "reservation_ids");
+    }
+    orders.insert(r->order_ref);
+    auto& balances = stock[{r->sku_id, r->owner}];
+    if (balances.empty()) {
+      BalanceQuery bq;
+      bq.warehouse_id = draft.warehouse_id;
+      bq.sku_id = r->sku_id;
+      bq.owner = r->owner;
+      bq.state = StockState::kAvailable;
+      XB_ASSIGN_OR_RETURN(balances, AllBalances(*tx, tenant, bq));
+      // Largest first, so that a lot is split over as few bins as possible.
+      std::stable_sort(balances.begin(), balances.end(), [](const Balance& a, const Balance& b) {
+        return a.on_hand != b.on_hand ? a.on_hand > b.on_hand : a.key.bin_id < b.key.bin_id;
+      });
+    }
+    for (const auto& rl : r->lines) {
+      std::int64_t need = rl.quantity - rl.picked;
+      for (const auto& b : balances) {
+        if (need <= 0) break;
+        if (b.key.lot_id != rl.lot_id || b.key.bin_id == draft.staging_bin_id) continue;
+        auto& used = planned[{b.key.bin_id, r->sku_id, rl.lot_id.value(), r->owner}];
+        const std::int64_t take = std::min(need, b.on_hand - used);
+        if (take <= 0) continue;
+        used += take;
+        need -= take;
+        TaskLine line;
+        line.sku_id = r->sku_id;
+        line.lot_id = rl.lot_id;
+        line.owner = r->owner;
+        line.from_bin = b.key.bin_id;
+        line.to_bin = draft.staging_bin_id;
+        line.expected_qty = take;
+        line.reservation_id = rid;
+        line.order_ref = r->order_ref;
+        task.lines.push_back(std::move(line));
+      }
+      if (need > 0) {
+        return FailedPrecondition(where + ": " + std::to_string(need) + " units of lot " +
+                                      std::to_string(rl.lot_id.value()) +
+                                      " are not available in any bin of the warehouse",
+                                  "reservation_ids");
+      }
+    }
+  }
+  // Walk the bins in order.
+  std::stable_sort(task.lines.begin(), task.lines.end(),
+                   [](const TaskLine& a, const TaskLine& b) { return a.from_bin < b.from_bin; });
+  if (orders.size() == 1) {
+    task.ref_type = "order";
+    task.ref_id = *orders.begin();
+  } else {
+    task.ref_type = "wave";
+  }
+  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  return stored;
+}
+
+Result<Task> WarehouseService::CreateMove(const RequestContext& ctx, const MoveDraft& draft) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  if (draft.lines.empty()) return InvalidArgument("lines: a move needs at least one line", "lines");
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_RETURN_IF_ERROR(
+      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
+  Task task;
+  task.kind = TaskKind::kMove;
+  task.warehouse_id = draft.warehouse_id;
+  std::map<StockTuple, std::int64_t> wanted;
+  for (std::size_t i = 0; i < draft.lines.size(); ++i) {
+    const auto& in = draft.lines[i];
+    const std::string where = "lines[" + std::to_string(i) + "]";
+    XB_RETURN_IF_ERROR(
+        RequireActive<catalog::Sku>(*tx, tenant, in.sku_id, "lines", where + ".sku_id").status());
+    XB_RETURN_IF_ERROR(RequireLotOf(*tx, tenant, in.sku_id, in.lot_id, "lines", where + ".lot_id"));
+    if (Status st = inventory::ValidateOwner(in.owner); !st.ok()) {
+      return InvalidArgument(where + ".owner: " + st.message(), "lines");
+    }
+    if (in.quantity <= 0) {
+      return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
+    }
+    XB_RETURN_IF_ERROR(
+        RequireBin(*tx, tenant, draft.warehouse_id, in.from_bin, "lines", where + ".from_bin")
+            .status());
+    XB_RETURN_IF_ERROR(
+        RequireBin(*tx, tenant, draft.warehouse_id, in.to_bin, "lines", where + ".to_bin")
+            .status());
+    if (in.from_bin == in.to_bin) {
+      return InvalidArgument(where + ".to_bin: must differ from from_bin", "lines");
+    }
+    auto& want = wanted[{in.from_bin, in.sku_id, in.lot_id.value(), in.owner}];
+    want += in.quantity;
+    BalanceQuery bq;
+    bq.warehouse_id = draft.warehouse_id;
+    bq.bin_id = in.from_bin;
+    bq.sku_id = in.sku_id;
+    bq.lot_id = in.lot_id;
+    bq.owner = in.owner;
+    bq.state = StockState::kAvailable;
+    XB_ASSIGN_OR_RETURN(auto have, AllBalances(*tx, tenant, bq));
+    std::int64_t on_hand = 0;
+    for (const auto& b : have) on_hand += b.on_hand;
+    if (on_hand < want) {
+      return FailedPrecondition(where + ".quantity: bin " + std::to_string(in.from_bin) +
+                                    " holds " + std::to_string(on_hand) +
+                                    " available units of this SKU and lot",
+                                "lines");
+    }
+    TaskLine line;
+    line.sku_id = in.sku_id;
+    line.lot_id = in.lot_id;
+    line.owner = in.owner;
+    line.from_bin = in.from_bin;
+    line.to_bin = in.to_bin;
+    line.expected_qty = in.quantity;
+    task.lines.push_back(std::move(line));
+  }
+  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  return stored;
+}
+
+Result<Task> WarehouseService::CreateCount(const RequestContext& ctx, const CountDraft& draft) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  if (draft.bin_ids.empty()) return InvalidArgument("bin_ids: name at least one bin", "bin_ids");
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_RETURN_IF_ERROR(
+      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
+  Task task;
+  task.kind = TaskKind::kCount;
+  task.warehouse_id = draft.warehouse_id;
+  task.ref_type = "count_plan";
+  std::set<std::int64_t> seen;
+  for (std::size_t i = 0; i < draft.bin_ids.size(); ++i) {
+    const std::string where = "bin_ids[" + std::to_string(i) + "]";
+    const std::int64_t bin_id = draft.bin_ids[i];
+    XB_RETURN_IF_ERROR(
+        RequireBin(*tx, tenant, draft.warehouse_id, bin_id, "bin_ids", where).status());
+    if (!seen.insert(bin_id).second) {
+      return InvalidArgument(where + ": bin " + std::to_string(bin_id) + " is named twice",
+                             "bin_ids");
+    }
+    BalanceQuery bq;
+    bq.warehouse_id = draft.warehouse_id;
+    bq.bin_id = bin_id;
+    bq.state = StockState::kAvailable;
+    XB_ASSIGN_OR_RETURN(auto balances, AllBalances(*tx, tenant, bq));
+    for (const auto& b : balances) {
+      if (b.on_hand <= 0) continue;
+      TaskLine line;
+      line.sku_id = b.key.sku_id;
+      line.lot_id = b.key.lot_id;
+      line.owner = b.key.owner;
+      line.from_bin = bin_id;
+      line.to_bin = bin_id;
+      line.system_qty = b.on_hand;
+      task.lines.push_back(std::move(line));
+    }
+  }
+  if (task.lines.empty()) {
+    return FailedPrecondition("bin_ids: the bins hold no available stock to count", "bin_ids");
+  }
+  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  return stored;
+}
+
+// --- steps -----------------------------------------------------------------------------------
+
+Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
+                                                    const RequestContext& ctx, const Task& task,
+                                                    const ReceiptEntry& entry) {
+  const TenantId tenant = ctx.principal.tenant_id;
+  XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kReceive}, "receipts go to receive tasks"));
+  if (warehouse::IsClosed(task.state)) {
+    return FailedPrecondition("task " + task.code + " is " + EnumName(task.state));
+  }
+  XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, entry.line_no));
+  if (entry.lot.quantity <= 0) {
+    return InvalidArgument("quantity: must be greater than 0", "quantity");
+  }
+  warehouse::LotReceipt receipt = entry.lot;
+  receipt.lot_number = std::string(Trim(receipt.lot_number));
+  receipt.reason = std::string(Trim(receipt.reason));
+  XB_RETURN_IF_ERROR(CheckText(receipt.reason, "reason", kMaxReasonLength, false));
+  if (receipt.condition == warehouse::Condition::kDamaged && receipt.reason.empty()) {
+    return InvalidArgument("reason: say why the goods are damaged", "reason");
+  }
+  XB_ASSIGN_OR_RETURN(auto sku, tx.skus().Get(tenant, line->sku_id));
+  const Date today = Date::OfTimestamp(clock_.Now());
+  const bool dated = sku.shelf_life_days.has_value();
+  if (dated && receipt.lot_number.empty()) {
+    return InvalidArgument("lot_number: SKU " + sku.code + " has a shelf life; give its lot",
+                           "lot_number");
+  }
+  if (receipt.lot_number.empty() && (receipt.expiry_date || receipt.production_date)) {
+    return InvalidArgument("lot_number: dates belong to a lot; give the lot number", "lot_number");
+  }
+  std::optional<inventory::Lot> existing;
+  std::optional<inventory::Lot> fresh;
+  if (!receipt.lot_number.empty()) {
+    XB_ASSIGN_OR_RETURN(existing,
+                        tx.inventory().FindLot(tenant, sku.id.value(), receipt.lot_number));
+    if (existing) {
+      if (receipt.expiry_date && existing->expiry_date != receipt.expiry_date) {
+        return InvalidArgument(
+            "expiry_date: lot " + receipt.lot_number + " of SKU " + sku.code +
+                " is recorded with expiry " +
+                (existing->expiry_date ? existing->expiry_date->ToIso8601() : std::string("none")),
+            "expiry_date");
+      }
+      receipt.expiry_date = existing->expiry_date;
+      if (!receipt.production_date) receipt.production_date = existing->production_date;
+    } else {
+      inventory::Lot lot;
+      lot.tenant_id = tenant;
+      lot.sku_id = sku.id.value();
+      lot.lot_number = receipt.lot_number;
+      lot.production_date = receipt.production_date;
+      lot.expiry_date = receipt.expiry_date;
+      lot.created_at = clock_.Now();
+      XB_RETURN_IF_ERROR(inventory::Validate(lot));
+      fresh = std::move(lot);
+    }
+    if (dated && !receipt.expiry_date) {
+      return InvalidArgument("expiry_date: SKU " + sku.code + " has a shelf life; give the expiry",
+                             "expiry_date");
+    }
+    if (inventory::IsExpired(receipt.expiry_date, today)) {
+      return FailedPrecondition("expiry_date: lot " + receipt.lot_number + " expired on " +
+                                    receipt.expiry_date->ToIso8601() +
+                                    "; expired goods are not "
+                                    "received",
+                                "expiry_date");
+    }
+  }
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::ReceiveLot(task, entry.line_no, receipt));
+
+  // Everything checked: the lot may be created now.
+  LotId lot_id;
+  if (existing) lot_id = existing->id;
+  if (fresh) {
+    XB_ASSIGN_OR_RETURN(auto stored, tx.inventory().InsertLot(std::move(*fresh)));
+    lot_id = stored.id;
+  }
+  const bool good = receipt.condition == warehouse::Condition::kGood;
+  TaskChange change;
+  change.base_version = task.version;
+  Movement m =
+      NewMovement(ctx, task, *line, MovementReason::kReceipt, receipt.quantity, clock_.Now());
+  m.lot_id = lot_id;
+  m.to =
+      Place{task.warehouse_id, line->to_bin, good ? StockState::kAvailable : StockState::kDamaged};
+  if (!good) m.note = receipt.reason;
+  change.movements.push_back(std::move(m));
+  change.event_type = "warehouse.receipt.recorded";
+  change.step = {{"step", "receipt"},
+                 {"line_no", entry.line_no},
+                 {"sku_id", line->sku_id},
+                 {"lot_id", lot_id.value()},
+                 {"lot_number", receipt.lot_number},
+                 {"quantity", receipt.quantity},
+                 {"condition", EnumName(receipt.condition)}};
+  if (!good) change.step["reason"] = receipt.reason;
+  change.after = std::move(after);
+  return change;
+}
+
+Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
+                                                     const RequestContext& ctx, const Task& task,
+                                                     const ProgressEntry& entry) {
+  XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kPutaway, TaskKind::kMove, TaskKind::kPick},
+                                 "progress is for putaway, move and pick tasks"));
+  XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, entry.line_no));
+  if (entry.quantity <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
+  std::int64_t to_bin = line->to_bin;
+  if (entry.to_bin && *entry.to_bin != line->to_bin) {
+    if (task.kind == TaskKind::kPick) {
+      return InvalidArgument("to_bin: picks go to the task's staging bin", "to_bin");
+    }
+    XB_RETURN_IF_ERROR(
+        RequireBin(tx, ctx.principal.tenant_id, task.warehouse_id, *entry.to_bin, "to_bin")
+            .status());
+    if (*entry.to_bin == line->from_bin) {
+      return InvalidArgument("to_bin: must differ from the line's from_bin", "to_bin");
+    }
+    to_bin = *entry.to_bin;
+  }
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::Progress(task, entry.line_no, entry.quantity));
+  TaskLine* changed = nullptr;
+  for (auto& l : after.lines) {
+    if (l.line_no == entry.line_no) changed = &l;
+  }
+  if (changed == nullptr) return Internal("progress lost line " + std::to_string(entry.line_no));
+  changed->to_bin = to_bin;
+  TaskChange change;
+  change.base_version = task.version;
+  change.movements.push_back(LineMovement(ctx, after, *changed, entry.quantity, clock_.Now()));
+  change.event_type = "warehouse.task.progressed";
+  change.step = {{"step", "progress"},
+                 {"line_no", entry.line_no},
+                 {"quantity", entry.quantity},
+                 {"to_bin", to_bin}};
+  change.after = std::move(after);
+  return change;
+}
+
+Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& /*tx*/,
+                                                  const RequestContext& /*ctx*/, const Task& task,
+                                                  int line_no, std::int64_t counted) {
+  XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kCount}, "counts go to count tasks"));
+  XB_RETURN_IF_ERROR(RequireLine(task, line_no).status());
+  if (counted < 0) return InvalidArgument("counted: must not be negative", "counted");
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordCount(task, line_no, counted));
+  TaskChange change;
+  change.base_version = task.version;
+  change.event_type = "warehouse.count.recorded";
+  change.step = {{"step", "count"}, {"line_no", line_no}, {"counted", counted}};
+  change.after = std::move(after);
+  return change;
+}
+
+Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& /*tx*/,
+                                                    const RequestContext& /*ctx*/, const Task& task,
+                                                    int line_no, std::int64_t counted,
+                                                    const std::string& reason) {
+  XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kCount}, "recounts go to count tasks"));
+  XB_RETURN_IF_ERROR(RequireLine(task, line_no).status());
+  if (counted < 0) return InvalidArgument("counted: must not be negative", "counted");
+  const std::string why(Trim(reason));
+  XB_RETURN_IF_ERROR(CheckText(why, "reason", kMaxRefLength, true));
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordRecount(task, line_no, counted, why));
+  TaskChange change;
+  change.base_version = task.version;
+  change.event_type = "warehouse.count.recorded";
+  change.step = {{"step", "recount"}, {"line_no", line_no}, {"counted", counted}, {"reason", why}};
+  change.after = std::move(after);
+  return change;
+}
+
+Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::StockPosting& posting,
+                                      const RequestContext& ctx, std::span<TaskChange> changes) {
+  if (changes.empty()) return Status::Ok();
+  std::size_t count = 0;
+  for (const auto& c : changes) count += c.movements.size();
+  if (count > 0) {
+    std::vector<Movement> all;
+    all.reserve(count);
+    for (auto& c : changes) {
+      for (auto& m : c.movements) all.push_back(std::move(m));
+    }
+    XB_RETURN_IF_ERROR(posting.Post(tx, all));
+    // Give the changes their movements back, with the ids the ledger assigned.
+    std::size_t k = 0;
+    for (auto& c : changes) {
+      for (auto& m : c.movements) m = all[k++];
+    }
+  }
+  // One save and one event per task: its last state, checked against the version first read.
+  const Timestamp now = clock_.Now();
+  std::vector<std::size_t> order;  // first change of each task, in order of appearance
+  std::map<std::int64_t, std::vector<std::size_t>> by_task;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    auto& list = by_task[changes[i].after.id.value()];
+    if (list.empty()) order.push_back(i);
+    list.push_back(i);
+  }
+  for (const std::size_t first : order) {
+    const auto& list = by_task[changes[first].after.id.value()];
+    TaskChange& last = changes[list.back()];
+    const std::int64_t base = changes[first].base_version;
+    last.after.version = base + 1;
+    last.after.updated_at = now;
+    XB_RETURN_IF_ERROR(tx.warehouse().UpdateTask(last.after, base));
+    std::string type = changes[first].event_type;
+    json steps = json::array();
+    std::int64_t moved = 0;
+    for (const std::size_t i : list) {
+      if (changes[i].event_type != type) type = "warehouse.task.progressed";
+      steps.push_back(changes[i].step);
+      for (const auto& m : changes[i].movements) moved += m.quantity;
+    }
+    // Every change of the task shows the version it was saved as.
+    for (const std::size_t i : list) {
+      changes[i].after.version = last.after.version;
+      changes[i].after.updated_at = now;
+    }
+    json payload = {{"code", last.after.code},
+                    {"kind", EnumName(last.after.kind)},
+                    {"state", EnumName(last.after.state)},
+                    {"version", last.after.version},
+                    {"moved_qty", moved}};
+    if (steps.size() <= 50) {
+      payload["steps"] = std::move(steps);
+    } else {
+      payload["step_count"] = steps.size();
+    }
+    XB_RETURN_IF_ERROR(AppendEvent(tx, ctx, type, "task", last.after.id.value(), now, payload));
+  }
+  return Status::Ok();
+}
+
+template <class Step>
+Result<Task> WarehouseService::RunStep(const RequestContext& ctx, TaskId id, Step step) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_ASSIGN_OR_RETURN(Task task, tx->warehouse().GetTask(ctx.principal.tenant_id, id));
+  XB_ASSIGN_OR_RETURN(TaskChange change, step(*tx, task));
+  inventory_flow::StockPosting posting(engine_);
+  XB_RETURN_IF_ERROR(WriteChanges(*tx, posting, ctx, std::span<TaskChange>(&change, 1)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  posting.Committed();
+  return std::move(change.after);
+}
+
+Result<Task> WarehouseService::Receive(const RequestContext& ctx, TaskId id,
+                                       const ReceiptEntry& entry) {
+  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+    return PrepareReceipt(tx, ctx, task, entry);
+  });
+}
+
+Result<Task> WarehouseService::Progress(const RequestContext& ctx, TaskId id,
+                                        const ProgressEntry& entry) {
+  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+    return PrepareProgress(tx, ctx, task, entry);
+  });
+}
+
+Result<Task> WarehouseService::Count(const RequestContext& ctx, TaskId id, int line_no,
+                                     std::int64_t counted) {
+  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+    return PrepareCount(tx, ctx, task, line_no, counted);
+  });
+}
+
+Result<Task> WarehouseService::Recount(const RequestContext& ctx, TaskId id, int line_no,
+                                       std::int64_t counted, const std::string& reason) {
+  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+    return PrepareRecount(tx, ctx, task, line_no, counted, reason);
+  });
+}
+
+Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
+                                         const CloseOptions& options) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_ASSIGN_OR_RETURN(Task task, tx->warehouse().GetTask(tenant, id));
+  const Timestamp now = clock_.Now();
+  TaskChange change;
+  change.base_version = task.version;
+  change.event_type = "warehouse.task.closed";
+  change.step = {{"step", "close"}};
+  TaskView view;
+
+  if (options.complete) {
+    if (task.kind != TaskKind::kPick && task.kind != TaskKind::kPutaway &&
+        task.kind != TaskKind::kMove) {
+      return InvalidArgument("complete: only pick, putaway and move tasks complete their lines",
+                             "complete");
+    }
+    if (warehouse::IsClosed(task.state)) {
+      return FailedPrecondition("task " + task.code + " is " + EnumName(task.state));
+    }
+    std::int64_t completed = 0;
+    std::vector<std::pair<int, std::int64_t>> rest;
+    for (const auto& l : task.lines) {
+      if (l.done_qty < l.expected_qty) rest.emplace_back(l.line_no, l.expected_qty - l.done_qty);
+    }
+    change.movements.reserve(rest.size());
+    for (const auto& [line_no, qty] : rest) {
+      XB_ASSIGN_OR_RETURN(task, warehouse::Progress(std::move(task), line_no, qty));
+      completed += qty;
+    }
+    // The lines keep their order, so line i is line_no i + 1 whenever numbering is 1..n.
+    for (const auto& [line_no, qty] : rest) {
+      const auto idx = static_cast<std::size_t>(line_no - 1);
+      const TaskLine& l = idx < task.lines.size() && task.lines[idx].line_no == line_no
+                              ? task.lines[idx]
+                              : *FindLine(task, line_no);
+      change.movements.push_back(LineMovement(ctx, task, l, qty, now));
+    }
+    change.step["completed_qty"] = completed;
+  }
+
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::Close(std::move(task), now));
+
+  if (after.kind == TaskKind::kCount) {
+    json adjustments = json::array();
+    for (const auto& l : after.lines) {
+      const std::int64_t delta = warehouse::CountAdjustment(l);
+      if (delta == 0) continue;
+      Movement m = NewMovement(ctx, after, l,
+                               delta > 0 ? MovementReason::kCountGain : MovementReason::kCountLoss,
+                               delta > 0 ? delta : -delta, now);
+      const Place place{after.warehouse_id, l.from_bin, StockState::kAvailable};
+      if (delta > 0) {
+        m.to = place;
+      } else {
+        m.from = place;
+      }
+      m.note = l.reason.empty() ? "count" : l.reason;
+      change.movements.push_back(std::move(m));
+      adjustments.push_back({{"line_no", l.line_no}, {"delta", delta}, {"reason", m.note}});
+    }
+    change.step["adjustments"] = std::move(adjustments);
+  }
+
+  if (after.kind == TaskKind::kReceive) {
+    view.variances = warehouse::Variances(after);
+    json variances = json::array();
+    for (const auto& v : view.variances) variances.push_back(VarianceJson(v));
+    change.step["variances"] = std::move(variances);
+    if (after.ref_type == "purchase_order") {
+      const auto po_id = ParseInt64(after.ref_id);
+      if (!po_id) return Internal("task " + after.code + " names purchase order " + after.ref_id);
+      XB_ASSIGN_OR_RETURN(auto po,
+                          tx->procurement().GetOrder(tenant, procurement::PurchaseOrderId(*po_id)));
+      procurement::GoodsReceipt receipt;
+      receipt.tenant_id = tenant;
+      receipt.purchase_order_id = *po_id;
+      receipt.received_on = Date::OfTimestamp(now);
+      receipt.actor = ctx.principal.Actor();
+      receipt.created_at = now;
+      for (const auto& l : after.lines) {
+        if (l.done_qty + l.damaged_qty == 0) continue;
+        procurement::ReceiptLine rl;
+        rl.line_no = l.line_no;
+        rl.received_qty = l.done_qty + l.damaged_qty;
+        rl.accepted_qty = l.done_qty;
+        rl.rejected_qty = l.damaged_qty;
+        for (const auto& r : l.receipts) {
+          if (r.condition != warehouse::Condition::kDamaged || r.reason.empty()) continue;
+          if (rl.reason.find(r.reason) != std::string::npos) continue;
+          const std::string next = rl.reason.empty() ? r.reason : rl.reason + "; " + r.reason;
+          if (next.size() <= kMaxReasonLength) rl.reason = next;
+        }
+        receipt.lines.push_back(std::move(rl));
+      }
+      if (!receipt.lines.empty()) {
+        XB_ASSIGN_OR_RETURN(auto po_after, procurement::ApplyReceipt(po, receipt));
+        XB_ASSIGN_OR_RETURN(auto stored, tx->procurement().InsertReceipt(std::move(receipt)));
+        po_after.version = po.version + 1;
+        po_after.updated_at = now;
+        XB_RETURN_IF_ERROR(tx->procurement().UpdateOrder(po_after, po.version));
+        change.step["goods_receipt_id"] = stored.id.value();
+        json lines = json::array();
+        for (const auto& l : stored.lines) {
+          lines.push_back({{"line_no", l.line_no},
+                           {"received_qty", l.received_qty},
+                           {"accepted_qty", l.accepted_qty},
+                           {"rejected_qty", l.rejected_qty},
+                           {"reason", l.reason}});
+        }
+        XB_RETURN_IF_ERROR(AppendEvent(*tx, ctx, "procurement.receipt.recorded", "goods_receipt",
+                                       stored.id.value(), now,
+                                       {{"purchase_order_id", po.id.value()},
+                                        {"code", po.code},
+                                        {"received_on", stored.received_on.ToIso8601()},
+                                        {"lines", lines},
+                                        {"status", EnumName(po_after.status)},
+                                        {"task", after.code}}));
+      }
+    }
+  }
+
+  change.after = std::move(after);
+  inventory_flow::StockPosting posting(engine_);
+  XB_RETURN_IF_ERROR(WriteChanges(*tx, posting, ctx, std::span<TaskChange>(&change, 1)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  posting.Committed();
+  view.task = std::move(change.after);
+  return view;
+}
+
+Result<Task> WarehouseService::Cancel(const RequestContext& ctx, TaskId id) {
+  return RunStep(ctx, id, [&](store::Transaction&, const Task& task) -> Result<TaskChange> {
+    XB_ASSIGN_OR_RETURN(Task after, warehouse::CancelTask(task, clock_.Now()));
+    TaskChange change;
+    change.base_version = task.version;
+    change.event_type = "warehouse.task.cancelled";
+    change.step = {{"step", "cancel"}};
+    change.after = std::move(after);
+    return change;
+  });
+}
+
+// --- parcels ---------------------------------------------------------------------------------
+
+Result<warehouse::Parcel> WarehouseService::Pack(const RequestContext& ctx,
+                                                 const PackDraft& draft) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  const std::string order_ref(Trim(draft.order_ref));
+  XB_RETURN_IF_ERROR(CheckText(order_ref, "order_ref", kMaxRefLength, true));
+  if (draft.lines.empty())
+    return InvalidArgument("lines: a parcel needs at least one line", "lines");
+  if (draft.weight_grams < 0) {
+    return InvalidArgument("weight_grams: must not be negative", "weight_grams");
+  }
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_RETURN_IF_ERROR(
+      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
+  XB_RETURN_IF_ERROR(
+      RequireBin(*tx, tenant, draft.warehouse_id, draft.pack_bin_id, "pack_bin_id").status());
+
+  // Picked stock in the pack bin, less what unshipped parcels already hold.
+  std::map<StockTuple, std::int64_t> free;
+  BalanceQuery bq;
+  bq.warehouse_id = draft.warehouse_id;
+  bq.bin_id = draft.pack_bin_id;
+  bq.state = StockState::kPicked;
+  XB_ASSIGN_OR_RETURN(auto picked, AllBalances(*tx, tenant, bq));
+  for (const auto& b : picked) {
+    free[{draft.pack_bin_id, b.key.sku_id, b.key.lot_id.value(), b.key.owner}] += b.on_hand;
+  }
+  warehouse::ParcelQuery pq;
+  pq.warehouse_id = draft.warehouse_id;
+  pq.state = warehouse::ParcelState::kPacked;
+  XB_ASSIGN_OR_RETURN(auto packed, AllParcels(*tx, tenant, pq));
+  for (const auto& p : packed) {
+    if (p.pack_bin != draft.pack_bin_id) continue;
+    for (const auto& l : p.lines) {
+      free[{p.pack_bin, l.sku_id, l.lot_id.value(), l.owner}] -= l.quantity;
+    }
+  }
+
+  for (std::size_t i = 0; i < draft.lines.size(); ++i) {
+    const auto& l = draft.lines[i];
+    const std::string where = "lines[" + std::to_string(i) + "]";
+    XB_RETURN_IF_ERROR(
+        RequireActive<catalog::Sku>(*tx, tenant, l.sku_id, "lines", where + ".sku_id").status());
+    XB_RETURN_IF_ERROR(RequireLotOf(*tx, tenant, l.sku_id, l.lot_id, "lines", where + ".lot_id"));
+    if (Status st = inventory::ValidateOwner(l.owner); !st.ok()) {
+      return InvalidArgument(where + ".owner: " + st.message(), "lines");
+    }
+    if (l.quantity <= 0) {
+      return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
+    }
+    auto& left = free[{draft.pack_bin_id, l.sku_id, l.lot_id.value(), l.owner}];
+    if (left < l.quantity) {
+      return FailedPrecondition(
+          where + ".quantity: only " + std::to_string(std::max<std::int64_t>(left, 0)) +
+              " picked units of SKU " + std::to_string(l.sku_id) + " (lot " +
+              std::to_string(l.lot_id.value()) + ") in the pack bin are not packed yet",
+          "lines");
+    }
+    left -= l.quantity;
+  }
+
+  XB_ASSIGN_OR_RETURN(const std::int64_t serial, tx->warehouse().NextSsccSerial(tenant));
+  XB_ASSIGN_OR_RETURN(std::string sscc, warehouse::MakeSscc(options_.sscc_extension,
+                                                            options_.company_prefix, serial));
+  const Timestamp now = clock_.Now();
+  warehouse::Parcel parcel;
+  parcel.tenant_id = tenant;
+  parcel.warehouse_id = draft.warehouse_id;
+  parcel.sscc = std::move(sscc);
+  parcel.order_ref = order_ref;
+  parcel.pack_bin = draft.pack_bin_id;
+  parcel.lines = draft.lines;
+  parcel.weight_grams = draft.weight_grams;
+  parcel.state = warehouse::ParcelState::kPacked;
+  parcel.created_at = now;
+  XB_ASSIGN_OR_RETURN(auto stored, tx->warehouse().InsertParcel(std::move(parcel)));
+  XB_RETURN_IF_ERROR(AppendEvent(*tx, ctx, "warehouse.parcel.packed", "parcel", stored.id.value(),
+                                 now, ParcelJson(stored)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  return stored;
+}
+
+Result<warehouse::Parcel> WarehouseService::Ship(const RequestContext& ctx, warehouse::ParcelId id,
+                                                 const ShipDraft& draft) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
+  const TenantId tenant = ctx.principal.tenant_id;
+  const std::string waybill(Trim(draft.waybill_no));
+  XB_RETURN_IF_ERROR(CheckText(waybill, "waybill_no", kMaxRefLength, true));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_ASSIGN_OR_RETURN(auto parcel, tx->warehouse().GetParcel(tenant, id));
+  if (parcel.state != warehouse::ParcelState::kPacked) {
+    return FailedPrecondition("parcel " + parcel.sscc + " is " + EnumName(parcel.state));
+  }
+  XB_RETURN_IF_ERROR(
+      RequireActive<partners::Carrier>(*tx, tenant, draft.carrier_id, "carrier_id").status());
+  const Timestamp now = clock_.Now();
+  std::vector<Movement> movements;
+  for (const auto& l : parcel.lines) {
+    Movement m;
+    m.tenant_id = tenant;
+    m.sku_id = l.sku_id;
+    m.lot_id = l.lot_id;
+    m.owner = l.owner;
+    m.from = Place{parcel.warehouse_id, parcel.pack_bin, StockState::kPicked};
+    m.quantity = l.quantity;
+    m.reason = MovementReason::kShip;
+    m.ref_type = "parcel";
+    m.ref_id = std::to_string(parcel.id.value());
+    m.device = ctx.device;
+    m.actor = ctx.principal.Actor();
+    m.note = parcel.sscc;
+    m.at = now;
+    movements.push_back(std::move(m));
+  }
+  inventory_flow::StockPosting posting(engine_);
+  XB_RETURN_IF_ERROR(posting.Post(*tx, movements));
+  parcel.state = warehouse::ParcelState::kShipped;
+  parcel.carrier_id = draft.carrier_id;
+  parcel.waybill_no = waybill;
+  parcel.shipped_at = now;
+  XB_RETURN_IF_ERROR(tx->warehouse().UpdateParcel(parcel));
+  XB_RETURN_IF_ERROR(AppendEvent(*tx, ctx, "warehouse.parcel.shipped", "parcel", parcel.id.value(),
+                                 now, ParcelJson(parcel)));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  posting.Committed();
+  return parcel;
+}
+
+}  // namespace xb::warehouse_flow

@@ -1,0 +1,213 @@
+// Use cases of the warehouse floor as tasks: receiving against a purchase order or an advance
+// notice, putaway into suggested bins, picking from reservations (single order or wave), internal
+// moves, cycle counts with recount and adjustment, packing into parcels with an SSCC and the
+// shipping handover. Every step that changes a task saves the task (optimistic on its version),
+// posts its ledger movements through inventory_flow::StockPosting and appends a business event,
+// all in one transaction. Thread-safe (state lives in the Database and the reservation engine).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "domain/access/access.h"
+#include "domain/inventory/inventory.h"
+#include "domain/warehouse/tasks.h"
+#include "flows/inventory/stock_posting.h"
+#include "flows/store/unit_of_work.h"
+#include "flows/warehouse/context.h"
+
+namespace xb::inventory_flow {
+class ReservationEngine;
+}  // namespace xb::inventory_flow
+
+namespace xb::warehouse_flow {
+
+struct WarehouseOptions {
+  // The GS1 company prefix of the SSCCs this warehouse prints; the default is GS1's example
+  // prefix, fine for a demonstration and nothing else.
+  std::string company_prefix = "0614141";
+  int sscc_extension = 0;  // the SSCC's extension digit, 0..9
+};
+
+// ---- drafts ----
+
+struct AsnLine {
+  std::int64_t sku_id = 0;
+  std::int64_t quantity = 0;
+};
+
+// A receive task: against a purchase order (confirmed or partly received; its warehouse and its
+// lines, expecting what is still outstanding) or against an advance shipping notice (ref + lines).
+struct ReceiveDraft {
+  std::int64_t warehouse_id = 0;
+  std::int64_t receiving_bin_id = 0;
+  std::optional<std::int64_t> purchase_order_id;
+  std::string asn_ref;  // with asn_lines, when there is no purchase order
+  std::vector<AsnLine> asn_lines;
+  std::string owner{inventory::kOwnStock};
+};
+
+// One lot received on a receive line.
+struct ReceiptEntry {
+  int line_no = 0;
+  warehouse::LotReceipt lot;
+};
+
+// Progress on a putaway, move or pick line; `to_bin` overrides a putaway line's suggested bin.
+struct ProgressEntry {
+  int line_no = 0;
+  std::int64_t quantity = 0;
+  std::optional<std::int64_t> to_bin;
+};
+
+struct PickDraft {
+  std::int64_t warehouse_id = 0;
+  std::int64_t staging_bin_id = 0;
+  std::vector<std::int64_t> reservation_ids;
+};
+
+struct MoveLine {
+  std::int64_t sku_id = 0;
+  inventory::LotId lot_id;
+  std::string owner{inventory::kOwnStock};
+  std::int64_t from_bin = 0;
+  std::int64_t to_bin = 0;
+  std::int64_t quantity = 0;
+};
+
+struct MoveDraft {
+  std::int64_t warehouse_id = 0;
+  std::vector<MoveLine> lines;
+};
+
+struct CountDraft {
+  std::int64_t warehouse_id = 0;
+  std::vector<std::int64_t> bin_ids;
+};
+
+struct CloseOptions {
+  // Pick, putaway and move tasks: take every line's outstanding quantity as done before closing
+  // (one posting for all of them). Otherwise what is not done is closed short.
+  bool complete = false;
+};
+
+struct PackDraft {
+  std::int64_t warehouse_id = 0;
+  std::string order_ref;
+  std::int64_t pack_bin_id = 0;
+  std::vector<warehouse::ParcelLine> lines;
+  std::int64_t weight_grams = 0;
+};
+
+struct ShipDraft {
+  std::int64_t carrier_id = 0;
+  std::string waybill_no;
+};
+
+// A task as the API shows it: receive tasks with their variances.
+struct TaskView {
+  warehouse::Task task;
+  std::vector<warehouse::ReceiptVariance> variances;  // receive tasks only
+};
+
+// One change of a task, computed but not yet written: the task after it, the ledger movements
+// it causes, and what its business event says. Produced by the Prepare* steps below, written by
+// WriteChanges.
+struct TaskChange {
+  warehouse::Task after;
+  std::int64_t base_version = 0;  // the task's version when it was read from the store
+  std::vector<inventory::Movement> movements;
+  std::string event_type;  // "warehouse.task.progressed", ...
+  nlohmann::json step;     // what happened, for the event's payload
+};
+
+class WarehouseService {
+ public:
+  // `engine` may be null (tests, tools): stock is then posted without the in-memory books.
+  WarehouseService(store::Database& db, const Clock& clock,
+                   inventory_flow::ReservationEngine* engine, WarehouseOptions options = {});
+
+  // ---- reads (kReadInventory or kOperateWarehouse) ----
+  Result<std::pair<std::vector<warehouse::Task>, std::int64_t>> ListTasks(
+      const access::Principal& principal, const warehouse::TaskQuery& query);
+  Result<TaskView> GetTask(const access::Principal& principal, warehouse::TaskId id);
+  Result<std::pair<std::vector<warehouse::Parcel>, std::int64_t>> ListParcels(
+      const access::Principal& principal, const warehouse::ParcelQuery& query);
+  Result<warehouse::Parcel> GetParcel(const access::Principal& principal, warehouse::ParcelId id);
+
+  // ---- creating tasks (kWriteInventory) ----
+  Result<warehouse::Task> CreateReceive(const RequestContext& ctx, const ReceiveDraft& draft);
+  // Lines for the good stock of the receive task not yet covered by another putaway task, each
+  // with a bin chosen by warehouse::SuggestBin.
+  Result<warehouse::Task> CreatePutaway(const RequestContext& ctx, warehouse::TaskId receive_task);
+  // One line per reservation lot and source bin (FEFO is the reservation's; bins that hold the
+  // lot are used largest first, splitting a lot across bins when one does not hold enough).
+  Result<warehouse::Task> CreatePick(const RequestContext& ctx, const PickDraft& draft);
+  Result<warehouse::Task> CreateMove(const RequestContext& ctx, const MoveDraft& draft);
+  // One line per available (bin, SKU, lot, owner) of the chosen bins, with the system quantity.
+  Result<warehouse::Task> CreateCount(const RequestContext& ctx, const CountDraft& draft);
+
+  // ---- working on tasks (kWriteInventory) ----
+  Result<warehouse::Task> Receive(const RequestContext& ctx, warehouse::TaskId id,
+                                  const ReceiptEntry& entry);
+  Result<warehouse::Task> Progress(const RequestContext& ctx, warehouse::TaskId id,
+                                   const ProgressEntry& entry);
+  Result<warehouse::Task> Count(const RequestContext& ctx, warehouse::TaskId id, int line_no,
+                                std::int64_t counted);
+  Result<warehouse::Task> Recount(const RequestContext& ctx, warehouse::TaskId id, int line_no,
+                                  std::int64_t counted, const std::string& reason);
+  // Receive tasks against a purchase order record a procurement::GoodsReceipt of what came;
+  // counts post their adjustments; pick, putaway and move may complete their lines first.
+  Result<TaskView> Close(const RequestContext& ctx, warehouse::TaskId id,
+                         const CloseOptions& options);
+  Result<warehouse::Task> Cancel(const RequestContext& ctx, warehouse::TaskId id);
+
+  // ---- parcels (kWriteInventory) ----
+  // A parcel of picked stock staged in the pack bin (never more than is picked there and not
+  // yet in another unshipped parcel), with a fresh SSCC.
+  Result<warehouse::Parcel> Pack(const RequestContext& ctx, const PackDraft& draft);
+  // Hands the parcel to the carrier: its stock leaves the warehouse (kShip from picked).
+  Result<warehouse::Parcel> Ship(const RequestContext& ctx, warehouse::ParcelId id,
+                                 const ShipDraft& draft);
+
+  // ---- the same steps inside a caller's transaction (the scanner terminal) ----
+  // Each computes a change of `task` as it is now (reading through `tx`; a receipt creates its
+  // lot when new) and writes nothing else. Errors are the reasons the step is refused.
+  Result<TaskChange> PrepareReceipt(store::Transaction& tx, const RequestContext& ctx,
+                                    const warehouse::Task& task, const ReceiptEntry& entry);
+  Result<TaskChange> PrepareProgress(store::Transaction& tx, const RequestContext& ctx,
+                                     const warehouse::Task& task, const ProgressEntry& entry);
+  Result<TaskChange> PrepareCount(store::Transaction& tx, const RequestContext& ctx,
+                                  const warehouse::Task& task, int line_no, std::int64_t counted);
+  Result<TaskChange> PrepareRecount(store::Transaction& tx, const RequestContext& ctx,
+                                    const warehouse::Task& task, int line_no, std::int64_t counted,
+                                    const std::string& reason);
+  // Writes changes made one after another: all movements in one Post call, each task saved
+  // once (its last `after`, optimistic on the first change's base_version), one business event
+  // per task listing its steps.
+  Status WriteChanges(store::Transaction& tx, inventory_flow::StockPosting& posting,
+                      const RequestContext& ctx, std::span<TaskChange> changes);
+
+  inventory_flow::ReservationEngine* engine() const { return engine_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  template <class Step>
+  Result<warehouse::Task> RunStep(const RequestContext& ctx, warehouse::TaskId id, Step step);
+  Result<warehouse::Task> InsertTask(store::Transaction& tx, const RequestContext& ctx,
+                                     warehouse::Task task);
+
+  store::Database& db_;
+  const Clock& clock_;
+  inventory_flow::ReservationEngine* engine_;
+  WarehouseOptions options_;
+};
+
+}  // namespace xb::warehouse_flow
