@@ -14,6 +14,7 @@
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
 #include "adapters/http/handler_support.h"
+#include "adapters/http/inventory_routes.h"
 #include "adapters/http/json_records.h"
 #include "adapters/http/sourcing_routes.h"
 #include "core/text.h"
@@ -182,8 +183,9 @@ std::string ContentTypeOf(const std::string& path) {
 }  // namespace
 
 Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
-         access::AccessService& access, ApiOptions options)
-    : db_(db), md_(masterdata), access_(access), options_(std::move(options)) {
+         access::AccessService& access, ApiOptions options,
+         inventory_flow::ReservationEngine* engine)
+    : db_(db), md_(masterdata), access_(access), options_(std::move(options)), engine_(engine) {
   AddSystemRoutes();
   AddAccessRoutes();
   AddRecordRoutes<catalog::Sku>();
@@ -194,6 +196,7 @@ Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
   AddRecordRoutes<partners::Warehouse>();
   AddRecordRoutes<partners::Bin>();
   AddSourcingRoutes(router_, access_, evaluation_, procurement_);
+  AddInventoryRoutes(router_, access_, stock_);
   std::vector<std::pair<std::string, std::string>> labels;
   for (std::size_t i = 0; i < router_.size(); ++i) {
     labels.emplace_back(router_.Method(i), router_.Pattern(i));

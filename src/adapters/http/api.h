@@ -11,6 +11,8 @@
 #include "adapters/http/metrics.h"
 #include "adapters/http/router.h"
 #include "flows/access/access_service.h"
+#include "flows/inventory/reservation_engine.h"
+#include "flows/inventory/stock_service.h"
 #include "flows/masterdata/master_data_service.h"
 #include "flows/sourcing/evaluation_service.h"
 #include "flows/sourcing/procurement_service.h"
@@ -24,8 +26,9 @@ struct ApiOptions {
 
 class Api {
  public:
+  // `engine`: the reservation engine serving `db`, started; null answers reservations with 503.
   Api(store::Database& db, masterdata::MasterDataService& masterdata, access::AccessService& access,
-      ApiOptions options);
+      ApiOptions options, inventory_flow::ReservationEngine* engine = nullptr);
 
   // The server's handler: routes, authenticates, runs, records metrics and logs.
   void Handle(HttpRequest& req, HttpResponse& res);
@@ -42,6 +45,7 @@ class Api {
   masterdata::MasterDataService& md_;
   access::AccessService& access_;
   ApiOptions options_;
+  inventory_flow::ReservationEngine* engine_;
   Router router_;
   Metrics metrics_;
   struct StaticFile {
@@ -53,6 +57,8 @@ class Api {
   SystemClock clock_;
   sourcing::EvaluationService evaluation_{db_, clock_};
   sourcing::ProcurementService procurement_{db_, clock_};
+  // Stock and reservations (inventory_routes.h).
+  inventory_flow::StockService stock_{db_, clock_, engine_};
 };
 
 }  // namespace xb::http

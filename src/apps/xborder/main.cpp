@@ -23,6 +23,8 @@
 #include "core/money.h"
 #include "flows/access/access_service.h"
 #include "flows/demo/demo_data.h"
+#include "flows/inventory/reservation_engine.h"
+#include "flows/inventory/stock_service.h"
 #include "flows/masterdata/master_data_service.h"
 #include "flows/sourcing/evaluation_service.h"
 #include "flows/sourcing/procurement_service.h"
@@ -88,7 +90,9 @@ struct ServeOptions {
   std::string db = "sqlite:xborder.db";
   std::string address = "127.0.0.1";
   int port = 8080;
-  int threads = 2;
+  // Handlers run on the I/O threads and a reservation waits there for its group commit, so more
+  // threads than cores let more reservations share one commit.
+  int threads = 16;
   std::string web_root;
   std::string admin_key_file;
   std::size_t max_body = 4 * 1024 * 1024;
@@ -110,9 +114,12 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
     std::cerr << "xborder: this database already has keys; " << opt.admin_key_file
               << " was not written (create one with 'xborder key create')\n";
   }
+  // The reservation engine rebuilds its books from the database before the first request.
+  inventory_flow::ReservationEngine engine(*rt.db, rt.clock);
+  if (Status started = engine.Start(); !started.ok()) return Fail(started);
   http::ApiOptions api_options;
   api_options.web_root = opt.web_root.empty() ? DefaultWebRoot() : opt.web_root;
-  http::Api api(*rt.db, *rt.masterdata, *rt.access, api_options);
+  http::Api api(*rt.db, *rt.masterdata, *rt.access, api_options, &engine);
   http::ServerOptions server_options;
   server_options.address = opt.address;
   server_options.port = static_cast<std::uint16_t>(opt.port);
@@ -139,6 +146,7 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   sigwait(&signals, &sig);
   spdlog::info("received signal {}, finishing requests in flight", sig);
   server.Stop();
+  engine.Stop();  // after the last request: pending commits finish first
   spdlog::info("stopped");
   return 0;
 }
@@ -355,8 +363,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--port", serve_opt.port, "port (0: any free port)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
-    cmd->add_option("--threads", serve_opt.threads, "I/O threads")
-        ->check(CLI::Range(1, 64))
+    cmd->add_option("--threads", serve_opt.threads,
+                    "I/O threads (requests waiting for a durable commit hold one each)")
+        ->check(CLI::Range(1, 256))
         ->capture_default_str();
     cmd->add_option("--connections", serve_opt.connections, "database connections in the pool")
         ->check(CLI::Range(1, 256))
