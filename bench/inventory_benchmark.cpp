@@ -1,0 +1,479 @@
+// The inventory hot paths on an SQLite file with the adapter's durability (WAL,
+// synchronous=FULL: a commit returns once it survives a power cut):
+//   BM_EngineReserve     reservations through the reservation engine (in-process, group commit),
+//                        many client threads, one hot SKU; with and without idempotency keys;
+//   BM_BaselineReserve   one SQL write transaction per reservation on the same store: read the
+//                        pool's availability (balances and active reservations), save the
+//                        reservation, commit;
+//   BM_PostPicking       posting a 5,000-line picking (StockPosting + AddPicked + commit);
+//   BM_LedgerPosting     posting a 100-movement document with 10^4 and 10^6 movements of history
+//                        (set XB_BENCH_LEDGER_SIZES, e.g. "10000,1000000,10000000", for others).
+// After the run a summary prints the ratios measured in this same run. The ctest smoke run only
+// checks that everything runs; it asserts no timings.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/storage/open_database.h"
+#include "core/time.h"
+#include "flows/inventory/reservation_engine.h"
+#include "flows/inventory/stock_posting.h"
+
+namespace {
+
+using namespace xb;
+using inventory::LotId;
+using inventory::Movement;
+using inventory::MovementReason;
+using inventory::Place;
+using inventory::Reservation;
+using inventory::ReservationId;
+using inventory::ReservationState;
+using inventory::StockState;
+using inventory_flow::EngineOptions;
+using inventory_flow::ReservationEngine;
+using inventory_flow::ReserveRequest;
+using inventory_flow::StockPosting;
+
+constexpr std::int64_t kWarehouse = 1;
+constexpr std::int64_t kHotSku = 1;
+constexpr std::int64_t kBaselineSku = 2;
+
+[[noreturn]] void Die(const Status& st) {
+  std::fprintf(stderr, "xb_inventory_benchmark: %s\n", st.ToString().c_str());
+  std::exit(1);
+}
+template <class T>
+T Must(Result<T> r) {
+  if (!r.ok()) Die(r.status());
+  return std::move(r).value();
+}
+void MustOk(const Status& st) {
+  if (!st.ok()) Die(st);
+}
+
+// A temporary SQLite file, removed at exit.
+struct SqliteFile {
+  std::string path;
+  std::unique_ptr<store::Database> db;
+  explicit SqliteFile(const std::string& name)
+      : path((std::filesystem::temp_directory_path() /
+              ("xb_inventory_benchmark_" + name + "_" + std::to_string(getpid()) + ".db"))
+                 .string()),
+        db(Must(storage::OpenDatabase("sqlite:" + path))) {}
+  ~SqliteFile() {
+    db.reset();
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+  }
+  SqliteFile(const SqliteFile&) = delete;
+  SqliteFile& operator=(const SqliteFile&) = delete;
+};
+
+TenantId AddTenant(store::Database& db) {
+  auto tx = Must(db.Begin(store::TxMode::kWrite));
+  auto t =
+      Must(tx->tenants().Insert({TenantId(), "bench", "Benchmark", true, SystemClock().Now()}));
+  MustOk(tx->Commit());
+  return t.id;
+}
+
+Movement Receipt(TenantId tenant, std::int64_t sku, LotId lot, std::int64_t bin, std::int64_t qty) {
+  Movement m;
+  m.tenant_id = tenant;
+  m.sku_id = sku;
+  m.lot_id = lot;
+  m.to = Place{kWarehouse, bin, StockState::kAvailable};
+  m.quantity = qty;
+  m.reason = MovementReason::kReceipt;
+  m.ref_type = "benchmark";
+  m.at = SystemClock().Now();
+  return m;
+}
+
+void PostNow(store::Database& db, std::vector<Movement>& movements) {
+  auto tx = Must(db.Begin(store::TxMode::kWrite));
+  MustOk(tx->inventory().Post(movements));
+  MustOk(tx->Commit());
+}
+
+// ---- reservations: the engine and the baseline --------------------------------------------
+
+struct ReserveFixture {
+  SqliteFile file{"reserve"};
+  SystemClock clock;
+  TenantId tenant;
+  std::unique_ptr<ReservationEngine> engine;
+  std::atomic<std::int64_t> next_key{0};
+  std::atomic<std::int64_t> baseline_id{1'000'000'000'000};
+
+  ReserveFixture() {
+    tenant = AddTenant(*file.db);
+    std::vector<Movement> stock{Receipt(tenant, kHotSku, LotId(), 1, 1'000'000'000),
+                                Receipt(tenant, kBaselineSku, LotId(), 1, 1'000'000'000)};
+    PostNow(*file.db, stock);
+    engine = std::make_unique<ReservationEngine>(*file.db, clock, EngineOptions{});
+    MustOk(engine->Start());
+  }
+};
+
+ReserveFixture& Reserving() {
+  static ReserveFixture f;
+  return f;
+}
+
+void EngineReserve(benchmark::State& state, bool with_key) {
+  ReserveFixture& f = Reserving();
+  ReserveRequest request;
+  request.tenant_id = f.tenant;
+  request.warehouse_id = kWarehouse;
+  request.sku_id = kHotSku;
+  request.quantity = 1;
+  request.order_ref = "flash-sale";
+  for (auto _ : state) {
+    if (with_key) request.client_key = "k" + std::to_string(f.next_key.fetch_add(1));
+    auto answer = f.engine->Reserve(request);
+    if (!answer.ok()) {
+      state.SkipWithError(answer.status().ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) state.SetLabel("sqlite WAL synchronous=FULL");
+}
+
+void BM_EngineReserve(benchmark::State& state) { EngineReserve(state, false); }
+void BM_EngineReserveWithKey(benchmark::State& state) { EngineReserve(state, true); }
+BENCHMARK(BM_EngineReserve)->Threads(64)->Threads(256)->UseRealTime();
+BENCHMARK(BM_EngineReserveWithKey)->Threads(64)->Threads(256)->UseRealTime();
+
+// The same reservation as one SQL transaction of its own: what a request handler without the
+// engine does. Availability = available on-hand of the pool − its active reservations (one unit
+// each here, so their count).
+void BM_BaselineReserve(benchmark::State& state) {
+  ReserveFixture& f = Reserving();
+  for (auto _ : state) {
+    auto tx = Must(f.file.db->Begin(store::TxMode::kWrite));
+    inventory::BalanceQuery bq;
+    bq.warehouse_id = kWarehouse;
+    bq.sku_id = kBaselineSku;
+    bq.owner = std::string(inventory::kOwnStock);
+    bq.state = StockState::kAvailable;
+    auto balances = Must(tx->inventory().ListBalances(f.tenant, bq));
+    std::int64_t on_hand = 0;
+    for (const auto& b : balances.first) on_hand += b.on_hand;
+    inventory::ReservationQuery rq;
+    rq.warehouse_id = kWarehouse;
+    rq.sku_id = kBaselineSku;
+    rq.state = ReservationState::kActive;
+    rq.limit = 1;
+    const std::int64_t reserved = Must(tx->inventory().ListReservations(f.tenant, rq)).second;
+    if (on_hand - reserved < 1) {
+      state.SkipWithError("the baseline pool ran out");
+      break;
+    }
+    Reservation r;
+    r.id = ReservationId(f.baseline_id.fetch_add(1));
+    r.tenant_id = f.tenant;
+    r.warehouse_id = kWarehouse;
+    r.sku_id = kBaselineSku;
+    r.order_ref = "flash-sale";
+    r.lines = {{LotId(), 1, 0}};
+    r.created_at = f.clock.Now();
+    r.updated_at = r.created_at;
+    r.expires_at = Timestamp::FromMicros(r.created_at.micros() + 900'000'000);
+    MustOk(tx->inventory().SaveReservations(std::span<const Reservation>(&r, 1)));
+    MustOk(tx->Commit());
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) state.SetLabel("sqlite WAL synchronous=FULL");
+}
+BENCHMARK(BM_BaselineReserve)->Threads(1)->Threads(4)->UseRealTime();
+
+// ---- a 5,000-line picking -------------------------------------------------------------------
+
+constexpr std::int64_t kPickLines = 5000;
+constexpr std::int64_t kStagingBin = 9999;
+
+struct PickFixture {
+  SqliteFile file{"pick"};
+  SystemClock clock;
+  TenantId tenant;
+  std::vector<LotId> lots;  // by SKU - 1
+  std::unique_ptr<ReservationEngine> engine;
+
+  PickFixture() {
+    tenant = AddTenant(*file.db);
+    {
+      auto tx = Must(file.db->Begin(store::TxMode::kWrite));
+      for (std::int64_t sku = 1; sku <= kPickLines; ++sku) {
+        inventory::Lot lot;
+        lot.tenant_id = tenant;
+        lot.sku_id = sku;
+        lot.lot_number = "L" + std::to_string(sku);
+        lot.expiry_date = Date::OfTimestamp(clock.Now()).AddDays(365);
+        lot.created_at = clock.Now();
+        lots.push_back(Must(tx->inventory().InsertLot(lot)).id);
+      }
+      MustOk(tx->Commit());
+    }
+    std::vector<Movement> stock;
+    for (std::int64_t sku = 1; sku <= kPickLines; ++sku) {
+      stock.push_back(
+          Receipt(tenant, sku, lots[static_cast<std::size_t>(sku - 1)], 1 + sku % 200, 1'000'000));
+    }
+    PostNow(*file.db, stock);
+    engine = std::make_unique<ReservationEngine>(*file.db, clock, EngineOptions{});
+    MustOk(engine->Start());
+  }
+
+  // One reservation of 2 units per SKU, made by 64 client threads.
+  std::vector<Reservation> ReserveOrder() {
+    std::vector<Reservation> out(static_cast<std::size_t>(kPickLines));
+    std::atomic<std::int64_t> next{1};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 64; ++t) {
+      clients.emplace_back([&] {
+        for (std::int64_t sku = next.fetch_add(1); sku <= kPickLines; sku = next.fetch_add(1)) {
+          ReserveRequest request;
+          request.tenant_id = tenant;
+          request.warehouse_id = kWarehouse;
+          request.sku_id = sku;
+          request.quantity = 2;
+          request.hold_for = std::chrono::seconds(0);
+          out[static_cast<std::size_t>(sku - 1)] = Must(engine->Reserve(request)).reservation;
+        }
+      });
+    }
+    for (auto& c : clients) c.join();
+    return out;
+  }
+};
+
+void BM_PostPicking(benchmark::State& state) {
+  static PickFixture f;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::vector<Reservation> order = f.ReserveOrder();
+    std::vector<Movement> picks;
+    picks.reserve(order.size());
+    for (const Reservation& r : order) {
+      Movement m;
+      m.tenant_id = f.tenant;
+      m.sku_id = r.sku_id;
+      m.lot_id = r.lines.front().lot_id;
+      m.from = Place{kWarehouse, 1 + r.sku_id % 200, StockState::kAvailable};
+      m.to = Place{kWarehouse, kStagingBin, StockState::kPicked};
+      m.quantity = r.lines.front().quantity;
+      m.reason = MovementReason::kPick;
+      m.ref_type = "reservation";
+      m.ref_id = std::to_string(r.id.value());
+      m.actor = "benchmark";
+      m.at = f.clock.Now();
+      picks.push_back(std::move(m));
+    }
+    state.ResumeTiming();
+
+    StockPosting posting(f.engine.get());
+    auto tx = Must(f.file.db->Begin(store::TxMode::kWrite));
+    MustOk(posting.Post(*tx, picks));
+    MustOk(tx->Commit());
+    posting.Committed();
+  }
+  state.SetItemsProcessed(state.iterations() * kPickLines);
+  state.SetLabel("5000 lines, sqlite WAL synchronous=FULL");
+}
+BENCHMARK(BM_PostPicking)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ---- ledger posting against a growing history ------------------------------------------------
+
+constexpr std::int64_t kLedgerSkus = 1000;
+constexpr std::int64_t kLedgerBins = 10;
+constexpr std::int64_t kDocumentLines = 100;
+
+// Moves one unit of `sku` from bin `from` to the next bin.
+Movement MoveOne(TenantId tenant, std::int64_t sku, std::int64_t from, Timestamp at) {
+  Movement m;
+  m.tenant_id = tenant;
+  m.sku_id = sku;
+  m.from = Place{kWarehouse, from, StockState::kAvailable};
+  m.to = Place{kWarehouse, 1 + from % kLedgerBins, StockState::kAvailable};
+  m.quantity = 1;
+  m.reason = MovementReason::kMove;
+  m.ref_type = "benchmark";
+  m.at = at;
+  return m;
+}
+
+struct LedgerFixture {
+  std::unique_ptr<SqliteFile> file;
+  TenantId tenant;
+  std::int64_t step = 0;
+
+  explicit LedgerFixture(std::int64_t history) {
+    file = std::make_unique<SqliteFile>("ledger_" + std::to_string(history));
+    tenant = AddTenant(*file->db);
+    const Timestamp at = SystemClock().Now();
+    std::vector<Movement> batch;
+    for (std::int64_t sku = 1; sku <= kLedgerSkus; ++sku) {
+      for (std::int64_t bin = 1; bin <= kLedgerBins; ++bin) {
+        batch.push_back(Receipt(tenant, sku, LotId(), bin, 1'000'000'000));
+      }
+    }
+    PostNow(*file->db, batch);
+    std::int64_t written = kLedgerSkus * kLedgerBins;
+    while (written < history) {
+      batch.clear();
+      for (std::int64_t i = 0; i < 20'000 && written < history; ++i, ++written) {
+        batch.push_back(NextMove(at));
+      }
+      PostNow(*file->db, batch);
+    }
+  }
+
+  Movement NextMove(Timestamp at) {
+    const std::int64_t n = step++;
+    return MoveOne(tenant, 1 + n % kLedgerSkus, 1 + (n / kLedgerSkus) % kLedgerBins, at);
+  }
+};
+
+void BM_LedgerPosting(benchmark::State& state) {
+  const std::int64_t history = state.range(0);
+  static std::map<std::int64_t, std::unique_ptr<LedgerFixture>> fixtures;
+  auto& f = fixtures[history];
+  if (!f) f = std::make_unique<LedgerFixture>(history);
+  std::vector<Movement> document;
+  for (auto _ : state) {
+    state.PauseTiming();
+    document.clear();
+    const Timestamp at = SystemClock().Now();
+    for (std::int64_t i = 0; i < kDocumentLines; ++i) document.push_back(f->NextMove(at));
+    state.ResumeTiming();
+    StockPosting posting(nullptr);
+    auto tx = Must(f->file->db->Begin(store::TxMode::kWrite));
+    MustOk(posting.Post(*tx, document));
+    MustOk(tx->Commit());
+    posting.Committed();
+  }
+  state.SetItemsProcessed(state.iterations() * kDocumentLines);
+  state.SetLabel(std::to_string(history) +
+                 " movements of history, 100-line document, "
+                 "sqlite WAL synchronous=FULL");
+}
+
+std::vector<std::int64_t> LedgerSizes() {
+  std::vector<std::int64_t> sizes{10'000, 1'000'000};
+  if (const char* env = std::getenv("XB_BENCH_LEDGER_SIZES"); env != nullptr && *env != '\0') {
+    sizes.clear();
+    std::stringstream in(env);
+    std::string item;
+    while (std::getline(in, item, ',')) sizes.push_back(std::stoll(item));
+  }
+  return sizes;
+}
+
+// ---- the summary ---------------------------------------------------------------------------
+
+// Prints as the console reporter does and keeps what the summary needs.
+class SummaryReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred) continue;
+      const std::string name = run.benchmark_name();
+      auto ips = run.counters.find("items_per_second");
+      if (ips != run.counters.end()) per_second_[name] = ips->second.value;
+      millis_[name] = run.GetAdjustedRealTime() * Scale(run.time_unit);
+    }
+  }
+
+  void PrintSummary() const {
+    std::printf("\n== summary (same run; sqlite WAL, synchronous=FULL) ==\n");
+    const double engine = Best("BM_EngineReserve/");
+    const double engine_key = Best("BM_EngineReserveWithKey/");
+    const double baseline = Best("BM_BaselineReserve/");
+    if (engine > 0) std::printf("engine reservations/s (no key):    %12.0f\n", engine);
+    if (engine_key > 0) std::printf("engine reservations/s (with key):  %12.0f\n", engine_key);
+    if (baseline > 0) {
+      std::printf("baseline reservations/s (1 tx each): %10.0f\n", baseline);
+      if (engine > 0)
+        std::printf("ratio engine/baseline (no key):    %12.1fx\n", engine / baseline);
+      if (engine_key > 0) {
+        std::printf("ratio engine/baseline (with key):  %12.1fx\n", engine_key / baseline);
+      }
+    }
+    for (const auto& [name, ms] : millis_) {
+      if (name.rfind("BM_PostPicking", 0) == 0) {
+        std::printf("5,000-line picking:                %12.1f ms\n", ms);
+      }
+    }
+    std::vector<std::pair<std::int64_t, double>> ledger;
+    for (const auto& [name, ms] : millis_) {
+      if (name.rfind("BM_LedgerPosting/", 0) != 0) continue;
+      const std::string rest = name.substr(std::string("BM_LedgerPosting/").size());
+      ledger.emplace_back(std::stoll(rest.substr(0, rest.find('/'))), ms);
+    }
+    std::sort(ledger.begin(), ledger.end());
+    for (const auto& [history, ms] : ledger) {
+      std::printf("100-line posting, %9lld movements of history: %8.3f ms (x%.2f of the first)\n",
+                  static_cast<long long>(history), ms, ms / ledger.front().second);
+    }
+  }
+
+ private:
+  static double Scale(benchmark::TimeUnit unit) {
+    switch (unit) {
+      case benchmark::kNanosecond:
+        return 1e-6;
+      case benchmark::kMicrosecond:
+        return 1e-3;
+      case benchmark::kMillisecond:
+        return 1.0;
+      case benchmark::kSecond:
+        return 1e3;
+    }
+    return 1.0;
+  }
+  double Best(const std::string& prefix) const {
+    double best = 0;
+    for (const auto& [name, v] : per_second_) {
+      if (name.rfind(prefix, 0) == 0) best = std::max(best, v);
+    }
+    return best;
+  }
+
+  std::map<std::string, double> per_second_;
+  std::map<std::string, double> millis_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (std::int64_t size : LedgerSizes()) {
+    benchmark::RegisterBenchmark("BM_LedgerPosting", BM_LedgerPosting)
+        ->Arg(size)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  SummaryReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintSummary();
+  benchmark::Shutdown();
+  return 0;
+}
