@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createSupplyApi } from './mock-supply.mjs';
+import { createInventoryApi } from './mock-inventory.mjs';
 
 export const DEFAULT_ADMIN_KEY = 'mock-admin-key';
 export const VIEWER_KEY = 'mock-viewer-key';
@@ -485,9 +486,12 @@ export async function startMockServer(opts = {}) {
   const store = createStore();
   // Supplier evaluation and procurement (mock-supply.mjs).
   const supply = createSupplyApi({ store, ApiFailure, invalid, readJson, send });
+  // Stock, lots, reservations, warehouse tasks and scanner events (mock-inventory.mjs).
+  const inventory = createInventoryApi({ store, supply, ApiFailure, invalid, readJson, send });
   if (opts.seedData !== false) {
     seed(store);
     supply.seed();
+    inventory.seed();
   }
 
   async function api(req, res, url) {
@@ -515,6 +519,7 @@ export async function startMockServer(opts = {}) {
 
     const parts = path.split('/').filter(Boolean);
     if (await supply.handle(req, res, method, parts, url, actor)) return undefined;
+    if (await inventory.handle(req, res, method, parts, url, actor)) return undefined;
     const [entity, idText, action] = parts;
     const id = idText === undefined ? undefined : Number(idText);
     if (idText !== undefined && !(Number.isInteger(id) && id > 0)) throw new ApiFailure(404, 'NOT_FOUND', `no such resource: ${path}`);

@@ -2,6 +2,7 @@
 //   /evaluation/trees[/{id}[/ahp|/activate]], /evaluation/ahp, /evaluation/bands, /evaluation/scores,
 //   /evaluation/compute, /evaluation/scorecards, /evaluation/suppliers/{id}/trend, /evaluation/ranking,
 //   /evaluation/risk, /price-lists[/{id}], /purchase-orders[/{id}[/confirm|/cancel|/receipts]].
+// It also tells the inventory mock the open order quantities (inbound) and the orders' lines.
 // The maths is in mock-maths.mjs and follows the C++ domain (src/domain/suppliers, procurement).
 
 import {
@@ -838,5 +839,23 @@ export function createSupplyApi({ store, ApiFailure, invalid, readJson, send }) 
     return false;
   }
 
-  return { handle, seed };
+  // ---- for the inventory mock (mock-inventory.mjs) ---------------------------------------------
+  /** Units on confirmed, not fully received orders of a SKU into a warehouse ("inbound"). */
+  function inbound(warehouseId, skuId) {
+    return orders.filter((o) => o.warehouse_id === warehouseId && (o.status === 'confirmed' || o.status === 'partly_received'))
+      .flatMap((o) => o.lines).filter((l) => l.sku_id === skuId)
+      .reduce((s, l) => s + Math.max(0, l.quantity - l.received_qty), 0);
+  }
+  /** Every (warehouse, SKU) with inbound units. */
+  function inboundPools() {
+    const out = new Map();
+    for (const o of orders) {
+      if (o.status !== 'confirmed' && o.status !== 'partly_received') continue;
+      for (const l of o.lines) if (l.quantity > l.received_qty) out.set(`${o.warehouse_id}|${l.sku_id}`, { warehouse_id: o.warehouse_id, sku_id: l.sku_id });
+    }
+    return [...out.values()];
+  }
+  const orderById = (id) => orders.find((o) => o.id === id);
+
+  return { handle, seed, inbound, inboundPools, orderById };
 }

@@ -22,9 +22,12 @@ function dayStart(date: string, plusDays = 0): string | null {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function placeLabel(p: Place | null): HTMLElement {
+/** Where stock was or went: the bin (and its warehouse unless the card shows one warehouse) and the state. */
+function placeLabel(p: Place | null, warehouseId: number | null): HTMLElement {
   if (!p) return h('span', { class: 'muted' }, '—');
-  return h('span', { class: 'place' }, recordCode('warehouses', p.warehouse_id), ' / ', recordCode('bins', p.bin_id), ' ', stateBadge(p.state));
+  return h('span', { class: 'place' },
+    p.warehouse_id !== warehouseId ? [recordCode('warehouses', p.warehouse_id), ' / '] : null,
+    recordCode('bins', p.bin_id), ' ', stateBadge(p.state));
 }
 
 export function renderStockCard(skuId: string, query: URLSearchParams): HTMLElement {
@@ -70,15 +73,15 @@ export function renderStockCard(skuId: string, query: URLSearchParams): HTMLElem
   },
     h('td', { 'data-label': t(cols[0]), class: 'nowrap' }, formatTime(m.at, lang())),
     h('td', { 'data-label': t(cols[1]) }, h('span', { class: 'reason' }, tDynamic(`reason.${m.reason}`, m.reason))),
-    h('td', { 'data-label': t(cols[2]) }, placeLabel(m.from)),
-    h('td', { 'data-label': t(cols[3]) }, placeLabel(m.to)),
+    h('td', { 'data-label': t(cols[2]) }, placeLabel(m.from, warehouseId)),
+    h('td', { 'data-label': t(cols[3]) }, placeLabel(m.to, warehouseId)),
     h('td', { 'data-label': t(cols[4]) }, m.lot_id ? lotLabel(m.lot_id) : '—'),
     h('td', { 'data-label': t(cols[5]) }, m.owner),
     h('td', { 'data-label': t(cols[6]), class: `num ${m.signed_quantity > 0 ? 'gain' : m.signed_quantity < 0 ? 'loss' : 'muted'}`, testid: 'card-signed' },
       m.signed_quantity > 0 ? `+${fmtInt(m.signed_quantity)}` : fmtInt(m.signed_quantity)),
     h('td', { 'data-label': t(cols[7]), class: 'num strong', testid: 'card-running' }, fmtInt(m.running_balance)),
     h('td', { 'data-label': t(cols[8]) }, m.ref_type ? `${m.ref_type} ${m.ref_id ?? ''}`.trim() : '—', m.note ? h('div', { class: 'muted small' }, m.note) : null),
-    h('td', { 'data-label': t(cols[9]) }, [m.device ? `📟 ${m.device}` : '', m.actor ?? ''].filter(Boolean).join(' · ') || '—'));
+    h('td', { 'data-label': t(cols[9]) }, [m.device ? t('inv.device', { device: m.device }) : '', m.actor ?? ''].filter(Boolean).join(' · ') || '—'));
 
   async function load(afterId: number): Promise<void> {
     box.setAttribute('aria-busy', 'true');

@@ -77,14 +77,16 @@ export function renderTaskDetail(id: string): HTMLElement {
       return b;
     };
 
-    const summary = h('dl', { class: 'summary', testid: 'task-summary' },
-      h('dt', {}, t('wh.kind')), h('dd', { testid: 'task-kind', 'data-value': task.kind }, taskKindLabel(task.kind)),
-      h('dt', {}, t('po.warehouse')), h('dd', {}, recordCode('warehouses', task.warehouse_id, true)),
-      h('dt', {}, t('wh.ref')), h('dd', {}, task.ref_type ? `${tDynamic(`refType.${task.ref_type}`, task.ref_type)} ${task.ref_id ?? ''}` : '—'),
-      task.assignee ? [h('dt', {}, t('wh.assignee')), h('dd', {}, task.assignee)] : null,
-      h('dt', {}, t('wh.progress')), h('dd', {}, taskProgress(task)),
-      h('dt', {}, t('wh.created')), h('dd', {}, formatTime(task.created_at, lang())),
-      task.closed_at ? [h('dt', {}, t('wh.closed')), h('dd', {}, formatTime(task.closed_at, lang()))] : null);
+    const fact = (label: string, value: Node | string, testid?: string, dataValue?: string) =>
+      h('div', { class: 'fact' }, h('span', { class: 'muted small' }, label), h('span', { testid: testid ?? null, 'data-value': dataValue ?? null }, value));
+    const summary = h('div', { class: 'panel task-facts', testid: 'task-summary' },
+      fact(t('wh.kind'), taskKindLabel(task.kind), 'task-kind', task.kind),
+      fact(t('po.warehouse'), recordCode('warehouses', task.warehouse_id, true)),
+      fact(t('wh.ref'), task.ref_type ? `${tDynamic(`refType.${task.ref_type}`, task.ref_type)} ${task.ref_id ?? ''}` : '—'),
+      task.assignee ? fact(t('wh.assignee'), task.assignee) : null,
+      fact(t('wh.progress'), taskProgress(task)),
+      fact(t('wh.created'), formatTime(task.created_at, lang())),
+      task.closed_at ? fact(t('wh.closed'), formatTime(task.closed_at, lang())) : null);
 
     let lines: HTMLElement[];
     if (task.kind === 'count') lines = [countSheet(task)];
@@ -96,13 +98,11 @@ export function renderTaskDetail(id: string): HTMLElement {
         h('h1', {}, h('span', { class: 'code', testid: 'task-code' }, task.code || `#${task.id}`), ' ',
           h('span', { class: 'muted' }, taskKindLabel(task.kind)), ' ', badge('taskState', task.state, 'task-state')),
         h('div', { class: 'page-actions' },
-          closed ? null : h('a', { class: 'btn', href: href(['warehouse', 'terminal', task.id]), testid: 'task-terminal' }, `📟 ${t('wh.openTerminal')}`),
+          closed ? null : h('a', { class: 'btn', href: href(['warehouse', 'terminal', task.id]), testid: 'task-terminal' }, t('wh.openTerminal')),
           closed ? null : action('close', t('wh.close'), 'primary'),
           closed ? null : action('cancel', t('wh.cancel'), 'danger'))),
       msg.element,
-      h('div', { class: 'detail-grid wide-side' },
-        h('div', { class: 'detail-main' }, lines),
-        h('aside', { class: 'detail-side' }, h('div', { class: 'panel' }, summary))));
+      h('div', { class: 'task-main' }, summary, lines));
   }
 
   // ---- pick, putaway, move, pack, ship -----------------------------------------------------
@@ -115,7 +115,7 @@ export function renderTaskDetail(id: string): HTMLElement {
         testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-expected': l.expected_qty, class: lineDone(task, l) ? 'line-done' : null,
       },
         h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
-        h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id, true)),
+        h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id)),
         h('td', { 'data-label': t(cols[2]) }, l.lot_id ? lotLabel(l.lot_id) : '—'),
         h('td', { 'data-label': t(cols[3]) }, l.owner ?? ''),
         h('td', { 'data-label': t(cols[4]) }, binCell(l.from_bin)),
@@ -135,7 +135,7 @@ export function renderTaskDetail(id: string): HTMLElement {
         testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-damaged': l.damaged_qty ?? 0, 'data-expected': l.expected_qty,
       },
         h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
-        h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id, true)),
+        h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id)),
         h('td', { 'data-label': t(cols[2]), class: 'num' }, fmtInt(l.expected_qty)),
         h('td', { 'data-label': t(cols[3]), class: 'num' }, fmtInt(l.done_qty ?? 0)),
         h('td', { 'data-label': t(cols[4]), class: 'num' }, fmtInt(l.damaged_qty ?? 0)),
@@ -150,7 +150,7 @@ export function renderTaskDetail(id: string): HTMLElement {
     const cols = ['po.line', 'wh.expected', 'wh.good', 'wh.damaged', 'wh.over', 'wh.short'] as const;
     return h('div', { class: 'panel', testid: 'variances' },
       h('h2', {}, t('wh.variances')),
-      h('p', { class: 'muted small' }, off.length ? t('wh.variancesLead') : t('wh.noVariances')),
+      h('p', { class: 'muted small' }, off.length ? t(isClosed(task.state) ? 'wh.variancesLead' : 'wh.variancesOpenLead') : t('wh.noVariances')),
       h('div', { class: 'table-box' }, h('table', { class: 'list', testid: 'variances-table' },
         h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: 'num' }, t(c))))),
         h('tbody', {}, rows.map((v) => h('tr', {
@@ -243,13 +243,13 @@ export function renderTaskDetail(id: string): HTMLElement {
         recountCell = h('div', { class: 'recount-cell' }, input, reason);
       }
       return h('tr', {
-        testid: 'count-row', 'data-line': l.line_no, 'data-counted': counted ?? '', 'data-recount': l.recount_qty ?? '',
+        testid: 'count-row', 'data-line': l.line_no, 'data-bin-id': l.from_bin || l.to_bin, 'data-counted': counted ?? '', 'data-recount': l.recount_qty ?? '',
         'data-system': showSystem && system !== null ? system : '', 'data-diff': diff ?? '', 'data-asked': asked ? 'true' : 'false',
         class: asked ? 'recount-asked' : null,
       },
         h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
         h('td', { 'data-label': t(cols[1]) }, binCell(l.from_bin || l.to_bin)),
-        h('td', { 'data-label': t(cols[2]) }, recordCode('skus', l.sku_id, true)),
+        h('td', { 'data-label': t(cols[2]) }, recordCode('skus', l.sku_id)),
         h('td', { 'data-label': t(cols[3]) }, l.lot_id ? lotLabel(l.lot_id) : '—'),
         h('td', { 'data-label': t(cols[4]) }, l.owner ?? ''),
         h('td', { 'data-label': t(cols[5]), class: 'num' }, countCell),

@@ -147,7 +147,7 @@ export function renderTasks(query: URLSearchParams): HTMLElement {
     h('div', { class: 'page-head' },
       h('h1', {}, t('wh.tasksTitle')),
       h('div', { class: 'page-actions' },
-        h('a', { class: 'btn primary', href: href(['warehouse', 'terminal']), testid: 'open-terminal' }, `📟 ${t('wh.openTerminal')}`))),
+        h('a', { class: 'btn primary', href: href(['warehouse', 'terminal']), testid: 'open-terminal' }, t('wh.openTerminal')))),
     countForm(),
     h('div', { class: 'panel' }, toolbar),
     box,

@@ -213,6 +213,8 @@ export function renderTerminal(id: string): HTMLElement {
       sent.message ? h('p', { class: 'answer-message', testid: 'answer-message' }, sent.message) : null,
       h('p', { class: 'muted small answer-meta' }, `${tDynamic(`terminal.type.${sent.event.type}`, sent.event.type)} · ${t('terminal.key', { key: sent.event.event_key.slice(0, 8) })}`),
       sent.outcome === 'sending' ? null : resend);
+    // On a phone the answer is below the steps: bring it into view.
+    if (sent.outcome !== 'sending') answerBox.scrollIntoView({ block: 'nearest' });
   }
 
   function addLog(sent: Sent): void {
