@@ -1,6 +1,6 @@
 // xborder: the one program. Reads the command line, opens the database, builds the services and
 // adapters, and runs the chosen command (serve, demo, migrate, import, export, key, ahp, topsis,
-// evaluate, po).
+// evaluate, po, stock, reserve).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "adapters/cli/calculators.h"
+#include "adapters/cli/stock_commands.h"
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
 #include "adapters/http/api.h"
@@ -24,7 +25,6 @@
 #include "flows/access/access_service.h"
 #include "flows/demo/demo_data.h"
 #include "flows/inventory/reservation_engine.h"
-#include "flows/inventory/stock_service.h"
 #include "flows/masterdata/master_data_service.h"
 #include "flows/sourcing/evaluation_service.h"
 #include "flows/sourcing/procurement_service.h"
@@ -460,6 +460,41 @@ int main(int argc, char** argv) {
   po_list->add_option("--tenant", tenant, "tenant id")->capture_default_str();
   po_list->add_flag("--json", as_json, "print JSON instead of a table");
 
+  cli::StockOptions stock_opt;
+  auto* stock_cmd = app.add_subcommand(
+      "stock", "Stock per warehouse, SKU and owner: on hand, reserved, available, held, inbound");
+  stock_cmd->add_option("--warehouse", stock_opt.warehouse, "warehouse code or id");
+  stock_cmd->add_option("--sku", stock_opt.sku, "SKU code or id");
+  stock_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
+  stock_cmd->add_option("--tenant", stock_opt.tenant, "tenant id")->capture_default_str();
+  stock_cmd->add_flag("--json", stock_opt.json, "print JSON instead of a table");
+  cli::StockCardOptions card_opt;
+  auto* card_cmd =
+      stock_cmd->add_subcommand("card", "Every movement of a SKU with its running balance");
+  card_cmd->add_option("sku", card_opt.sku, "SKU code or id")->required();
+  card_cmd->add_option("--warehouse", card_opt.warehouse, "warehouse code or id (default: all)");
+  card_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
+  card_cmd->add_option("--tenant", card_opt.tenant, "tenant id")->capture_default_str();
+  card_cmd->add_flag("--json", card_opt.json, "print JSON instead of a table");
+  cli::ReserveOptions reserve_opt;
+  auto* reserve = app.add_subcommand(
+      "reserve",
+      "Reserve stock for an order, first expired first out (directly on the database: only when "
+      "no server runs on it; otherwise use POST /api/v1/reservations)");
+  reserve->add_option("--warehouse", reserve_opt.warehouse, "warehouse code or id")->required();
+  reserve->add_option("--sku", reserve_opt.sku, "SKU code or id")->required();
+  reserve->add_option("--qty", reserve_opt.quantity, "quantity in the SKU's base unit")->required();
+  reserve->add_option("--order", reserve_opt.order_ref, "the order reference")->required();
+  reserve->add_option("--owner", reserve_opt.owner, "owner of the stock")->capture_default_str();
+  reserve->add_option("--hold-seconds", reserve_opt.hold_seconds,
+                      "lapse after this many seconds unless confirmed (0: never)");
+  reserve->add_option("--min-remaining-days", reserve_opt.min_remaining_days,
+                      "days of shelf life the goods must have left");
+  reserve->add_option("--key", reserve_opt.key, "idempotency key: a retry reserves once");
+  reserve->add_option("--db", db_url, "database URL")->capture_default_str();
+  reserve->add_option("--tenant", reserve_opt.tenant, "tenant id")->capture_default_str();
+  reserve->add_flag("--json", reserve_opt.json, "print JSON instead of a sentence");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -541,6 +576,16 @@ int main(int argc, char** argv) {
     if (!rt.ok()) return Fail(rt.status());
     return evaluate->parsed() ? Evaluate(**rt, tenant, period, as_json)
                               : ListOrders(**rt, tenant, po_status, as_json);
+  }
+  if (stock_cmd->parsed() || reserve->parsed()) {
+    auto rt = Open(db_url, 2);
+    if (!rt.ok()) return Fail(rt.status());
+    auto out = card_cmd->parsed()  ? cli::RunStockCard(*(*rt)->db, (*rt)->clock, card_opt)
+               : reserve->parsed() ? cli::RunReserve(*(*rt)->db, (*rt)->clock, reserve_opt)
+                                   : cli::RunStock(*(*rt)->db, (*rt)->clock, stock_opt);
+    if (!out.ok()) return Fail(out.status());
+    std::cout << *out;
+    return 0;
   }
   if (key_create->parsed()) {
     auto rt = Open(db_url, 1);
