@@ -18,15 +18,18 @@ export interface LotReceipt {
   reason?: string;
 }
 
+/** One line; which members are present depends on the task's kind (see src/flows/warehouse/warehouse_json.cpp). */
 export interface TaskLine {
   line_no: number;
   sku_id: number;
-  lot_id: number;
+  lot_id?: number;
   owner: string;
-  from_bin: number;
-  to_bin: number;
-  expected_qty: number;
-  done_qty: number;
+  from_bin?: number;
+  to_bin?: number;
+  /** The bin a count line counts. */
+  bin?: number;
+  expected_qty?: number;
+  done_qty?: number;
   damaged_qty?: number;
   receipts?: LotReceipt[];
   reservation_id?: number;
@@ -55,6 +58,8 @@ export interface Task {
   ref_type?: string;
   ref_id?: string;
   assignee?: string;
+  line_count?: number;
+  /** Present on a single task; a list may give only `line_count`. */
   lines: TaskLine[];
   variances?: ReceiptVariance[];
   version?: number;
@@ -79,7 +84,8 @@ export function needsRecount(task: Task, line: TaskLine): boolean {
 export function lineDone(task: Task, line: TaskLine): boolean {
   if (task.kind === 'count') return line.counted_qty !== null && line.counted_qty !== undefined && !needsRecount(task, line);
   const done = (line.done_qty ?? 0) + (line.damaged_qty ?? 0);
-  return line.expected_qty > 0 && done >= line.expected_qty;
+  const expected = line.expected_qty ?? 0;
+  return expected > 0 && done >= expected;
 }
 
 /** The count that stands for a count line: the recount when there is one. */
@@ -91,6 +97,7 @@ export function finalCount(line: TaskLine): number | null {
 
 /** The bin a terminal user goes to for a line: where goods are taken from, or put to. */
 export function binOfLine(kind: TaskKind, line: TaskLine): number {
+  if (kind === 'count') return line.bin || line.from_bin || 0;
   const toFirst = kind === 'receive' || kind === 'putaway';
   return (toFirst ? line.to_bin || line.from_bin : line.from_bin || line.to_bin) || 0;
 }
@@ -121,12 +128,24 @@ export interface Gs1Scan {
   serial?: string | null;
 }
 
+/** What a scanned bin holds and which lines of the task are to be worked there. */
+export interface ScannedBin {
+  id: number;
+  code: string;
+  kind?: string;
+  expected?: { line_no: number; sku_id: number; lot_id: number; action?: string; quantity?: number }[];
+}
+
 /** The server's answer to a device event (the first answer again on a retry). */
 export interface DeviceAnswer {
   status: 'applied' | 'rejected' | 'ok';
   message?: string;
-  task?: Task;
+  device_id?: string;
+  event_key?: string;
+  task?: Partial<Task> & { line?: TaskLine };
   scan?: Gs1Scan;
+  bin?: ScannedBin;
+  error?: { code: string; message: string; field?: string };
 }
 
 const DEVICE_STORAGE = 'xb.deviceId';

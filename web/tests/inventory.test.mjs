@@ -233,7 +233,7 @@ describe('inventory and warehouse pages', { timeout: 15 * 60_000 }, () => {
 
   it('drives a pick on the terminal screen of a phone: scan location, scan item, confirm; a repeat gets the first answer', { timeout: TEST_TIMEOUT }, async () => {
     const s = await stockSetup(target, {
-      bins: [['S-01', 'storage'], ['OUT-1', 'shipping']],
+      bins: [['S-01', 'storage'], ['S-02', 'storage'], ['OUT-1', 'shipping']],
       lots: [{ key: 'PK', days: 90 }],
       stock: [{ lot: 'PK', bin: 'S-01', quantity: 12 }],
     });
@@ -264,12 +264,17 @@ describe('inventory and warehouse pages', { timeout: 15 * 60_000 }, () => {
         assert.ok(box && box.height >= 48, `${id} is at least 48 px high`);
       }
 
-      // 1. location: a wrong bin is rejected, the right one accepted.
+      // 1. location: an unknown bin is rejected; a bin with nothing for the line is flagged; the line's bin is accepted.
       const answer = page.getByTestId('terminal-answer');
       const answered = (status) => page.locator(`[data-testid="terminal-answer"][data-status="${status}"]`).waitFor();
-      await page.getByTestId('scan-location').fill('OUT-1');
+      await page.getByTestId('scan-location').fill('NO-SUCH-BIN');
       await page.getByTestId('scan-location-submit').click();
       await answered('rejected');
+      await page.locator('[data-testid="step-location-state"][data-state="rejected"]').waitFor();
+      await page.getByTestId('scan-location').fill('S-02');
+      await page.getByTestId('scan-location-submit').click();
+      await page.locator('[data-testid="step-location-state"][data-state="elsewhere"]').waitFor();
+      await page.getByTestId('answer-elsewhere').waitFor();
       await page.getByTestId('scan-location').fill('S-01');
       await page.getByTestId('scan-location').press('Enter');
       await page.locator('[data-testid="step-location-state"][data-state="ok"]').waitFor();

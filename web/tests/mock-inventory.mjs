@@ -172,11 +172,11 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     if (!isDate(v)) throw invalid(name, 'must be a date like 2026-01-31');
     return v;
   }
-  /** A timestamp parameter: RFC 3339 or a date (the start of that day, UTC). */
-  function timeParam(params, name) {
+  /** A timestamp parameter: RFC 3339 or a date (the start of that day, UTC; with `endOfDay` its end). */
+  function timeParam(params, name, endOfDay = false) {
     const v = params.get(name);
     if (v === null || v === '') return undefined;
-    const ms = isDate(v) ? Date.parse(`${v}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
+    const ms = isDate(v) ? Date.parse(`${v}T00:00:00Z`) + (endOfDay ? DAY : 0) : /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
     if (Number.isNaN(ms)) throw invalid(name, 'must be an RFC 3339 time or a date');
     return ms;
   }
@@ -331,7 +331,7 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
   function asOf(params) {
     const atText = params.get('at');
     if (!atText) throw invalid('at', 'is required');
-    const at = timeParam(params, 'at');
+    const at = timeParam(params, 'at', true); // a date: the end of that day
     const sums = new Map();
     const add = (p, m, q) => {
       const k = keyOf(p.warehouse_id, p.bin_id, m.sku_id, m.lot_id, m.owner, p.state);
@@ -362,7 +362,7 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
   const outstanding = (r) => r.lines.reduce((s, l) => s + l.quantity - l.picked, 0);
   const resView = (r) => ({
     id: r.id, warehouse_id: r.warehouse_id, sku_id: r.sku_id, owner: r.owner, order_ref: r.order_ref,
-    quantity: r.lines.reduce((s, l) => s + l.quantity, 0), lines: clone(r.lines), state: r.state, expires_at: r.expires_at,
+    quantity: r.lines.reduce((s, l) => s + l.quantity, 0), picked: r.lines.reduce((s, l) => s + l.picked, 0), lines: clone(r.lines), state: r.state, expires_at: r.expires_at,
     created_at: r.created_at, updated_at: r.updated_at,
   });
   /** Reserved but not picked, per lot, of a pool. */
@@ -500,7 +500,7 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
       .filter((b) => b.on_hand > 0 && b.expiry_date && b.expiry_date <= until && (wh === undefined || b.warehouse_id === wh))
       .map((b) => ({ ...b, days_left: dayDiff(day, b.expiry_date), status: expired(b.expiry_date, day) ? 'expired' : 'near_expiry' }))
       .sort((a, b) => a.expiry_date.localeCompare(b.expiry_date) || a.sku_id - b.sku_id || a.bin_id - b.bin_id);
-    return { today: day, days, items };
+    return { ...page(items, paging(params)), today: day, days };
   }
 
   function stockCard(skuId, params) {
@@ -508,7 +508,7 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     const wh = intParam(params, 'warehouse_id');
     const owner = params.get('owner') || undefined;
     const from = timeParam(params, 'from');
-    const to = timeParam(params, 'to');
+    const to = timeParam(params, 'to', true);
     const afterId = intParam(params, 'after_id', 0);
     const limit = intParam(params, 'limit', 100);
     if (limit < 1 || limit > 500) throw invalid('limit', 'must be between 1 and 500');
@@ -528,7 +528,7 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     const f = {
       sku: intParam(params, 'sku_id'), wh: intParam(params, 'warehouse_id'), lot: intParam(params, 'lot_id'),
       refType: params.get('ref_type') || undefined, refId: params.get('ref_id') || undefined,
-      from: timeParam(params, 'from'), to: timeParam(params, 'to'), after: intParam(params, 'after_id', 0), limit: intParam(params, 'limit', 100),
+      from: timeParam(params, 'from'), to: timeParam(params, 'to', true), after: intParam(params, 'after_id', 0), limit: intParam(params, 'limit', 100),
     };
     if (f.limit < 1 || f.limit > 1000) throw invalid('limit', 'must be between 1 and 1000');
     const rest = movements.filter((m) => m.id > f.after && (f.sku === undefined || m.sku_id === f.sku) && (f.lot === undefined || m.lot_id === f.lot)
@@ -590,11 +590,29 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
       return { line_no: l.line_no, expected: l.expected_qty, good: l.done_qty, damaged: l.damaged_qty, over: Math.max(0, got - l.expected_qty), short: Math.max(0, l.expected_qty - got) };
     });
   }
-  /** The task as the API shows it; `terminal` hides the system quantity of counts. */
-  function taskView(task, { terminal = false } = {}) {
-    const v = clone(task);
+  /** A line as warehouse_json.cpp shows it: the members of its task's kind; `terminal` hides system_qty. */
+  function lineView(task, l, terminal = false) {
+    const out = { line_no: l.line_no, sku_id: l.sku_id, owner: l.owner };
+    if (task.kind === 'receive') {
+      Object.assign(out, { to_bin: l.to_bin, expected_qty: l.expected_qty, done_qty: l.done_qty, damaged_qty: l.damaged_qty, receipts: clone(l.receipts) });
+    } else if (task.kind === 'count') {
+      Object.assign(out, { lot_id: l.lot_id, bin: l.from_bin });
+      if (!terminal) out.system_qty = l.system_qty;
+      Object.assign(out, { counted_qty: l.counted_qty, recount_qty: l.recount_qty, reason: l.reason });
+    } else {
+      Object.assign(out, { lot_id: l.lot_id, from_bin: l.from_bin, to_bin: l.to_bin, expected_qty: l.expected_qty, done_qty: l.done_qty });
+      if (task.kind === 'pick') Object.assign(out, { reservation_id: l.reservation_id, order_ref: l.order_ref });
+    }
+    return out;
+  }
+  const taskHeader = (t) => ({
+    id: t.id, code: t.code, kind: t.kind, state: t.state, warehouse_id: t.warehouse_id, ref_type: t.ref_type, ref_id: t.ref_id,
+    assignee: t.assignee, version: t.version, line_count: t.lines.length, created_at: t.created_at, updated_at: t.updated_at, closed_at: t.closed_at,
+  });
+  /** The task as the API shows it, with its lines (and the variances of a receive task). */
+  function taskView(task) {
+    const v = { ...taskHeader(task), lines: task.lines.map((l) => lineView(task, l)) };
     if (task.kind === 'receive') v.variances = variances(task);
-    if (terminal && task.kind === 'count') for (const l of v.lines) delete l.system_qty;
     return v;
   }
   function newTask(kind, warehouseId, refType, refId, lines) {
@@ -845,105 +863,126 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     if (state && !TASK_STATES.includes(state)) throw invalid('state', `must be one of ${TASK_STATES.join(', ')}`);
     const rows = tasks.filter((t) => (wh === undefined || t.warehouse_id === wh) && (!kind || t.kind === kind) && (!state || t.state === state)
       && (!refId || t.ref_id === refId) && (!assignee || t.assignee === assignee)).sort((a, b) => b.id - a.id);
-    return page(rows, paging(params), (t) => taskView(t));
+    // A list gives the headers (with line_count), not the lines.
+    return page(rows, paging(params), taskHeader);
   }
 
-  // ---- scanner terminals --------------------------------------------------------------------------
+  // ---- scanner terminals ----------------------------------------------------------------------
+  // As src/flows/warehouse/terminal_service.cpp: a known bin is answered "ok" with what it holds
+  // and the task's lines to be worked there; a scanned item must be the line's SKU (GTIN) and lot;
+  // a confirm goes through the same steps as the office. A rejection carries the HTTP status of
+  // its error and is stored like any other answer; an event that cannot be keyed is not stored.
   const binByCode = (wh, code) => store.tables.bins.find((b) => b.warehouse_id === wh && b.code.toUpperCase() === String(code).trim().toUpperCase());
-  const lineBin = (task, l) => ((task.kind === 'receive' || task.kind === 'putaway') ? l.to_bin || l.from_bin : l.from_bin || l.to_bin);
-  class Rejection extends Error {}
+  const gtin14 = (g) => String(g).padStart(14, '0');
 
-  function checkLocation(task, l, code) {
-    const bin = binByCode(task.warehouse_id, code);
-    if (!bin) throw new Rejection(`unknown bin ${code} in warehouse ${warehouseOf(task.warehouse_id)?.code}`);
-    const want = lineBin(task, l);
-    if (want && bin.id !== want && !(task.kind === 'move' && bin.id === l.to_bin)) {
-      throw new Rejection(`${bin.code} is not the bin of line ${l.line_no}: go to ${binOf(want)?.code}`);
-    }
-    return bin;
-  }
-  function checkItem(task, l, barcode) {
-    let scan;
-    try {
-      scan = parseGs1(barcode);
-    } catch (e) {
-      if (e instanceof Gs1Error) throw invalid('barcode', e.message);
-      throw e;
-    }
+  function matchLine(task, l, scan) {
     const sku = skuOf(l.sku_id);
-    if (scan.sscc && !scan.gtin) throw new Rejection('an SSCC names a parcel, not an item: scan the item');
-    if (scan.gtin && sku?.gtin && scan.gtin !== String(sku.gtin).padStart(14, '0')) throw new Rejection(`GTIN ${scan.gtin} is not SKU ${sku.code} of line ${l.line_no}`);
+    if (!scan.gtin) throw invalid('barcode', 'names no item (no GTIN); scan the item\'s label');
+    if (!sku?.gtin || gtin14(sku.gtin) !== scan.gtin) throw invalid('barcode', `GTIN ${scan.gtin} is not SKU ${sku?.code} of line ${l.line_no}`);
+    if (task.kind === 'receive' || !scan.lot) return;
     const lot = lotOf(l.lot_id);
-    if (lot && scan.lot && scan.lot !== lot.lot_number) throw new Rejection(`lot ${scan.lot} is not lot ${lot.lot_number} of line ${l.line_no}`);
-    if (lot && scan.expiry_date && lot.expiry_date && scan.expiry_date !== lot.expiry_date) throw new Rejection(`expiry ${scan.expiry_date} does not match lot ${lot.lot_number} (${lot.expiry_date})`);
-    return scan;
+    if (!lot) throw invalid('barcode', `lot ${scan.lot} is not the stock of line ${l.line_no}, which has no lot`);
+    if (lot.lot_number !== scan.lot) throw invalid('barcode', `lot ${scan.lot} is not the lot of line ${l.line_no} (${lot.lot_number})`);
   }
 
-  /** The answer to one device event: { status (HTTP), body }. */
-  function answerEvent(device, ev, actor) {
-    const type = ev.type;
-    if (!EVENT_TYPES.includes(type)) throw invalid('type', `must be one of ${EVENT_TYPES.join(', ')}`);
-    const taskId = positiveId(ev.task_id, 'task_id');
-    if (!Number.isInteger(ev.line_no) || ev.line_no < 1) throw invalid('line_no', 'must be a line number');
-    const task = tasks.find((x) => x.id === taskId);
-    if (!task) throw notFound(`task ${taskId} not found`);
-    const l = task.lines.find((x) => x.line_no === ev.line_no);
-    if (!l) throw invalid('line_no', `task ${task.code} has no line ${ev.line_no}`);
-    const reject = (message) => ({ status: 200, body: { status: 'rejected', message, task: taskView(task, { terminal: true }) } });
-    try {
-      if (closedState(task.state)) throw new Rejection(`task ${task.code} is ${task.state}`);
-      if (type === 'scan_location') {
-        if (!ev.location) throw invalid('location', 'is required');
-        const bin = checkLocation(task, l, ev.location);
-        return { status: 200, body: { status: 'ok', message: `${bin.code}: line ${l.line_no}` } };
-      }
-      if (type === 'scan_item') {
-        if (!ev.barcode) throw invalid('barcode', 'is required');
-        const scan = checkItem(task, l, ev.barcode);
-        return { status: 200, body: { status: 'ok', message: `SKU ${skuOf(l.sku_id)?.code}`, scan } };
-      }
-      // confirm
-      const counting = task.kind === 'count';
-      if (!Number.isInteger(ev.quantity) || ev.quantity < 0 || (!counting && ev.quantity === 0)) throw invalid('quantity', counting ? 'must not be negative' : 'must be greater than 0');
-      if (ev.location) checkLocation(task, l, ev.location);
-      const scan = ev.barcode ? checkItem(task, l, ev.barcode) : null;
+  /** The answer body of an event that is applied or answered "ok" (throws ApiFailure for rejections). */
+  function evaluateEvent(device, ev, actor) {
+    if (!EVENT_TYPES.includes(ev.type)) throw invalid('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+    let scan = null;
+    if (ev.barcode) {
       try {
-        if (task.kind === 'receive') {
-          if (!scan) throw invalid('barcode', 'a receipt needs the item\'s barcode (lot and expiry)');
-          receiveLot(task, { line_no: l.line_no, lot_number: scan.lot ?? '', production_date: scan.production_date, expiry_date: scan.expiry_date, quantity: ev.quantity, condition: 'good' }, actor, device);
-        } else if (counting) {
-          if (l.counted_qty === null) recordCount(task, l.line_no, ev.quantity);
-          else if (needsRecount(l)) recordRecount(task, l.line_no, ev.quantity, 'terminal recount');
-          else throw new Rejection(`line ${l.line_no} is counted already`);
-        } else {
-          progress(task, l.line_no, ev.quantity, actor, device);
-        }
+        scan = parseGs1(ev.barcode);
       } catch (e) {
-        if (e instanceof ApiFailure && e.status === 422) throw new Rejection(e.message);
+        if (e instanceof Gs1Error) throw invalid('barcode', e.message);
         throw e;
       }
-      const msg = counting ? `line ${l.line_no}: counted ${ev.quantity}` : `line ${l.line_no}: ${l.done_qty} of ${l.expected_qty} done`;
-      return { status: 200, body: { status: 'applied', message: msg, task: taskView(task, { terminal: true }), ...(scan ? { scan } : {}) } };
-    } catch (e) {
-      if (e instanceof Rejection) return reject(e.message);
-      throw e;
     }
+    const task = ev.task_id ? getTask(positiveId(ev.task_id, 'task_id')) : null;
+    const location = String(ev.location ?? '').trim();
+    if (!task && (location || ev.line_no)) throw invalid('task_id', 'a bin or a line is scanned for a task; give task_id');
+    let l = null;
+    if (ev.line_no) {
+      l = task.lines.find((x) => x.line_no === ev.line_no);
+      if (!l) throw invalid('line_no', `task ${task.code} has no line ${ev.line_no}`);
+    }
+    let bin = null;
+    if (location) {
+      bin = binByCode(task.warehouse_id, location);
+      if (!bin) throw notFound(`bin ${location} not found in warehouse ${warehouseOf(task.warehouse_id)?.code}`);
+    }
+    if (scan && l) matchLine(task, l, scan);
+    const head = (status, message) => ({ status, message, device_id: device, event_key: ev.event_key });
+    if (ev.type === 'scan_location') {
+      if (!bin) throw invalid('location', 'is required');
+      const holds = [...balances.values()].filter((b) => b.bin_id === bin.id && b.on_hand > 0).map(balanceView)
+        .map((b) => ({ sku_id: b.sku_id, lot_id: b.lot_id, lot_number: b.lot_number, expiry_date: b.expiry_date, owner: b.owner, state: b.state, on_hand: b.on_hand }));
+      const expected = [];
+      for (const x of task.lines) {
+        const e = { line_no: x.line_no, sku_id: x.sku_id, lot_id: x.lot_id };
+        if (task.kind === 'count') { if (x.from_bin !== bin.id) continue; e.action = 'count'; }
+        else if (task.kind === 'receive') { if (x.to_bin !== bin.id) continue; e.action = 'receive'; e.quantity = Math.max(0, x.expected_qty - x.done_qty - x.damaged_qty); }
+        else if (x.from_bin === bin.id) { e.action = 'take'; e.quantity = x.expected_qty - x.done_qty; }
+        else if (x.to_bin === bin.id) { e.action = 'put'; e.quantity = x.expected_qty - x.done_qty; }
+        else continue;
+        expected.push(e);
+      }
+      return { ...head('ok', `bin ${bin.code}`), bin: { id: bin.id, code: bin.code, kind: bin.kind, holds, expected }, task: taskHeader(task) };
+    }
+    if (ev.type === 'scan_item') {
+      if (!scan) throw invalid('barcode', 'is required');
+      const body = { ...head('ok', 'scanned'), scan };
+      if (!task) return body;
+      body.task = taskHeader(task);
+      if (l) return { ...body, message: `line ${l.line_no}`, task: { ...body.task, line: lineView(task, l, true) } };
+      const lines = task.lines.filter((x) => { try { matchLine(task, x, scan); return true; } catch { return false; } }).map((x) => x.line_no);
+      if (!lines.length) throw invalid('barcode', `the item is on no line of task ${task.code}`);
+      return { ...body, message: `lines ${JSON.stringify(lines)}`, lines };
+    }
+    // confirm
+    if (!task || !l) throw invalid('line_no', 'a confirm names its task and line');
+    const counting = task.kind === 'count';
+    if (!Number.isInteger(ev.quantity) || ev.quantity < 0 || (!counting && ev.quantity === 0)) throw invalid('quantity', counting ? 'must not be negative' : 'must be greater than 0');
+    if (task.kind === 'receive') {
+      if (bin && bin.id !== l.to_bin) throw invalid('location', `line ${l.line_no} is received into another bin`);
+      receiveLot(task, { line_no: l.line_no, lot_number: scan?.lot ?? '', production_date: scan?.production_date, expiry_date: scan?.expiry_date, quantity: ev.quantity, condition: 'good' }, actor, device);
+    } else if (task.kind === 'pick') {
+      if (bin && bin.id !== l.from_bin) throw invalid('location', `line ${l.line_no} picks from bin ${binOf(l.from_bin)?.code}, not ${bin.code}`);
+      progress(task, l.line_no, ev.quantity, actor, device);
+    } else if (task.kind === 'putaway' || task.kind === 'move') {
+      progress(task, l.line_no, ev.quantity, actor, device, bin?.id);
+    } else if (counting) {
+      if (bin && bin.id !== l.from_bin) throw invalid('location', `line ${l.line_no} counts another bin`);
+      if (l.counted_qty === null) recordCount(task, l.line_no, ev.quantity);
+      else recordRecount(task, l.line_no, ev.quantity, `recount on ${device.slice(0, 40)}`);
+    } else {
+      throw failed(`task ${task.code} is a ${task.kind} task; terminals confirm receive, putaway, pick, move and count lines`, 'task_id');
+    }
+    const message = task.kind === 'receive' ? `line ${l.line_no}: ${l.done_qty} good, ${l.damaged_qty} damaged of ${l.expected_qty} expected`
+      : counting ? `line ${l.line_no}: counted` : `line ${l.line_no}: ${l.done_qty} of ${l.expected_qty} done`;
+    return { ...head('applied', message), task: { ...taskHeader(task), line: lineView(task, l, true) } };
   }
+
+  const sameEvent = (a, b) => a.type === b.type && a.task_id === b.task_id && a.line_no === b.line_no
+    && (a.location ?? '') === (b.location ?? '') && (a.barcode ?? '') === (b.barcode ?? '') && (a.quantity ?? 0) === (b.quantity ?? 0);
 
   function deviceEvent(device, ev, actor) {
     if (!device || device.length > 64) throw invalid('device_id', '1..64 characters');
     const key = typeof ev?.event_key === 'string' ? ev.event_key : '';
     if (!key || key.length > 64) throw invalid('event_key', '1..64 characters');
     const stored = deviceAnswers.get(`${device}\n${key}`);
-    if (stored) return { ...stored, replayed: true };
+    if (stored) {
+      if (!sameEvent(stored.event, ev)) throw invalid('event_key', `${key} was already used by device ${device} for another event`);
+      return { status: stored.status, body: clone(stored.body), replayed: true };
+    }
     let answer;
     try {
-      answer = answerEvent(device, ev, actor);
+      answer = { status: 200, body: evaluateEvent(device, ev, actor) };
     } catch (e) {
-      if (!(e instanceof ApiFailure) || e.status >= 500) throw e;
-      answer = { status: e.status, body: { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } } };
+      if (!(e instanceof ApiFailure) || e.status >= 500 || e.status === 409) throw e;
+      const error = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
+      answer = { status: e.status, body: { status: 'rejected', message: e.message, device_id: device, event_key: key, error } };
     }
-    deviceAnswers.set(`${device}\n${key}`, clone(answer));
+    deviceAnswers.set(`${device}\n${key}`, { event: clone(ev), ...clone(answer) });
     return { ...answer, replayed: false };
   }
 

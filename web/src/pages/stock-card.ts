@@ -14,14 +14,6 @@ import { stateBadge } from './stock';
 
 export const CARD_PAGE = 50;
 
-/** A date "YYYY-MM-DD" of the form as the start of that day in UTC (RFC 3339). */
-function dayStart(date: string, plusDays = 0): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + plusDays);
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** Where stock was or went: the bin (and its warehouse unless the card shows one warehouse) and the state. */
 function placeLabel(p: Place | null, warehouseId: number | null): HTMLElement {
   if (!p) return h('span', { class: 'muted' }, '—');
@@ -88,8 +80,8 @@ export function renderStockCard(skuId: string, query: URLSearchParams): HTMLElem
     more.disabled = true;
     try {
       const card = await getJson<StockCard>(`/skus/${encodeURIComponent(skuId)}/stock-card`, {
-        warehouse_id: warehouseId, owner: ownerValue, from: fromValue ? dayStart(fromValue) : null,
-        to: toValue ? dayStart(toValue, 1) : null, after_id: afterId || null, limit,
+        // Dates: from the start of `from` through the end of `to` (UTC).
+        warehouse_id: warehouseId, owner: ownerValue, from: fromValue, to: toValue, after_id: afterId || null, limit,
       });
       const items = card.items ?? [];
       if (!afterId) {

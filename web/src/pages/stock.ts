@@ -211,14 +211,19 @@ export function renderSummary(query: URLSearchParams): HTMLElement {
 export function renderExpiring(query: URLSearchParams): HTMLElement {
   const daysText = query.get('days') ?? '30';
   const days = /^\d{1,4}$/.test(daysText) ? Number(daysText) : 30;
+  const { offset, limit } = pageOf(query, STOCK_PAGE);
   const filters = stockFilters(['inventory', 'expiring'], query, ['warehouse', 'days']);
   const box = loadingBox('expiring-body');
   const today = h('span', { class: 'muted', testid: 'expiring-today' });
+  const pages = pager(offset, limit, (o) => navigate(href(['inventory', 'expiring'], {
+    warehouse_id: query.get('warehouse_id'), days: query.get('days'), offset: o || null, limit: limit !== STOCK_PAGE ? limit : null,
+  })));
 
   void (async () => {
     try {
-      const data = await getJson<{ today: string; items: ExpiringBalance[] }>('/stock/expiring', { warehouse_id: query.get('warehouse_id'), days });
+      const data = await getJson<Page<ExpiringBalance> & { today: string }>('/stock/expiring', { warehouse_id: query.get('warehouse_id'), days, limit, offset });
       const items = data.items ?? [];
+      pages.show(items.length, typeof data.total === 'number' ? data.total : items.length);
       today.textContent = t('inv.today', { today: data.today ?? todayIso(), days });
       const cols = ['inv.status', 'inv.daysLeft', 'risk.sku', 'inv.lot', 'inv.expiry', 'po.warehouse', 'inv.bin', 'inv.owner', 'inv.state', 'inv.onHand'] as const;
       replaceChildren(box, items.length ? h('table', { class: 'list', testid: 'expiring-table' },
@@ -249,5 +254,6 @@ export function renderExpiring(query: URLSearchParams): HTMLElement {
     h('div', { class: 'page-head' }, h('h1', {}, t('inv.expiringTitle')), today),
     h('p', { class: 'muted lead' }, t('inv.expiryRule')),
     h('div', { class: 'panel' }, filters.element),
-    box);
+    box,
+    pages.element);
 }

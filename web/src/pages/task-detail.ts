@@ -24,9 +24,10 @@ function variancesOf(task: Task): ReceiptVariance[] {
   if (Array.isArray(task.variances)) return task.variances;
   return (task.lines ?? []).map((l) => {
     const got = (l.done_qty ?? 0) + (l.damaged_qty ?? 0);
+    const expected = l.expected_qty ?? 0;
     return {
-      line_no: l.line_no, expected: l.expected_qty, good: l.done_qty ?? 0, damaged: l.damaged_qty ?? 0,
-      over: Math.max(0, got - l.expected_qty), short: Math.max(0, l.expected_qty - got),
+      line_no: l.line_no, expected, good: l.done_qty ?? 0, damaged: l.damaged_qty ?? 0,
+      over: Math.max(0, got - expected), short: Math.max(0, expected - got),
     };
   });
 }
@@ -61,7 +62,7 @@ export function renderTaskDetail(id: string): HTMLElement {
         if (name === 'cancel' && !window.confirm(t('wh.cancelConfirm', { code: task.code }))) return;
         b.disabled = true;
         try {
-          await postJson<Task>(`${path}/${name}`, task.version === undefined ? {} : { version: task.version });
+          await postJson<Task>(`${path}/${name}`, {});
           await load(t(name === 'close' ? 'wh.closedOk' : 'wh.cancelledOk', { code: task.code }));
         } catch (err) {
           if (err instanceof ApiError && err.code === 'CONFLICT') {
@@ -112,7 +113,7 @@ export function renderTaskDetail(id: string): HTMLElement {
     return h('div', { class: 'panel' }, h('h2', {}, t('po.lines')), h('div', { class: 'table-box' }, h('table', { class: 'list', testid: 'task-lines' },
       h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
       h('tbody', {}, (task.lines ?? []).map((l) => h('tr', {
-        testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-expected': l.expected_qty, class: lineDone(task, l) ? 'line-done' : null,
+        testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-expected': l.expected_qty ?? 0, class: lineDone(task, l) ? 'line-done' : null,
       },
         h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
         h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id)),
@@ -120,7 +121,7 @@ export function renderTaskDetail(id: string): HTMLElement {
         h('td', { 'data-label': t(cols[3]) }, l.owner ?? ''),
         h('td', { 'data-label': t(cols[4]) }, binCell(l.from_bin)),
         h('td', { 'data-label': t(cols[5]) }, binCell(l.to_bin)),
-        h('td', { 'data-label': t(cols[6]), class: 'num' }, fmtInt(l.expected_qty)),
+        h('td', { 'data-label': t(cols[6]), class: 'num' }, fmtInt(l.expected_qty ?? 0)),
         h('td', { 'data-label': t(cols[7]), class: 'num' }, fmtInt(l.done_qty ?? 0)),
         h('td', { 'data-label': t(cols[8]) }, l.order_ref || (l.reservation_id ? `#${l.reservation_id}` : '—'))))))));
   }
@@ -132,11 +133,11 @@ export function renderTaskDetail(id: string): HTMLElement {
     return h('div', { class: 'panel' }, h('h2', {}, t('po.lines')), h('div', { class: 'table-box' }, h('table', { class: 'list', testid: 'task-lines' },
       h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
       h('tbody', {}, (task.lines ?? []).map((l) => h('tr', {
-        testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-damaged': l.damaged_qty ?? 0, 'data-expected': l.expected_qty,
+        testid: 'task-line', 'data-line': l.line_no, 'data-done': l.done_qty ?? 0, 'data-damaged': l.damaged_qty ?? 0, 'data-expected': l.expected_qty ?? 0,
       },
         h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
         h('td', { 'data-label': t(cols[1]) }, recordCode('skus', l.sku_id)),
-        h('td', { 'data-label': t(cols[2]), class: 'num' }, fmtInt(l.expected_qty)),
+        h('td', { 'data-label': t(cols[2]), class: 'num' }, fmtInt(l.expected_qty ?? 0)),
         h('td', { 'data-label': t(cols[3]), class: 'num' }, fmtInt(l.done_qty ?? 0)),
         h('td', { 'data-label': t(cols[4]), class: 'num' }, fmtInt(l.damaged_qty ?? 0)),
         h('td', { 'data-label': t(cols[5]) }, (l.receipts ?? []).length ? h('ul', { class: 'plain-list compact' }, (l.receipts ?? []).map((r) => h('li', { testid: 'lot-receipt' },
@@ -168,7 +169,7 @@ export function renderTaskDetail(id: string): HTMLElement {
   function receiptForm(task: Task): HTMLElement {
     const msg = messageBox('receipt-message');
     const line = h('select', { id: 'receipt-line', testid: 'receipt-line' },
-      (task.lines ?? []).map((l) => h('option', { value: l.line_no }, `${t('po.lineNo', { n: l.line_no })} · ${l.expected_qty}`)));
+      (task.lines ?? []).map((l) => h('option', { value: l.line_no }, `${t('po.lineNo', { n: l.line_no })} · ${l.expected_qty ?? 0}`)));
     const lot = h('input', { type: 'text', id: 'receipt-lot', testid: 'receipt-lot', autocomplete: 'off', maxlength: 20 });
     const produced = h('input', { type: 'date', id: 'receipt-produced', testid: 'receipt-produced' });
     const expiry = h('input', { type: 'date', id: 'receipt-expiry', testid: 'receipt-expiry' });
@@ -243,12 +244,12 @@ export function renderTaskDetail(id: string): HTMLElement {
         recountCell = h('div', { class: 'recount-cell' }, input, reason);
       }
       return h('tr', {
-        testid: 'count-row', 'data-line': l.line_no, 'data-bin-id': l.from_bin || l.to_bin, 'data-counted': counted ?? '', 'data-recount': l.recount_qty ?? '',
+        testid: 'count-row', 'data-line': l.line_no, 'data-bin-id': l.bin || l.from_bin || 0, 'data-counted': counted ?? '', 'data-recount': l.recount_qty ?? '',
         'data-system': showSystem && system !== null ? system : '', 'data-diff': diff ?? '', 'data-asked': asked ? 'true' : 'false',
         class: asked ? 'recount-asked' : null,
       },
         h('td', { 'data-label': t(cols[0]) }, String(l.line_no)),
-        h('td', { 'data-label': t(cols[1]) }, binCell(l.from_bin || l.to_bin)),
+        h('td', { 'data-label': t(cols[1]) }, binCell(l.bin || l.from_bin)),
         h('td', { 'data-label': t(cols[2]) }, recordCode('skus', l.sku_id)),
         h('td', { 'data-label': t(cols[3]) }, l.lot_id ? lotLabel(l.lot_id) : '—'),
         h('td', { 'data-label': t(cols[4]) }, l.owner ?? ''),

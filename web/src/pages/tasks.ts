@@ -13,7 +13,12 @@ const PAGE = 50;
 
 /** Lines done of all lines, as a bar and "n / m". */
 export function taskProgress(task: Task): HTMLElement {
-  const lines = task.lines ?? [];
+  if (!Array.isArray(task.lines)) {
+    // A list may give only the number of lines.
+    const n = task.line_count ?? 0;
+    return h('span', { class: 'progress small', testid: 'task-progress', 'data-lines': n }, t('wh.lineCount', { n }));
+  }
+  const lines = task.lines;
   const done = lines.filter((l) => lineDone(task, l)).length;
   const share = lines.length ? done / lines.length : 0;
   return h('span', { class: 'progress', testid: 'task-progress', 'data-done': done, 'data-lines': lines.length },

@@ -132,7 +132,7 @@ export function renderTerminal(id: string): HTMLElement {
 
   const line = (): TaskLine | undefined => task?.lines.find((l) => l.line_no === lineNo);
 
-  function setStep(el: HTMLElement, state: 'todo' | 'ok' | 'rejected' | 'sending'): void {
+  function setStep(el: HTMLElement, state: 'todo' | 'ok' | 'rejected' | 'sending' | 'elsewhere'): void {
     el.setAttribute('data-state', state);
     el.textContent = state === 'todo' ? '' : tDynamic(`terminal.state.${state}`, state);
   }
@@ -173,12 +173,13 @@ export function renderTerminal(id: string): HTMLElement {
     const bin = binOfLine(task.kind, l);
     const counting = task.kind === 'count';
     const done = lineDone(task, l);
+    const expected = l.expected_qty ?? 0;
     const progress = counting
       ? h('div', { class: 'line-progress', testid: 'line-progress', 'data-done': l.counted_qty ?? '', 'data-expected': '', 'data-complete': done ? 'true' : 'false' },
         needsRecount(task, l) ? t('terminal.recountAsked') : l.counted_qty === null || l.counted_qty === undefined ? t('terminal.notCounted') : t('terminal.counted'))
-      : h('div', { class: 'line-progress', testid: 'line-progress', 'data-done': l.done_qty ?? 0, 'data-expected': l.expected_qty, 'data-complete': done ? 'true' : 'false' },
-        h('span', { class: 'share-bar' }, h('span', { class: 'hbar', style: `width:${l.expected_qty ? Math.min(100, Math.round(((l.done_qty ?? 0) / l.expected_qty) * 100)) : 0}%` })),
-        h('strong', {}, `${fmtInt(l.done_qty ?? 0)} / ${fmtInt(l.expected_qty)}`),
+      : h('div', { class: 'line-progress', testid: 'line-progress', 'data-done': l.done_qty ?? 0, 'data-expected': expected, 'data-complete': done ? 'true' : 'false' },
+        h('span', { class: 'share-bar' }, h('span', { class: 'hbar', style: `width:${expected ? Math.min(100, Math.round(((l.done_qty ?? 0) / expected) * 100)) : 0}%` })),
+        h('strong', {}, `${fmtInt(l.done_qty ?? 0)} / ${fmtInt(expected)}`),
         l.damaged_qty ? h('span', { class: 'muted small' }, ` ${t('terminal.damagedN', { n: l.damaged_qty })}`) : null);
     const next = task.lines.find((x) => x.line_no > l.line_no && !lineDone(task!, x)) ?? task.lines.find((x) => !lineDone(task!, x) && x.line_no !== l.line_no);
     const nextBtn = done && next ? h('button', { type: 'button', class: 'btn big wide', testid: 'terminal-next-line' }, t('terminal.nextLine', { n: next.line_no })) : null;
@@ -194,7 +195,7 @@ export function renderTerminal(id: string): HTMLElement {
         l.order_ref ? [h('dt', {}, t('res.order')), h('dd', {}, l.order_ref)] : null),
       progress,
       nextBtn);
-    if (!qty.value && !counting) qty.value = String(Math.max(0, l.expected_qty - (l.done_qty ?? 0) - (l.damaged_qty ?? 0)) || '');
+    if (!qty.value && !counting) qty.value = String(Math.max(0, expected - (l.done_qty ?? 0) - (l.damaged_qty ?? 0)) || '');
   }
 
   function showAnswer(sent: Sent): void {
@@ -257,8 +258,17 @@ export function renderTerminal(id: string): HTMLElement {
     if (sent.outcome === 'unanswered') return;
     const accepted = sent.outcome !== 'rejected';
     if (event.type === 'scan_location' && event.line_no === lineNo) {
-      setStep(locState, accepted ? 'ok' : 'rejected');
-      if (accepted) item.focus(); else location.select();
+      // A known bin is answered "ok" with the lines to be worked there; none for this line means
+      // the user stands at the wrong bin (the confirm would be refused).
+      const here = answer?.bin?.expected;
+      const elsewhere = accepted && Array.isArray(here) && !here.some((e) => e.line_no === lineNo);
+      setStep(locState, elsewhere ? 'elsewhere' : accepted ? 'ok' : 'rejected');
+      if (elsewhere) {
+        const note = h('p', { class: 'answer-note', testid: 'answer-elsewhere' }, t('terminal.notThisLine', { bin: answer?.bin?.code ?? event.location ?? '', n: lineNo }));
+        answerBox.insertBefore(note, answerBox.children[1] ?? null);
+        answerBox.classList.add('answer-warn');
+      }
+      if (accepted && !elsewhere) item.focus(); else location.select();
     } else if (event.type === 'scan_item' && event.line_no === lineNo) {
       setStep(itemState, accepted ? 'ok' : 'rejected');
       scan = accepted ? answer?.scan ?? null : null;
