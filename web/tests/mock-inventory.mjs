@@ -72,8 +72,15 @@ const AIS = {
 /** Parses a GS1-128 / DataMatrix element string (with parentheses, or raw with GS separators) or a plain GTIN. */
 export function parseGs1(input, todayIso = today()) {
   if (typeof input !== 'string' || !input.trim()) throw new Gs1Error('the barcode is empty');
-  let text = input.trim().replace(/^\](C1|d2|Q3|e0)/, '');
+  let text = input.trim();
+  if (text.startsWith(']')) {
+    const id = text.slice(0, 3);
+    if (!/^\](C1|d2|Q3|e0|E0)$/.test(id)) throw new Gs1Error(`unknown symbology identifier ${id}`);
+    text = text.slice(3);
+    if (!text.replace(/\x1d/g, '')) throw new Gs1Error('no element strings after the symbology identifier');
+  }
   const out = { gtin: null, sscc: null, lot: null, production_date: null, expiry_date: null, quantity: null, serial: null };
+  const seen = new Set();
   if (/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(text)) {
     if (!checkDigitOk(text)) throw new Gs1Error('GTIN check digit is wrong');
     out.gtin = text.padStart(14, '0');
@@ -82,6 +89,8 @@ export function parseGs1(input, todayIso = today()) {
   const put = (ai, value, pos) => {
     const spec = AIS[ai];
     if (!spec) throw new Gs1Error(`unknown AI ${ai} at position ${pos}`);
+    if (seen.has(spec.key)) throw new Gs1Error(`AI ${ai} at position ${pos}: appears more than once`);
+    seen.add(spec.key);
     if (spec.fixed && value.length !== spec.fixed) throw new Gs1Error(`AI ${ai} at position ${pos}: needs ${spec.fixed} characters, has ${value.length}`);
     if (spec.max && (value.length < 1 || value.length > spec.max)) throw new Gs1Error(`AI ${ai} at position ${pos}: needs 1 to ${spec.max} characters`);
     if (['00', '01', '02', '11', '17', '30', '37'].includes(ai) && !/^\d+$/.test(value)) throw new Gs1Error(`AI ${ai} at position ${pos}: digits only`);
@@ -100,18 +109,17 @@ export function parseGs1(input, todayIso = today()) {
     }
   };
   if (text.startsWith('(')) {
-    const re = /\((\d{2,4})\)([^(]*)/g;
-    let m;
-    let consumed = 0;
-    while ((m = re.exec(text)) !== null) {
-      if (m.index !== consumed) throw new Gs1Error(`unexpected characters at position ${consumed + 1}`);
-      put(m[1], m[2], m.index + 1);
-      consumed = re.lastIndex;
-    }
-    if (consumed !== text.length) throw new Gs1Error(`unexpected characters at position ${consumed + 1}`);
+    // "(AI)value(AI)value…": a value runs to the next "(digits)" marker, so a lot may hold "(1)".
+    const markers = [...text.matchAll(/\((\d{2,4})\)/g)];
+    if (!markers.length || markers[0].index !== 0) throw new Gs1Error('unexpected characters at position 1');
+    markers.forEach((m, i) => {
+      const start = m.index + m[0].length;
+      const end = i + 1 < markers.length ? markers[i + 1].index : text.length;
+      put(m[1], text.slice(start, end), start + 1);
+    });
     return out;
   }
-  text = text.replace(/^\x1d/, '');
+  text = text.replace(/^\x1d+/, '');
   let i = 0;
   while (i < text.length) {
     const ai = text.slice(i, i + 2);
@@ -128,7 +136,7 @@ export function parseGs1(input, todayIso = today()) {
     }
     put(ai, text.slice(start, end), i + 1);
     i = end;
-    if (text[i] === '\x1d') i++;
+    while (text[i] === '\x1d') i++;
   }
   return out;
 }
