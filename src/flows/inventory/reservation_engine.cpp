@@ -446,14 +446,15 @@ Status ReservationEngine::TakeForPick(TenantId tenant, ReservationId id, invento
                                       std::int64_t qty) {
   XB_RETURN_IF_ERROR(CheckRunning());
   Shard* shard = ShardOfReservation(tenant, id);
-  const Status not_active =
-      FailedPrecondition("ref_id: reservation " + IdText(id) + " is not active", "ref_id");
-  if (shard == nullptr) return not_active;
+  const auto not_active = [&] {
+    return FailedPrecondition("ref_id: reservation " + IdText(id) + " is not active", "ref_id");
+  };
+  if (shard == nullptr) return not_active();
   std::optional<std::int64_t> evicted;
   {
     std::lock_guard lock(shard->mu);
     const Reservation* held = shard->book.Find(id);
-    if (held == nullptr || held->tenant_id != tenant) return not_active;
+    if (held == nullptr || held->tenant_id != tenant) return not_active();
     if (!shard->Settled(id.value())) {
       return Conflict("reservation " + IdText(id) + " is being changed; retry");
     }
