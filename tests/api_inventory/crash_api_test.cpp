@@ -5,6 +5,7 @@
 // answered), each at most once, and a retry of such a request with its Idempotency-Key settles
 // it without reserving twice. Stock figures agree with what is stored. SQLite and PostgreSQL.
 #include <atomic>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -205,6 +206,10 @@ TEST_P(CrashApi, AKilledServerKeepsEveryAcknowledgedWriteAndNothingElse) {
   }
   EXPECT_GE(stored_gain, acked_gain);
   EXPECT_LE(stored_gain, acked_gain + kClients);
+  std::cout << "[ crash    ] " << GetParam() << ": " << acked_res << " reservations and "
+            << acked_gain << " adjustments acknowledged before the kill; "
+            << in_flight_stored << " reservations and " << stored_gain - acked_gain
+            << " adjustments stored unanswered (in flight)\n";
 
   // The rebuilt engine agrees with the store.
   const json sum =
