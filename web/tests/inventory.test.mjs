@@ -184,7 +184,7 @@ describe('inventory and warehouse pages', { timeout: 15 * 60_000 }, () => {
 
   it('reserves FEFO, refuses more than is reservable, confirms and releases', { timeout: TEST_TIMEOUT }, async () => {
     const s = await stockSetup(target, {
-      bins: [['S-01', 'storage']],
+      bins: [['S-01', 'storage'], ['OUT-1', 'shipping']],
       lots: [{ key: 'LATE', days: 300 }, { key: 'SOON', days: 60 }],
       stock: [{ lot: 'LATE', bin: 'S-01', quantity: 10 }, { lot: 'SOON', bin: 'S-01', quantity: 4 }],
     });
@@ -233,6 +233,21 @@ describe('inventory and warehouse pages', { timeout: 15 * 60_000 }, () => {
       await screenshot(page, 'reservations');
       const after = await apiCall(target, 'GET', `/stock/summary?warehouse_id=${s.wh.id}&sku_id=${s.sku.id}`);
       assert.equal(after.items[0].available, 14);
+
+      // With a warehouse in view, active reservations can be picked: a pick task for the chosen one.
+      if (noWarehouseApi) return;
+      const second = await apiCall(target, 'POST', '/reservations', { warehouse_id: s.wh.id, sku_id: s.sku.id, owner: 'own', quantity: 3, order_ref: `${order}-B` });
+      await page.goto(`${target.baseUrl}/#/inventory/reservations?warehouse_id=${s.wh.id}&state=active`);
+      await ready(page, 'res-body');
+      await page.locator(`[data-testid="reservation-row"][data-id="${second.id}"] [data-testid="reservation-select"]`).check();
+      const stagingOption = page.getByTestId('pick-staging').locator('option[data-code="OUT-1"]');
+      await stagingOption.waitFor({ state: 'attached' });
+      await page.getByTestId('pick-staging').selectOption(await stagingOption.getAttribute('value'));
+      await page.getByTestId('pick-create').click();
+      await page.waitForURL(/#\/warehouse\/tasks\/\d+$/);
+      await page.locator('[data-testid="task-kind"][data-value="pick"]').waitFor();
+      const picks = await rowsOf(page, 'task-line', ['expected']);
+      assert.equal(picks.reduce((sum, r) => sum + Number(r.expected), 0), 3);
     });
   });
 
@@ -363,6 +378,14 @@ describe('inventory and warehouse pages', { timeout: 15 * 60_000 }, () => {
       assert.match(await page.getByTestId('lot-receipt').first().textContent(), new RegExp(`${lot}.*${expiry}`));
       const v = page.locator('[data-testid="variance-row"][data-line="1"]');
       assert.deepEqual([await v.getAttribute('data-short'), await v.getAttribute('data-over'), await v.getAttribute('data-damaged')], ['4', '0', '0']);
+
+      // Closed short, then put away: the putaway task suggests the storage bin.
+      await page.getByTestId('task-close').click();
+      await page.locator('[data-testid="task-state"][data-value="done"]').waitFor();
+      await page.getByTestId('task-putaway').click();
+      await page.locator('[data-testid="task-kind"][data-value="putaway"]').waitFor();
+      const putaway = await rowsOf(page, 'task-line', ['expected']);
+      assert.deepEqual(putaway, [{ expected: '36' }]);
     }, { width: 390, height: 844 });
     const stock = await apiCall(target, 'GET', `/stock?warehouse_id=${s.wh.id}&sku_id=${s.sku.id}`);
     assert.deepEqual(stock.items.map((b) => [b.bin_id, b.lot_number, b.expiry_date, b.on_hand]), [[s.bin['RCV-1'].id, lot, expiry, 36]]);

@@ -14,15 +14,16 @@ import { renderReservations } from './reservations';
 import { renderExpiring, renderStock, renderSummary } from './stock';
 import { renderStockCard } from './stock-card';
 
-const TABS: Tab[] = [
-  { id: 'stock', label: 'inv.tab.stock', href: href(['inventory']) },
-  { id: 'summary', label: 'inv.tab.summary', href: href(['inventory', 'summary']) },
-  { id: 'expiring', label: 'inv.tab.expiring', href: href(['inventory', 'expiring']) },
-  { id: 'reservations', label: 'inv.tab.reservations', href: href(['inventory', 'reservations']) },
-];
-
-export function inventoryTabs(active: string): HTMLElement {
-  return subTabs(TABS, active);
+/** The section's tabs; the warehouse, SKU and owner in view go along where the tab filters by them. */
+export function inventoryTabs(active: string, query?: URLSearchParams): HTMLElement {
+  const q = (name: string) => query?.get(name) || null;
+  const tabs: Tab[] = [
+    { id: 'stock', label: 'inv.tab.stock', href: href(['inventory'], { warehouse_id: q('warehouse_id'), sku_id: q('sku_id'), owner: q('owner') }) },
+    { id: 'summary', label: 'inv.tab.summary', href: href(['inventory', 'summary'], { warehouse_id: q('warehouse_id'), sku_id: q('sku_id'), owner: q('owner') }) },
+    { id: 'expiring', label: 'inv.tab.expiring', href: href(['inventory', 'expiring'], { warehouse_id: q('warehouse_id') }) },
+    { id: 'reservations', label: 'inv.tab.reservations', href: href(['inventory', 'reservations'], { warehouse_id: q('warehouse_id'), sku_id: q('sku_id') }) },
+  ];
+  return subTabs(tabs, active);
 }
 
 function notFound(): HTMLElement {

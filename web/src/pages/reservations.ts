@@ -2,7 +2,7 @@
 // confirm, and a form that reserves stock for an order (FEFO over the lots; refused beyond the
 // reservable quantity). The form sends an Idempotency-Key; a retry after a lost answer reuses it.
 
-import { ApiError, getJson, postJson, type Page } from '../api';
+import { ApiError, getJson, postJson, type Entity, type Page } from '../api';
 import { formatTime, h, replaceChildren } from '../dom';
 import { describeError } from '../form';
 import { lang, t, tDynamic } from '../i18n';
@@ -138,6 +138,48 @@ export function renderReservations(query: URLSearchParams): HTMLElement {
     return b;
   };
 
+  // Picking: with one warehouse in view, active reservations can be chosen for a pick task.
+  const chosen = new Set<number>();
+  const staging = h('select', { id: 'pick-staging', testid: 'pick-staging' }, h('option', { value: '' }, t('picker.choose')));
+  const pickMsg = messageBox('pick-message');
+  const pickBtn = h('button', { type: 'button', class: 'btn primary', testid: 'pick-create', disabled: true }, t('res.createPick'));
+  const pickCount = h('span', { class: 'muted small', testid: 'pick-count' }, t('res.chosen', { n: 0 }));
+  const pickPanel = warehouseId ? h('div', { class: 'panel pick-panel', testid: 'pick-panel' },
+    h('h2', {}, t('res.pickTitle')),
+    h('p', { class: 'muted small' }, t('res.pickLead')),
+    h('div', { class: 'toolbar filters' }, field('staging_bin_id', t('res.staging'), staging), h('div', { class: 'toolbar-actions' }, pickBtn, pickCount)),
+    pickMsg.element) : null;
+  const updatePick = () => {
+    pickBtn.disabled = !chosen.size || !staging.value;
+    pickCount.textContent = t('res.chosen', { n: chosen.size });
+  };
+  staging.addEventListener('change', updatePick);
+  pickBtn.addEventListener('click', async () => {
+    pickBtn.disabled = true;
+    try {
+      const task = await postJson<{ id: number }>('/tasks/pick', { warehouse_id: warehouseId, staging_bin_id: Number(staging.value), reservation_ids: [...chosen] });
+      navigate(href(['warehouse', 'tasks', task.id]));
+    } catch (err) {
+      pickMsg.show(describeError(err), 'error');
+      updatePick();
+    }
+  });
+  if (warehouseId) {
+    void getJson<Page<Entity>>(`/warehouses/${warehouseId}/bins`, { limit: 500 }).then((bins) => {
+      const items = bins.items ?? [];
+      // Shipping bins first: that is where picked goods are staged.
+      items.sort((a, b) => Number(b.kind === 'shipping') - Number(a.kind === 'shipping') || a.code.localeCompare(b.code));
+      staging.append(...items.map((b) => h('option', { value: b.id, 'data-code': b.code }, `${b.code} · ${tDynamic(`opt.kind.${String(b.kind)}`, String(b.kind ?? ''))}`)));
+    }).catch((err) => pickMsg.show(describeError(err), 'error'));
+  }
+  const chooser = (r: Reservation) => {
+    if (!warehouseId || r.state !== 'active') return null;
+    const box = h('input', { type: 'checkbox', testid: 'reservation-select', 'aria-label': t('res.choose', { id: r.id }) });
+    box.checked = chosen.has(r.id);
+    box.addEventListener('change', () => { if (box.checked) chosen.add(r.id); else chosen.delete(r.id); updatePick(); });
+    return box;
+  };
+
   async function load(): Promise<void> {
     box.setAttribute('aria-busy', 'true');
     try {
@@ -150,8 +192,8 @@ export function renderReservations(query: URLSearchParams): HTMLElement {
         h('tbody', {}, items.map((r) => {
           const picked = (r.lines ?? []).reduce((s, l) => s + (l.picked ?? 0), 0);
           return h('tr', { testid: 'reservation-row', 'data-id': r.id, 'data-state': r.state, 'data-order': r.order_ref, 'data-quantity': r.quantity },
-            h('td', { 'data-label': t(cols[0]) }, `#${r.id}`),
-            h('td', { 'data-label': t(cols[1]) }, r.order_ref),
+            h('td', { 'data-label': t(cols[0]) }, h('label', { class: 'check inline-check' }, chooser(r), `#${r.id}`)),
+            h('td', { 'data-label': t(cols[1]), class: 'nowrap' }, r.order_ref),
             h('td', { 'data-label': t(cols[2]) }, recordCode('warehouses', r.warehouse_id)),
             h('td', { 'data-label': t(cols[3]) }, cardLink(r.sku_id, r.warehouse_id, r.owner)),
             h('td', { 'data-label': t(cols[4]) }, r.owner),
@@ -174,11 +216,12 @@ export function renderReservations(query: URLSearchParams): HTMLElement {
   void load();
 
   return h('section', { class: 'page inv-page', testid: 'page-reservations' },
-    inventoryTabs('reservations'),
+    inventoryTabs('reservations', query),
     h('div', { class: 'page-head' }, h('h1', {}, t('res.title'))),
     reserveForm(() => void load()),
     h('div', { class: 'panel' }, toolbar),
     msg.element,
     box,
-    pages.element);
+    pages.element,
+    pickPanel);
 }

@@ -114,7 +114,7 @@ export function renderStockCard(skuId: string, query: URLSearchParams): HTMLElem
   void load(0);
 
   return h('section', { class: 'page inv-page', testid: 'page-stock-card', 'data-sku-id': skuId },
-    inventoryTabs('stock'),
+    inventoryTabs('stock', new URLSearchParams({ sku_id: skuId, ...(warehouseId ? { warehouse_id: String(warehouseId) } : {}), ...(ownerValue ? { owner: ownerValue } : {}) })),
     h('a', { class: 'back', href: href(['inventory'], { sku_id: skuId, warehouse_id: warehouseId, owner: ownerValue }), testid: 'back-to-stock' }, `‹ ${t('inv.backToStock')}`),
     h('div', { class: 'page-head' },
       h('h1', {}, t('inv.cardTitle'), ' ', h('span', { class: 'code', testid: 'card-sku' }, recordCode('skus', Number(skuId), true)))),

@@ -152,7 +152,7 @@ export function renderStock(query: URLSearchParams): HTMLElement {
   })();
 
   return h('section', { class: 'page inv-page', testid: 'page-stock' },
-    inventoryTabs('stock'),
+    inventoryTabs('stock', query),
     h('div', { class: 'page-head' }, h('h1', {}, t('inv.stockTitle'))),
     h('div', { class: 'panel' }, filters.element),
     box,
@@ -198,7 +198,7 @@ export function renderSummary(query: URLSearchParams): HTMLElement {
   })();
 
   return h('section', { class: 'page inv-page', testid: 'page-stock-summary' },
-    inventoryTabs('summary'),
+    inventoryTabs('summary', query),
     h('div', { class: 'page-head' }, h('h1', {}, t('inv.summaryTitle'))),
     h('p', { class: 'muted lead' }, t('inv.summaryLead')),
     h('div', { class: 'panel' }, filters.element),
@@ -250,7 +250,7 @@ export function renderExpiring(query: URLSearchParams): HTMLElement {
   })();
 
   return h('section', { class: 'page inv-page', testid: 'page-stock-expiring' },
-    inventoryTabs('expiring'),
+    inventoryTabs('expiring', query),
     h('div', { class: 'page-head' }, h('h1', {}, t('inv.expiringTitle')), today),
     h('p', { class: 'muted lead' }, t('inv.expiryRule')),
     h('div', { class: 'panel' }, filters.element),

@@ -7,8 +7,8 @@ import { formatTime, h, replaceChildren } from '../dom';
 import { describeError } from '../form';
 import { lang, t, tDynamic } from '../i18n';
 import { lotLabel, parseQty } from '../inventory';
-import { badge, clearFieldErrors, field, fmtInt, messageBox, recordCode, setFieldError, showApiError } from '../kit';
-import { href } from '../router';
+import { badge, clearFieldErrors, field, fmtInt, messageBox, recordCode, setFieldError, showApiError, type MessageBox } from '../kit';
+import { href, navigate } from '../router';
 import { finalCount, isClosed, lineDone, needsRecount, type ReceiptVariance, type Task, type TaskLine } from '../warehouse';
 import { taskKindLabel, taskProgress } from './tasks';
 import { warehouseTabs } from './warehouse-ops';
@@ -99,11 +99,28 @@ export function renderTaskDetail(id: string): HTMLElement {
         h('h1', {}, h('span', { class: 'code', testid: 'task-code' }, task.code || `#${task.id}`), ' ',
           h('span', { class: 'muted' }, taskKindLabel(task.kind)), ' ', badge('taskState', task.state, 'task-state')),
         h('div', { class: 'page-actions' },
+          task.kind === 'receive' && (task.lines ?? []).some((l) => (l.done_qty ?? 0) > 0) ? putawayButton(task, msg) : null,
           closed ? null : h('a', { class: 'btn', href: href(['warehouse', 'terminal', task.id]), testid: 'task-terminal' }, t('wh.openTerminal')),
           closed ? null : action('close', t('wh.close'), 'primary'),
           closed ? null : action('cancel', t('wh.cancel'), 'danger'))),
       msg.element,
       h('div', { class: 'task-main' }, summary, lines));
+  }
+
+  /** Starts the putaway of what a receive task took in good condition; opens the new task. */
+  function putawayButton(task: Task, msg: MessageBox): HTMLElement {
+    const b = h('button', { type: 'button', class: 'btn', testid: 'task-putaway' }, t('wh.createPutaway'));
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        const created = await postJson<Task>('/tasks/putaway', { receive_task_id: task.id });
+        navigate(href(['warehouse', 'tasks', created.id]));
+      } catch (err) {
+        msg.show(describeError(err), 'error');
+        b.disabled = false;
+      }
+    });
+    return b;
   }
 
   // ---- pick, putaway, move, pack, ship -----------------------------------------------------
