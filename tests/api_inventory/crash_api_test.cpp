@@ -207,8 +207,8 @@ TEST_P(CrashApi, AKilledServerKeepsEveryAcknowledgedWriteAndNothingElse) {
   EXPECT_GE(stored_gain, acked_gain);
   EXPECT_LE(stored_gain, acked_gain + kClients);
   std::cout << "[ crash    ] " << GetParam() << ": " << acked_res << " reservations and "
-            << acked_gain << " adjustments acknowledged before the kill; "
-            << in_flight_stored << " reservations and " << stored_gain - acked_gain
+            << acked_gain << " adjustments acknowledged before the kill; " << in_flight_stored
+            << " reservations and " << stored_gain - acked_gain
             << " adjustments stored unanswered (in flight)\n";
 
   // The rebuilt engine agrees with the store.
