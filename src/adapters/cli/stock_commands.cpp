@@ -29,12 +29,12 @@ Result<R> Resolve(store::Database& db, std::int64_t tenant, const std::string& n
   const std::string kind(R::Spec().kind);
   if (IsAllDigits(name) && !name.empty()) {
     if (auto id = ParseInt64(name)) {
-      auto byId = records.Get(TenantId(tenant), *id);
-      if (byId.ok() || byId.status().code() != ErrorCode::kNotFound) return byId;
+      auto by_id = records.Get(TenantId(tenant), *id);
+      if (by_id.ok() || by_id.status().code() != ErrorCode::kNotFound) return by_id;
     }
   }
-  auto byCode = records.GetByCode(TenantId(tenant), 0, name);
-  if (byCode.ok() || byCode.status().code() != ErrorCode::kNotFound) return byCode;
+  auto by_code = records.GetByCode(TenantId(tenant), 0, name);
+  if (by_code.ok() || by_code.status().code() != ErrorCode::kNotFound) return by_code;
   return NotFound(option + ": no " + kind + " with code or id '" + name + "'");
 }
 
