@@ -1,69 +1,744 @@
 #include "adapters/sql/inventory_stores.h"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "core/record_field.h"
+#include "core/text.h"
+
 namespace xb::sql {
 
+using inventory::Balance;
+using inventory::Lot;
+using inventory::LotId;
+using inventory::Movement;
+using inventory::Place;
+using inventory::Reservation;
+using inventory::ReservationLine;
+using inventory::ReservationState;
+using inventory::StockKey;
+using inventory::StockState;
+
 namespace {
-Status Todo() { return Internal("not implemented"); }
+
+// --- values in and out -----------------------------------------------------------------------
+
+Value DayOf(std::optional<Date> d) { return d ? Value(std::int64_t{d->days()}) : Value(); }
+
+std::optional<Date> AsOptDate(const std::optional<std::string>& cell) {
+  if (!cell) return std::nullopt;
+  return Date::FromDays(static_cast<std::int32_t>(AsInt(cell)));
+}
+
+template <class E>
+Value EnumText(E e) {
+  return std::string(EnumName(e));
+}
+
+template <class E>
+E AsEnum(const std::optional<std::string>& cell, E fallback) {
+  return cell ? EnumFromName<E>(*cell).value_or(fallback) : fallback;
+}
+
+// " AND a = ?" clauses with their parameters, built up filter by filter.
+struct Where {
+  std::string sql;
+  std::vector<Value> params;
+  void Add(std::string_view clause, Value v) {
+    sql += " AND ";
+    sql += clause;
+    params.push_back(std::move(v));
+  }
+};
+
+template <class T>
+std::vector<Value> Concat(std::vector<Value> a, std::initializer_list<T> more) {
+  for (const auto& v : more) a.emplace_back(v);
+  return a;
+}
+
+// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
+std::string Placeholders(std::size_t rows, std::size_t columns) {
+  std::string group = "(";
+  for (std::size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
+  group += ")";
+  std::string out;
+  out.reserve(rows * (group.size() + 2));
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r > 0) out += ", ";
+    out += group;
+  }
+  return out;
+}
+
+// Multi-row statements take up to this many rows; a rest is sent in power-of-two pieces, so a
+// connection prepares at most eight variants of each statement.
+constexpr std::size_t kBatch = 64;
+std::size_t NextBatch(std::size_t remaining) {
+  if (remaining >= kBatch) return kBatch;
+  std::size_t n = 1;
+  while (n * 2 <= remaining) n *= 2;
+  return n;
+}
+
+// --- lots ------------------------------------------------------------------------------------
+
+constexpr std::string_view kLotColumns =
+    "id, tenant_id, sku_id, lot_number, production_date, expiry_date, created_at";
+
+Lot DecodeLot(const Row& r) {
+  Lot lot;
+  lot.id = LotId(AsInt(r[0]));
+  lot.tenant_id = TenantId(AsInt(r[1]));
+  lot.sku_id = AsInt(r[2]);
+  lot.lot_number = r[3].value_or("");
+  lot.production_date = AsOptDate(r[4]);
+  lot.expiry_date = AsOptDate(r[5]);
+  lot.created_at = Timestamp::FromMicros(AsInt(r[6]));
+  return lot;
+}
+
+Status LotTaken(const Lot& lot) {
+  return AlreadyExists(
+      "lot_number: lot '" + lot.lot_number + "' of SKU " + std::to_string(lot.sku_id) + " exists",
+      "lot_number");
+}
+
+// --- the ledger ------------------------------------------------------------------------------
+
+constexpr std::size_t kMovementInsertColumns = 18;
+constexpr std::string_view kMovementColumns =
+    "id, tenant_id, sku_id, lot_id, owner, from_warehouse_id, from_bin_id, from_state, "
+    "to_warehouse_id, to_bin_id, to_state, quantity, reason, ref_type, ref_id, device, actor, "
+    "note, at";
+
+void AppendMovement(std::vector<Value>& p, const Movement& m) {
+  p.emplace_back(m.tenant_id.value());
+  p.emplace_back(m.sku_id);
+  p.emplace_back(m.lot_id.value());
+  p.emplace_back(m.owner);
+  for (const auto& side : {m.from, m.to}) {
+    if (side) {
+      p.emplace_back(side->warehouse_id);
+      p.emplace_back(side->bin_id);
+      p.push_back(EnumText(side->state));
+    } else {
+      p.insert(p.end(), 3, Value());
+    }
+  }
+  p.emplace_back(m.quantity);
+  p.push_back(EnumText(m.reason));
+  p.emplace_back(m.ref_type);
+  p.emplace_back(m.ref_id);
+  p.emplace_back(m.device);
+  p.emplace_back(m.actor);
+  p.emplace_back(m.note);
+  p.emplace_back(m.at.micros());
+}
+
+std::optional<Place> DecodePlace(const Row& r, std::size_t first) {
+  if (!r[first]) return std::nullopt;
+  return Place{AsInt(r[first]), AsInt(r[first + 1]), AsEnum(r[first + 2], StockState::kAvailable)};
+}
+
+// Row: kMovementColumns.
+Movement DecodeMovement(const Row& r) {
+  Movement m;
+  m.id = AsInt(r[0]);
+  m.tenant_id = TenantId(AsInt(r[1]));
+  m.sku_id = AsInt(r[2]);
+  m.lot_id = LotId(AsInt(r[3]));
+  m.owner = r[4].value_or("");
+  m.from = DecodePlace(r, 5);
+  m.to = DecodePlace(r, 8);
+  m.quantity = AsInt(r[11]);
+  m.reason = AsEnum(r[12], inventory::MovementReason::kMove);
+  m.ref_type = r[13].value_or("");
+  m.ref_id = r[14].value_or("");
+  m.device = r[15].value_or("");
+  m.actor = r[16].value_or("");
+  m.note = r[17].value_or("");
+  m.at = Timestamp::FromMicros(AsInt(r[18]));
+  return m;
+}
+
+// A balance row's key as the tables hold it (the state by name), ordered as the rows are locked:
+// every posting changes balances in this order, so two postings never wait for each other in a
+// cycle.
+using BalanceKey = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
+                              std::string, std::string_view>;
+
+BalanceKey KeyFor(TenantId tenant, const StockKey& k) {
+  return {tenant.value(),   k.warehouse_id, k.bin_id,         k.sku_id,
+          k.lot_id.value(), k.owner,        EnumName(k.state)};
+}
+
+void AppendKey(std::vector<Value>& p, const BalanceKey& k) {
+  p.emplace_back(std::get<0>(k));
+  p.emplace_back(std::get<1>(k));
+  p.emplace_back(std::get<2>(k));
+  p.emplace_back(std::get<3>(k));
+  p.emplace_back(std::get<4>(k));
+  p.emplace_back(std::get<5>(k));
+  p.emplace_back(std::string(std::get<6>(k)));
+}
+
+constexpr std::string_view kKeyWhere =
+    "tenant_id = ? AND warehouse_id = ? AND bin_id = ? AND sku_id = ? AND lot_id = ? AND "
+    "owner = ? AND state = ?";
+
+std::string ShortOfStock(const BalanceKey& k, std::int64_t on_hand, std::int64_t needed) {
+  return "not enough stock in warehouse " + std::to_string(std::get<1>(k)) + ", bin " +
+         std::to_string(std::get<2>(k)) + " for SKU " + std::to_string(std::get<3>(k)) + ", lot " +
+         std::to_string(std::get<4>(k)) + ", owner " + std::get<5>(k) + ", state " +
+         std::string(std::get<6>(k)) + ": " + std::to_string(on_hand) + " on hand, " +
+         std::to_string(needed) + " needed";
+}
+
+// The balance filters of a query on the table aliased `b` joined to its lot `l`.
+Where BalanceWhere(TenantId tenant, const inventory::BalanceQuery& q) {
+  Where w;
+  w.params.emplace_back(tenant.value());
+  if (q.warehouse_id) w.Add("b.warehouse_id = ?", *q.warehouse_id);
+  if (q.bin_id) w.Add("b.bin_id = ?", *q.bin_id);
+  if (q.sku_id) w.Add("b.sku_id = ?", *q.sku_id);
+  if (q.lot_id) w.Add("b.lot_id = ?", q.lot_id->value());
+  if (q.owner) w.Add("b.owner = ?", *q.owner);
+  if (q.state) w.Add("b.state = ?", EnumText(*q.state));
+  if (q.expires_before) w.Add("l.expiry_date <= ?", DayOf(*q.expires_before));
+  if (q.expires_after) w.Add("l.expiry_date >= ?", DayOf(*q.expires_after));
+  return w;
+}
+
+constexpr std::string_view kBalanceFrom =
+    " FROM inventory_balance b LEFT JOIN inventory_lot l ON l.tenant_id = b.tenant_id AND "
+    "l.id = b.lot_id";
+constexpr std::string_view kBalanceOrder =
+    " ORDER BY b.warehouse_id, b.bin_id, b.sku_id, b.lot_id, b.owner, b.state";
+
+// Row: warehouse_id, bin_id, sku_id, lot_id, owner, state, on_hand, lot_number, expiry_date.
+Balance DecodeBalance(const Row& r) {
+  Balance b;
+  b.key.warehouse_id = AsInt(r[0]);
+  b.key.bin_id = AsInt(r[1]);
+  b.key.sku_id = AsInt(r[2]);
+  b.key.lot_id = LotId(AsInt(r[3]));
+  b.key.owner = r[4].value_or("");
+  b.key.state = AsEnum(r[5], StockState::kAvailable);
+  b.on_hand = AsInt(r[6]);
+  b.lot_number = r[7].value_or("");
+  b.expiry_date = AsOptDate(r[8]);
+  return b;
+}
+
+// The movement filters of a query (all but after_id).
+Where MovementWhere(TenantId tenant, const inventory::MovementQuery& q) {
+  Where w;
+  w.params.emplace_back(tenant.value());
+  if (q.sku_id) w.Add("sku_id = ?", *q.sku_id);
+  if (q.warehouse_id) {
+    w.sql += " AND (from_warehouse_id = ? OR to_warehouse_id = ?)";
+    w.params.emplace_back(*q.warehouse_id);
+    w.params.emplace_back(*q.warehouse_id);
+  }
+  if (q.lot_id) w.Add("lot_id = ?", q.lot_id->value());
+  if (q.owner) w.Add("owner = ?", *q.owner);
+  if (q.ref_type) w.Add("ref_type = ?", *q.ref_type);
+  if (q.ref_id) w.Add("ref_id = ?", *q.ref_id);
+  if (q.from) w.Add("at >= ?", q.from->micros());
+  if (q.to) w.Add("at < ?", q.to->micros());
+  if (q.after_id > 0) w.Add("id > ?", q.after_id);
+  return w;
+}
+
+// --- reservations ----------------------------------------------------------------------------
+
+// "lot:quantity:picked" per line, joined by ",", in the reservation's order.
+std::string LinesText(const std::vector<ReservationLine>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(l.lot_id.value());
+    out += ':';
+    out += std::to_string(l.quantity);
+    out += ':';
+    out += std::to_string(l.picked);
+  }
+  return out;
+}
+
+std::vector<ReservationLine> LinesFromText(std::string_view text) {
+  std::vector<ReservationLine> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    const auto a = item.find(':');
+    const auto b = item.find(':', a + 1);
+    if (a == std::string_view::npos || b == std::string_view::npos) continue;
+    out.push_back({LotId(ParseInt64(item.substr(0, a)).value_or(0)),
+                   ParseInt64(item.substr(a + 1, b - a - 1)).value_or(0),
+                   ParseInt64(item.substr(b + 1)).value_or(0)});
+  }
+  return out;
+}
+
+constexpr std::string_view kReservationColumns =
+    "id, tenant_id, warehouse_id, sku_id, owner, order_ref, client_key, lines, state, "
+    "expires_at, created_at, updated_at";
+
+std::vector<Value> ReservationValues(const Reservation& r) {
+  return {r.id.value(),
+          r.tenant_id.value(),
+          r.warehouse_id,
+          r.sku_id,
+          r.owner,
+          r.order_ref,
+          r.client_key,
+          LinesText(r.lines),
+          EnumText(r.state),
+          r.expires_at ? Value(r.expires_at->micros()) : Value(),
+          r.created_at.micros(),
+          r.updated_at.micros()};
+}
+
+Reservation DecodeReservation(const Row& r) {
+  Reservation res;
+  res.id = inventory::ReservationId(AsInt(r[0]));
+  res.tenant_id = TenantId(AsInt(r[1]));
+  res.warehouse_id = AsInt(r[2]);
+  res.sku_id = AsInt(r[3]);
+  res.owner = r[4].value_or("");
+  res.order_ref = r[5].value_or("");
+  res.client_key = r[6].value_or("");
+  res.lines = LinesFromText(r[7].value_or(""));
+  res.state = AsEnum(r[8], ReservationState::kActive);
+  if (r[9]) res.expires_at = Timestamp::FromMicros(AsInt(r[9]));
+  res.created_at = Timestamp::FromMicros(AsInt(r[10]));
+  res.updated_at = Timestamp::FromMicros(AsInt(r[11]));
+  return res;
+}
+
+Status ReservationNotFound(inventory::ReservationId id) {
+  return NotFound("no reservation with id " + std::to_string(id.value()));
+}
+
+// Picking `qty` of `lot` from an active reservation; consumed once everything is picked. The
+// memory store applies the same rule.
+Status AddPickedTo(Reservation& r, LotId lot, std::int64_t qty, Timestamp at) {
+  const std::string name = "reservation " + std::to_string(r.id.value());
+  if (r.state != ReservationState::kActive) {
+    return FailedPrecondition(name + " is " + std::string(EnumName(r.state)) +
+                              "; only an active reservation can be picked");
+  }
+  const auto line = std::find_if(r.lines.begin(), r.lines.end(),
+                                 [&](const ReservationLine& l) { return l.lot_id == lot; });
+  if (line == r.lines.end()) {
+    return FailedPrecondition(name + " holds nothing of lot " + std::to_string(lot.value()),
+                              "lot_id");
+  }
+  if (line->picked + qty > line->quantity) {
+    return FailedPrecondition(name + " has " + std::to_string(line->quantity - line->picked) +
+                                  " of lot " + std::to_string(lot.value()) + " left to pick, not " +
+                                  std::to_string(qty),
+                              "quantity");
+  }
+  line->picked += qty;
+  r.updated_at = at;
+  if (r.Picked() == r.Quantity()) r.state = ReservationState::kConsumed;
+  return Status::Ok();
+}
+
+// Applies a posting: the net change per place and the movements.
+Status ApplyPosting(Connection& c, std::span<Movement> movements,
+                    const std::map<BalanceKey, std::int64_t>& delta) {
+  // Balances in key order: increases go in multi-row upserts, each decrease is one conditional
+  // update that changes nothing when the stock is not there.
+  std::vector<const std::pair<const BalanceKey, std::int64_t>*> ups;
+  const auto flush_ups = [&]() -> Status {
+    std::size_t done = 0;
+    while (done < ups.size()) {
+      const std::size_t n = NextBatch(ups.size() - done);
+      std::vector<Value> p;
+      p.reserve(n * 8);
+      for (std::size_t i = done; i < done + n; ++i) {
+        AppendKey(p, ups[i]->first);
+        p.emplace_back(ups[i]->second);
+      }
+      XB_RETURN_IF_ERROR(
+          c.Execute("INSERT INTO inventory_balance (tenant_id, warehouse_id, bin_id, sku_id, "
+                    "lot_id, owner, state, on_hand) VALUES " +
+                        Placeholders(n, 8) +
+                        " ON CONFLICT (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, "
+                        "state) DO UPDATE SET on_hand = inventory_balance.on_hand + "
+                        "excluded.on_hand",
+                    p)
+              .status());
+      done += n;
+    }
+    ups.clear();
+    return Status::Ok();
+  };
+  for (const auto& entry : delta) {
+    if (entry.second >= 0) {
+      ups.push_back(&entry);
+      continue;
+    }
+    XB_RETURN_IF_ERROR(flush_ups());
+    const std::int64_t need = -entry.second;
+    std::vector<Value> p{need};
+    AppendKey(p, entry.first);
+    p.emplace_back(need);
+    XB_ASSIGN_OR_RETURN(std::int64_t changed,
+                        c.Execute("UPDATE inventory_balance SET on_hand = on_hand - ? WHERE " +
+                                      std::string(kKeyWhere) + " AND on_hand >= ?",
+                                  p));
+    if (changed == 1) continue;
+    std::vector<Value> k;
+    AppendKey(k, entry.first);
+    XB_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query("SELECT on_hand FROM inventory_balance WHERE " + std::string(kKeyWhere), k));
+    const std::int64_t on_hand = rows.empty() ? 0 : AsInt(rows[0][0]);
+    return FailedPrecondition(ShortOfStock(entry.first, on_hand, need), "quantity");
+  }
+  XB_RETURN_IF_ERROR(flush_ups());
+
+  // The movements, in multi-row inserts. Within one statement the rows get increasing ids in
+  // the order they are listed, so the ids returned (in no promised order) are sorted and
+  // handed out in posting order.
+  std::size_t done = 0;
+  while (done < movements.size()) {
+    const std::size_t n = NextBatch(movements.size() - done);
+    std::vector<Value> p;
+    p.reserve(n * kMovementInsertColumns);
+    for (std::size_t i = done; i < done + n; ++i) AppendMovement(p, movements[i]);
+    XB_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query("INSERT INTO inventory_movement (tenant_id, sku_id, lot_id, owner, "
+                "from_warehouse_id, from_bin_id, from_state, to_warehouse_id, to_bin_id, "
+                "to_state, quantity, reason, ref_type, ref_id, device, actor, note, at) VALUES " +
+                    Placeholders(n, kMovementInsertColumns) + " RETURNING id",
+                p));
+    if (rows.size() != n)
+      return Internal("movement insert returned " + std::to_string(rows.size()) + " ids for " +
+                      std::to_string(n) + " rows");
+    std::vector<std::int64_t> ids;
+    ids.reserve(n);
+    for (const auto& r : rows) ids.push_back(AsInt(r[0]));
+    std::sort(ids.begin(), ids.end());
+    for (std::size_t i = 0; i < n; ++i) movements[done + i].id = ids[i];
+    done += n;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<inventory::Lot> SqlInventoryStore::InsertLot(inventory::Lot /*lot*/) { return Todo(); }
-Result<inventory::Lot> SqlInventoryStore::GetLot(TenantId /*tenant*/, inventory::LotId /*id*/) {
-  return Todo();
+// --- lots ------------------------------------------------------------------------------------
+
+Result<Lot> SqlInventoryStore::InsertLot(Lot lot) {
+  const Value p[] = {lot.tenant_id.value(),  lot.sku_id,
+                     lot.lot_number,         DayOf(lot.production_date),
+                     DayOf(lot.expiry_date), lot.created_at.micros()};
+  // A taken number inserts nothing (rather than failing, which would end a PostgreSQL
+  // transaction).
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("INSERT INTO inventory_lot (tenant_id, sku_id, lot_number, "
+                               "production_date, expiry_date, created_at) VALUES "
+                               "(?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, sku_id, lot_number) "
+                               "DO NOTHING RETURNING id",
+                               p));
+  if (rows.empty()) return LotTaken(lot);
+  lot.id = LotId(AsInt(rows[0][0]));
+  return lot;
 }
-Result<std::optional<inventory::Lot>> SqlInventoryStore::FindLot(TenantId /*tenant*/,
-                                                                 std::int64_t /*sku_id*/,
-                                                                 std::string_view /*lot_number*/) {
-  return Todo();
+
+Result<Lot> SqlInventoryStore::GetLot(TenantId tenant, LotId id) {
+  const Value p[] = {tenant.value(), id.value()};
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kLotColumns) +
+                                              " FROM inventory_lot WHERE tenant_id = ? AND id = ?",
+                                          p));
+  if (rows.empty()) return NotFound("no lot with id " + std::to_string(id.value()));
+  return DecodeLot(rows[0]);
 }
-Result<std::pair<std::vector<inventory::Lot>, std::int64_t>> SqlInventoryStore::ListLots(
-    TenantId /*tenant*/, const inventory::LotQuery& /*query*/) {
-  return Todo();
+
+Result<std::optional<Lot>> SqlInventoryStore::FindLot(TenantId tenant, std::int64_t sku_id,
+                                                      std::string_view lot_number) {
+  const Value p[] = {tenant.value(), sku_id, std::string(lot_number)};
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kLotColumns) +
+                                              " FROM inventory_lot WHERE tenant_id = ? AND "
+                                              "sku_id = ? AND lot_number = ?",
+                                          p));
+  if (rows.empty()) return std::optional<Lot>();
+  return std::optional<Lot>(DecodeLot(rows[0]));
 }
-Status SqlInventoryStore::Post(std::span<inventory::Movement> /*movements*/) { return Todo(); }
-Result<std::pair<std::vector<inventory::Balance>, std::int64_t>> SqlInventoryStore::ListBalances(
-    TenantId /*tenant*/, const inventory::BalanceQuery& /*query*/) {
-  return Todo();
+
+Result<std::pair<std::vector<Lot>, std::int64_t>> SqlInventoryStore::ListLots(
+    TenantId tenant, const inventory::LotQuery& q) {
+  Where w;
+  w.params.emplace_back(tenant.value());
+  if (q.sku_id) w.Add("sku_id = ?", *q.sku_id);
+  if (q.lot_number) w.Add("lot_number = ?", *q.lot_number);
+  if (q.expires_before) w.Add("expiry_date <= ?", DayOf(*q.expires_before));
+  const std::string where = " FROM inventory_lot WHERE tenant_id = ?" + w.sql;
+  XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*)" + where, w.params));
+  // First expiring first, lots without expiry last (spelled out: the dialects differ).
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("SELECT " + std::string(kLotColumns) + where +
+                                   " ORDER BY CASE WHEN expiry_date IS NULL THEN 1 ELSE 0 END, "
+                                   "expiry_date, id LIMIT ? OFFSET ?",
+                               Concat(w.params, {q.limit, q.offset})));
+  std::vector<Lot> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeLot(r));
+  return std::make_pair(std::move(out), AsInt(count.at(0)[0]));
 }
-Result<std::vector<inventory::Balance>> SqlInventoryStore::BalancesAsOf(
-    TenantId /*tenant*/, const inventory::BalanceQuery& /*query*/, Timestamp /*at*/) {
-  return Todo();
+
+// --- the ledger ------------------------------------------------------------------------------
+
+Status SqlInventoryStore::Post(std::span<Movement> movements) {
+  // Net change per place. Every place a movement touches gets a balance row (BalancesAsOf reads
+  // the places from the balances).
+  std::map<BalanceKey, std::int64_t> delta;
+  for (const auto& m : movements) {
+    XB_RETURN_IF_ERROR(inventory::Validate(m));
+    if (m.from) delta[KeyFor(m.tenant_id, inventory::KeyOf(m, *m.from))] -= m.quantity;
+    if (m.to) delta[KeyFor(m.tenant_id, inventory::KeyOf(m, *m.to))] += m.quantity;
+  }
+  if (movements.empty()) return Status::Ok();
+  // All of it or nothing, whatever the caller does with its transaction afterwards.
+  XB_RETURN_IF_ERROR(c_.Execute("SAVEPOINT xb_post", {}).status());
+  Status st = ApplyPosting(c_, movements, delta);
+  if (!st.ok()) {
+    (void)c_.Execute("ROLLBACK TO SAVEPOINT xb_post", {});
+  }
+  auto released = c_.Execute("RELEASE SAVEPOINT xb_post", {});
+  if (st.ok() && !released.ok()) st = released.status();
+  return st;
 }
-Result<std::vector<inventory::Movement>> SqlInventoryStore::ListMovements(
-    TenantId /*tenant*/, const inventory::MovementQuery& /*query*/) {
-  return Todo();
+
+Result<std::pair<std::vector<Balance>, std::int64_t>> SqlInventoryStore::ListBalances(
+    TenantId tenant, const inventory::BalanceQuery& q) {
+  Where w = BalanceWhere(tenant, q);
+  if (!q.include_zero) w.sql += " AND b.on_hand <> 0";
+  const std::string where = std::string(kBalanceFrom) + " WHERE b.tenant_id = ?" + w.sql;
+  XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*)" + where, w.params));
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("SELECT b.warehouse_id, b.bin_id, b.sku_id, b.lot_id, b.owner, "
+                               "b.state, b.on_hand, l.lot_number, l.expiry_date" +
+                                   where + std::string(kBalanceOrder) + " LIMIT ? OFFSET ?",
+                               Concat(w.params, {q.limit, q.offset})));
+  std::vector<Balance> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeBalance(r));
+  return std::make_pair(std::move(out), AsInt(count.at(0)[0]));
 }
-Result<std::int64_t> SqlInventoryStore::NetQuantity(TenantId /*tenant*/,
-                                                    const inventory::MovementQuery& /*query*/) {
-  return Todo();
+
+Result<std::vector<Balance>> SqlInventoryStore::BalancesAsOf(TenantId tenant,
+                                                             const inventory::BalanceQuery& q,
+                                                             Timestamp at) {
+  // Today's balances minus the net of every movement at or after `at`, per place. Every place
+  // a movement touched has a balance row, so the rows list every place there was.
+  std::vector<Value> p{tenant.value(), at.micros(), tenant.value(), at.micros()};
+  const std::string later =
+      "SELECT warehouse_id, bin_id, sku_id, lot_id, owner, state, SUM(qty) AS qty FROM ("
+      "SELECT to_warehouse_id AS warehouse_id, to_bin_id AS bin_id, sku_id, lot_id, owner, "
+      "to_state AS state, quantity AS qty FROM inventory_movement WHERE tenant_id = ? AND "
+      "at >= ? AND to_warehouse_id IS NOT NULL "
+      "UNION ALL SELECT from_warehouse_id, from_bin_id, sku_id, lot_id, owner, from_state, "
+      "-quantity FROM inventory_movement WHERE tenant_id = ? AND at >= ? AND "
+      "from_warehouse_id IS NOT NULL) m GROUP BY warehouse_id, bin_id, sku_id, lot_id, owner, "
+      "state";
+  Where w = BalanceWhere(tenant, q);
+  if (!q.include_zero) w.sql += " AND b.on_hand - COALESCE(d.qty, 0) <> 0";
+  p.insert(p.end(), w.params.begin(), w.params.end());
+  p.emplace_back(q.limit);
+  p.emplace_back(q.offset);
+  XB_ASSIGN_OR_RETURN(
+      auto rows,
+      c_.Query("SELECT b.warehouse_id, b.bin_id, b.sku_id, b.lot_id, b.owner, b.state, "
+               "b.on_hand - COALESCE(d.qty, 0), l.lot_number, l.expiry_date" +
+                   std::string(kBalanceFrom) + " LEFT JOIN (" + later +
+                   ") d ON d.warehouse_id = b.warehouse_id AND d.bin_id = b.bin_id AND "
+                   "d.sku_id = b.sku_id AND d.lot_id = b.lot_id AND d.owner = b.owner AND "
+                   "d.state = b.state WHERE b.tenant_id = ?" +
+                   w.sql + std::string(kBalanceOrder) + " LIMIT ? OFFSET ?",
+               p));
+  std::vector<Balance> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeBalance(r));
+  return out;
 }
-Status SqlInventoryStore::SaveReservations(
-    std::span<const inventory::Reservation> /*reservations*/) {
-  return Todo();
+
+Result<std::vector<Movement>> SqlInventoryStore::ListMovements(TenantId tenant,
+                                                               const inventory::MovementQuery& q) {
+  Where w = MovementWhere(tenant, q);
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kMovementColumns) +
+                                              " FROM inventory_movement WHERE tenant_id = ?" +
+                                              w.sql + " ORDER BY id LIMIT ?",
+                                          Concat(w.params, {q.limit})));
+  std::vector<Movement> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeMovement(r));
+  return out;
 }
-Result<inventory::Reservation> SqlInventoryStore::GetReservation(TenantId /*tenant*/,
-                                                                 inventory::ReservationId /*id*/) {
-  return Todo();
+
+Result<std::int64_t> SqlInventoryStore::NetQuantity(TenantId tenant,
+                                                    const inventory::MovementQuery& q) {
+  // Entering the scope: the `to` side is in it; leaving: the `from` side is. Without a warehouse
+  // the scope is every place, so moves within it cancel out.
+  std::string to_in = "to_warehouse_id IS NOT NULL";
+  std::string from_in = "from_warehouse_id IS NOT NULL";
+  std::vector<Value> p;
+  if (q.warehouse_id) {
+    to_in = "to_warehouse_id = ?";
+    from_in = "from_warehouse_id = ?";
+    p = {*q.warehouse_id, *q.warehouse_id};
+  }
+  Where w = MovementWhere(tenant, q);
+  p.insert(p.end(), w.params.begin(), w.params.end());
+  XB_ASSIGN_OR_RETURN(
+      auto rows, c_.Query("SELECT COALESCE(SUM(CASE WHEN " + to_in +
+                              " THEN quantity ELSE 0 END), 0) - COALESCE(SUM(CASE WHEN " + from_in +
+                              " THEN quantity ELSE 0 END), 0) FROM inventory_movement "
+                              "WHERE tenant_id = ?" +
+                              w.sql,
+                          p));
+  return AsInt(rows.at(0)[0]);
 }
-Result<std::optional<inventory::Reservation>> SqlInventoryStore::FindReservationByKey(
-    TenantId /*tenant*/, std::string_view /*client_key*/) {
-  return Todo();
+
+// --- reservations ----------------------------------------------------------------------------
+
+Status SqlInventoryStore::SaveReservations(std::span<const Reservation> reservations) {
+  for (const auto& r : reservations) {
+    if (!r.id.assigned()) return InvalidArgument("id: a reservation needs an id", "id");
+    if (!r.client_key.empty()) {
+      // Checked first: a failed statement would end a PostgreSQL transaction. The unique index
+      // still catches a concurrent writer.
+      const Value k[] = {r.tenant_id.value(), r.client_key, r.id.value()};
+      XB_ASSIGN_OR_RETURN(auto taken, c_.Query("SELECT id FROM inventory_reservation WHERE "
+                                               "tenant_id = ? AND client_key = ? AND id <> ?",
+                                               k));
+      if (!taken.empty()) {
+        return AlreadyExists("client_key: a reservation with this key exists", "client_key");
+      }
+    }
+    auto n = c_.Execute("INSERT INTO inventory_reservation (" + std::string(kReservationColumns) +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                            "(tenant_id, id) DO UPDATE SET warehouse_id = excluded.warehouse_id, "
+                            "sku_id = excluded.sku_id, owner = excluded.owner, "
+                            "order_ref = excluded.order_ref, client_key = excluded.client_key, "
+                            "lines = excluded.lines, state = excluded.state, "
+                            "expires_at = excluded.expires_at, created_at = excluded.created_at, "
+                            "updated_at = excluded.updated_at",
+                        ReservationValues(r));
+    if (!n.ok()) {
+      if (n.status().code() == ErrorCode::kAlreadyExists) {
+        return AlreadyExists("reservation " + std::to_string(r.id.value()) + " exists");
+      }
+      return n.status();
+    }
+  }
+  return Status::Ok();
 }
-Result<std::pair<std::vector<inventory::Reservation>, std::int64_t>>
-SqlInventoryStore::ListReservations(TenantId /*tenant*/,
-                                    const inventory::ReservationQuery& /*query*/) {
-  return Todo();
+
+Result<Reservation> SqlInventoryStore::GetReservation(TenantId tenant,
+                                                      inventory::ReservationId id) {
+  const Value p[] = {tenant.value(), id.value()};
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kReservationColumns) +
+                                              " FROM inventory_reservation WHERE tenant_id = ? "
+                                              "AND id = ?",
+                                          p));
+  if (rows.empty()) return ReservationNotFound(id);
+  return DecodeReservation(rows[0]);
 }
-Status SqlInventoryStore::AddPicked(TenantId /*tenant*/, inventory::ReservationId /*id*/,
-                                    inventory::LotId /*lot*/, std::int64_t /*qty*/,
-                                    Timestamp /*at*/) {
-  return Todo();
+
+Result<std::optional<Reservation>> SqlInventoryStore::FindReservationByKey(
+    TenantId tenant, std::string_view client_key) {
+  if (client_key.empty()) return std::optional<Reservation>();
+  const Value p[] = {tenant.value(), std::string(client_key)};
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kReservationColumns) +
+                                              " FROM inventory_reservation WHERE tenant_id = ? "
+                                              "AND client_key = ?",
+                                          p));
+  if (rows.empty()) return std::optional<Reservation>();
+  return std::optional<Reservation>(DecodeReservation(rows[0]));
 }
+
+Result<std::pair<std::vector<Reservation>, std::int64_t>> SqlInventoryStore::ListReservations(
+    TenantId tenant, const inventory::ReservationQuery& q) {
+  Where w;
+  w.params.emplace_back(tenant.value());
+  if (q.warehouse_id) w.Add("warehouse_id = ?", *q.warehouse_id);
+  if (q.sku_id) w.Add("sku_id = ?", *q.sku_id);
+  if (q.order_ref) w.Add("order_ref = ?", *q.order_ref);
+  if (q.state) w.Add("state = ?", EnumText(*q.state));
+  const std::string where = " FROM inventory_reservation WHERE tenant_id = ?" + w.sql;
+  XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*)" + where, w.params));
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kReservationColumns) + where +
+                                              " ORDER BY id DESC LIMIT ? OFFSET ?",
+                                          Concat(w.params, {q.limit, q.offset})));
+  std::vector<Reservation> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeReservation(r));
+  return std::make_pair(std::move(out), AsInt(count.at(0)[0]));
+}
+
+Status SqlInventoryStore::AddPicked(TenantId tenant, inventory::ReservationId id, LotId lot,
+                                    std::int64_t qty, Timestamp at) {
+  if (qty <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
+  XB_ASSIGN_OR_RETURN(Reservation r, GetReservation(tenant, id));
+  const std::string before = LinesText(r.lines);
+  XB_RETURN_IF_ERROR(AddPickedTo(r, lot, qty, at));
+  // Written only if nobody changed the lines meanwhile.
+  const Value p[] = {LinesText(r.lines), EnumText(r.state), r.updated_at.micros(),
+                     tenant.value(),     id.value(),        before};
+  XB_ASSIGN_OR_RETURN(std::int64_t n,
+                      c_.Execute("UPDATE inventory_reservation SET lines = ?, state = ?, "
+                                 "updated_at = ? WHERE tenant_id = ? AND id = ? AND lines = ? "
+                                 "AND state = 'active'",
+                                 p));
+  if (n != 1) return Conflict("reservation " + std::to_string(id.value()) + " changed meanwhile");
+  return Status::Ok();
+}
+
 Result<std::vector<inventory::InventoryStore::PoolStock>> SqlInventoryStore::LoadAvailableStock() {
-  return Todo();
+  XB_ASSIGN_OR_RETURN(
+      auto rows,
+      c_.Query("SELECT b.tenant_id, b.warehouse_id, b.sku_id, b.owner, b.lot_id, l.expiry_date, "
+               "SUM(b.on_hand) FROM inventory_balance b LEFT JOIN inventory_lot l ON "
+               "l.tenant_id = b.tenant_id AND l.id = b.lot_id WHERE b.state = 'available' AND "
+               "b.on_hand > 0 GROUP BY b.tenant_id, b.warehouse_id, b.sku_id, b.owner, b.lot_id, "
+               "l.expiry_date ORDER BY b.tenant_id, b.warehouse_id, b.sku_id, b.owner, b.lot_id",
+               {}));
+  std::vector<PoolStock> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    out.push_back(
+        {inventory::PoolKey{TenantId(AsInt(r[0])), AsInt(r[1]), AsInt(r[2]), r[3].value_or("")},
+         LotId(AsInt(r[4])), AsOptDate(r[5]), AsInt(r[6])});
+  }
+  return out;
 }
-Result<std::vector<inventory::Reservation>> SqlInventoryStore::LoadActiveReservations() {
-  return Todo();
+
+Result<std::vector<Reservation>> SqlInventoryStore::LoadActiveReservations() {
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kReservationColumns) +
+                                              " FROM inventory_reservation WHERE "
+                                              "state = 'active' ORDER BY id",
+                                          {}));
+  std::vector<Reservation> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeReservation(r));
+  return out;
 }
-Result<std::int64_t> SqlInventoryStore::MaxReservationId() { return Todo(); }
+
+Result<std::int64_t> SqlInventoryStore::MaxReservationId() {
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("SELECT COALESCE(MAX(id), 0) FROM inventory_reservation", {}));
+  return AsInt(rows.at(0)[0]);
+}
 
 }  // namespace xb::sql

@@ -1,45 +1,527 @@
 #include "adapters/sql/warehouse_stores.h"
 
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "core/record_field.h"
+
 namespace xb::sql {
 
+using nlohmann::json;
+using warehouse::DeviceEventRecord;
+using warehouse::LotReceipt;
+using warehouse::Parcel;
+using warehouse::ParcelLine;
+using warehouse::Task;
+using warehouse::TaskLine;
+
 namespace {
-Status Todo() { return Internal("not implemented"); }
+
+template <class E>
+Value EnumText(E e) {
+  return std::string(EnumName(e));
+}
+
+template <class E>
+E AsEnum(const std::optional<std::string>& cell, E fallback) {
+  return cell ? EnumFromName<E>(*cell).value_or(fallback) : fallback;
+}
+
+std::optional<Timestamp> AsOptTime(const std::optional<std::string>& cell) {
+  if (!cell) return std::nullopt;
+  return Timestamp::FromMicros(AsInt(cell));
+}
+
+Value OptTime(const std::optional<Timestamp>& t) { return t ? Value(t->micros()) : Value(); }
+
+// " AND a = ?" clauses with their parameters, built up filter by filter.
+struct Where {
+  std::string sql;
+  std::vector<Value> params;
+  void Add(std::string_view clause, Value v) {
+    sql += " AND ";
+    sql += clause;
+    params.push_back(std::move(v));
+  }
+};
+
+template <class T>
+std::vector<Value> Concat(std::vector<Value> a, std::initializer_list<T> more) {
+  for (const auto& v : more) a.emplace_back(v);
+  return a;
+}
+
+// --- task lines as JSON ----------------------------------------------------------------------
+
+// One object per line; fields at their default are left out, so a pick line of a large wave
+// is a few dozen bytes. Dates are days since 1970-01-01.
+void PutIf(json& j, const char* key, std::int64_t v) {
+  if (v != 0) j[key] = v;
+}
+void PutIf(json& j, const char* key, const std::string& v) {
+  if (!v.empty()) j[key] = v;
+}
+void PutIf(json& j, const char* key, const std::optional<std::int64_t>& v) {
+  if (v) j[key] = *v;
+}
+void PutIf(json& j, const char* key, const std::optional<Date>& v) {
+  if (v) j[key] = v->days();
+}
+
+std::int64_t IntAt(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it == j.end() ? 0 : it->get<std::int64_t>();
+}
+std::string TextAt(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it == j.end() ? std::string() : it->get<std::string>();
+}
+std::optional<std::int64_t> OptIntAt(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+std::optional<Date> OptDateAt(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  return Date::FromDays(it->get<std::int32_t>());
+}
+
+std::string TaskLinesJson(const std::vector<TaskLine>& lines) {
+  json out = json::array();
+  for (const auto& l : lines) {
+    json j = json::object();
+    j["line_no"] = l.line_no;
+    PutIf(j, "sku_id", l.sku_id);
+    PutIf(j, "lot_id", l.lot_id.value());
+    if (l.owner != inventory::kOwnStock) j["owner"] = l.owner;
+    PutIf(j, "from_bin", l.from_bin);
+    PutIf(j, "to_bin", l.to_bin);
+    PutIf(j, "expected_qty", l.expected_qty);
+    PutIf(j, "done_qty", l.done_qty);
+    PutIf(j, "damaged_qty", l.damaged_qty);
+    if (!l.receipts.empty()) {
+      json receipts = json::array();
+      for (const auto& r : l.receipts) {
+        json jr = json::object();
+        PutIf(jr, "lot_number", r.lot_number);
+        PutIf(jr, "production_date", r.production_date);
+        PutIf(jr, "expiry_date", r.expiry_date);
+        jr["quantity"] = r.quantity;
+        jr["condition"] = EnumName(r.condition);
+        PutIf(jr, "reason", r.reason);
+        receipts.push_back(std::move(jr));
+      }
+      j["receipts"] = std::move(receipts);
+    }
+    PutIf(j, "reservation_id", l.reservation_id);
+    PutIf(j, "order_ref", l.order_ref);
+    PutIf(j, "system_qty", l.system_qty);
+    PutIf(j, "counted_qty", l.counted_qty);
+    PutIf(j, "recount_qty", l.recount_qty);
+    PutIf(j, "reason", l.reason);
+    out.push_back(std::move(j));
+  }
+  return out.dump();
+}
+
+std::vector<TaskLine> TaskLinesFromJson(const json& lines) {
+  std::vector<TaskLine> out;
+  out.reserve(lines.size());
+  for (const auto& j : lines) {
+    TaskLine l;
+    l.line_no = static_cast<int>(IntAt(j, "line_no"));
+    l.sku_id = IntAt(j, "sku_id");
+    l.lot_id = inventory::LotId(IntAt(j, "lot_id"));
+    if (const auto it = j.find("owner"); it != j.end()) l.owner = it->get<std::string>();
+    l.from_bin = IntAt(j, "from_bin");
+    l.to_bin = IntAt(j, "to_bin");
+    l.expected_qty = IntAt(j, "expected_qty");
+    l.done_qty = IntAt(j, "done_qty");
+    l.damaged_qty = IntAt(j, "damaged_qty");
+    if (const auto it = j.find("receipts"); it != j.end()) {
+      for (const auto& jr : *it) {
+        LotReceipt r;
+        r.lot_number = TextAt(jr, "lot_number");
+        r.production_date = OptDateAt(jr, "production_date");
+        r.expiry_date = OptDateAt(jr, "expiry_date");
+        r.quantity = IntAt(jr, "quantity");
+        r.condition = EnumFromName<warehouse::Condition>(TextAt(jr, "condition"))
+                          .value_or(warehouse::Condition::kGood);
+        r.reason = TextAt(jr, "reason");
+        l.receipts.push_back(std::move(r));
+      }
+    }
+    l.reservation_id = IntAt(j, "reservation_id");
+    l.order_ref = TextAt(j, "order_ref");
+    l.system_qty = OptIntAt(j, "system_qty");
+    l.counted_qty = OptIntAt(j, "counted_qty");
+    l.recount_qty = OptIntAt(j, "recount_qty");
+    l.reason = TextAt(j, "reason");
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+constexpr std::string_view kTaskColumns =
+    "id, tenant_id, code, kind, state, warehouse_id, ref_type, ref_id, assignee, line_count, "
+    "lines, version, created_at, updated_at, closed_at";
+
+// The task's columns after id and tenant_id.
+std::vector<Value> TaskValues(const Task& t) {
+  return {t.code,
+          EnumText(t.kind),
+          EnumText(t.state),
+          t.warehouse_id,
+          t.ref_type,
+          t.ref_id,
+          t.assignee,
+          static_cast<std::int64_t>(t.lines.size()),
+          TaskLinesJson(t.lines),
+          t.version,
+          t.created_at.micros(),
+          t.updated_at.micros(),
+          OptTime(t.closed_at)};
+}
+
+Result<Task> DecodeTask(const Row& r) {
+  Task t;
+  t.id = warehouse::TaskId(AsInt(r[0]));
+  t.tenant_id = TenantId(AsInt(r[1]));
+  t.code = r[2].value_or("");
+  t.kind = AsEnum(r[3], warehouse::TaskKind::kMove);
+  t.state = AsEnum(r[4], warehouse::TaskState::kOpen);
+  t.warehouse_id = AsInt(r[5]);
+  t.ref_type = r[6].value_or("");
+  t.ref_id = r[7].value_or("");
+  t.assignee = r[8].value_or("");
+  try {
+    t.lines = TaskLinesFromJson(json::parse(r[10].value_or("[]")));
+  } catch (const json::exception& e) {
+    return Internal("task " + std::to_string(t.id.value()) +
+                    ": stored lines are unreadable: " + e.what());
+  }
+  t.version = AsInt(r[11]);
+  t.created_at = Timestamp::FromMicros(AsInt(r[12]));
+  t.updated_at = Timestamp::FromMicros(AsInt(r[13]));
+  t.closed_at = AsOptTime(r[14]);
+  return t;
+}
+
+Status TaskChanged(warehouse::TaskId id, std::int64_t version) {
+  return Conflict("task " + std::to_string(id.value()) + " changed meanwhile (now version " +
+                  std::to_string(version) + ")");
+}
+
+Status TaskCodeTaken(const std::string& code) {
+  return AlreadyExists("code: task '" + code + "' exists", "code");
+}
+
+// --- parcels ---------------------------------------------------------------------------------
+
+std::string ParcelLinesJson(const std::vector<ParcelLine>& lines) {
+  json out = json::array();
+  for (const auto& l : lines) {
+    json j = {{"sku_id", l.sku_id}, {"quantity", l.quantity}};
+    PutIf(j, "lot_id", l.lot_id.value());
+    if (l.owner != inventory::kOwnStock) j["owner"] = l.owner;
+    out.push_back(std::move(j));
+  }
+  return out.dump();
+}
+
+std::vector<ParcelLine> ParcelLinesFromJson(const json& lines) {
+  std::vector<ParcelLine> out;
+  for (const auto& j : lines) {
+    ParcelLine l;
+    l.sku_id = IntAt(j, "sku_id");
+    l.lot_id = inventory::LotId(IntAt(j, "lot_id"));
+    if (const auto it = j.find("owner"); it != j.end()) l.owner = it->get<std::string>();
+    l.quantity = IntAt(j, "quantity");
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+constexpr std::string_view kParcelColumns =
+    "id, tenant_id, warehouse_id, sscc, order_ref, pack_bin_id, lines, weight_grams, state, "
+    "carrier_id, waybill_no, created_at, shipped_at";
+
+Result<Parcel> DecodeParcel(const Row& r) {
+  Parcel p;
+  p.id = warehouse::ParcelId(AsInt(r[0]));
+  p.tenant_id = TenantId(AsInt(r[1]));
+  p.warehouse_id = AsInt(r[2]);
+  p.sscc = r[3].value_or("");
+  p.order_ref = r[4].value_or("");
+  p.pack_bin = AsInt(r[5]);
+  try {
+    p.lines = ParcelLinesFromJson(json::parse(r[6].value_or("[]")));
+  } catch (const json::exception& e) {
+    return Internal("parcel " + std::to_string(p.id.value()) +
+                    ": stored lines are unreadable: " + e.what());
+  }
+  p.weight_grams = AsInt(r[7]);
+  p.state = AsEnum(r[8], warehouse::ParcelState::kPacked);
+  p.carrier_id = AsInt(r[9]);
+  p.waybill_no = r[10].value_or("");
+  p.created_at = Timestamp::FromMicros(AsInt(r[11]));
+  p.shipped_at = AsOptTime(r[12]);
+  return p;
+}
+
+// --- counters --------------------------------------------------------------------------------
+
+Result<std::int64_t> NextNumber(Connection& c, TenantId tenant, const std::string& name) {
+  const Value p[] = {tenant.value(), name};
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c.Query("INSERT INTO warehouse_counter (tenant_id, name, value) VALUES "
+                              "(?, ?, 1) ON CONFLICT (tenant_id, name) DO UPDATE SET "
+                              "value = warehouse_counter.value + 1 RETURNING value",
+                              p));
+  return AsInt(rows.at(0)[0]);
+}
+
 }  // namespace
-Result<warehouse::Task> SqlWarehouseStore::InsertTask(warehouse::Task /*task*/) { return Todo(); }
-Result<warehouse::Task> SqlWarehouseStore::GetTask(TenantId /*tenant*/, warehouse::TaskId /*id*/) {
-  return Todo();
+
+// --- tasks -----------------------------------------------------------------------------------
+
+Result<Task> SqlWarehouseStore::InsertTask(Task task) {
+  std::vector<Value> p{task.tenant_id.value()};
+  for (auto& v : TaskValues(task)) p.push_back(std::move(v));
+  // A taken code inserts nothing (rather than failing, which would end a PostgreSQL
+  // transaction).
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("INSERT INTO warehouse_task (tenant_id, code, kind, state, "
+                               "warehouse_id, ref_type, ref_id, assignee, line_count, lines, "
+                               "version, created_at, updated_at, closed_at) VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                               "(tenant_id, code) DO NOTHING RETURNING id",
+                               p));
+  if (rows.empty()) return TaskCodeTaken(task.code);
+  task.id = warehouse::TaskId(AsInt(rows[0][0]));
+  return task;
 }
-Status SqlWarehouseStore::UpdateTask(const warehouse::Task& /*task*/,
-                                     std::int64_t /*expected_version*/) {
-  return Todo();
+
+Result<Task> SqlWarehouseStore::GetTask(TenantId tenant, warehouse::TaskId id) {
+  const Value p[] = {tenant.value(), id.value()};
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kTaskColumns) +
+                                              " FROM warehouse_task WHERE tenant_id = ? AND id = ?",
+                                          p));
+  if (rows.empty()) return NotFound("no task with id " + std::to_string(id.value()));
+  return DecodeTask(rows[0]);
 }
-Result<std::pair<std::vector<warehouse::Task>, std::int64_t>> SqlWarehouseStore::ListTasks(
-    TenantId /*tenant*/, const warehouse::TaskQuery& /*query*/) {
-  return Todo();
+
+Status SqlWarehouseStore::UpdateTask(const Task& task, std::int64_t expected_version) {
+  // Existence, version and code are checked first: a failed statement would end a PostgreSQL
+  // transaction. The version condition on the update and the unique index still catch a
+  // concurrent writer.
+  {
+    const Value p[] = {task.tenant_id.value(), task.id.value()};
+    XB_ASSIGN_OR_RETURN(
+        auto rows,
+        c_.Query("SELECT version FROM warehouse_task WHERE tenant_id = ? AND id = ?", p));
+    if (rows.empty()) return NotFound("no task with id " + std::to_string(task.id.value()));
+    if (AsInt(rows[0][0]) != expected_version) return TaskChanged(task.id, AsInt(rows[0][0]));
+    const Value k[] = {task.tenant_id.value(), task.code, task.id.value()};
+    XB_ASSIGN_OR_RETURN(auto taken, c_.Query("SELECT id FROM warehouse_task WHERE tenant_id = ? "
+                                             "AND code = ? AND id <> ?",
+                                             k));
+    if (!taken.empty()) return TaskCodeTaken(task.code);
+  }
+  auto values = TaskValues(task);
+  values.erase(values.end() - 3);  // created_at stays
+  for (auto v : {task.tenant_id.value(), task.id.value(), expected_version}) {
+    values.emplace_back(v);
+  }
+  auto n = c_.Execute(
+      "UPDATE warehouse_task SET code = ?, kind = ?, state = ?, warehouse_id = ?, ref_type = ?, "
+      "ref_id = ?, assignee = ?, line_count = ?, lines = ?, version = ?, updated_at = ?, "
+      "closed_at = ? WHERE tenant_id = ? AND id = ? AND version = ?",
+      values);
+  if (!n.ok()) {
+    if (n.status().code() == ErrorCode::kAlreadyExists) return TaskCodeTaken(task.code);
+    return n.status();
+  }
+  if (*n == 1) return Status::Ok();
+  XB_ASSIGN_OR_RETURN(Task current, GetTask(task.tenant_id, task.id));
+  return TaskChanged(task.id, current.version);
 }
-Result<std::int64_t> SqlWarehouseStore::NextTaskNumber(TenantId /*tenant*/,
-                                                       warehouse::TaskKind /*kind*/) {
-  return Todo();
+
+Result<std::pair<std::vector<Task>, std::int64_t>> SqlWarehouseStore::ListTasks(
+    TenantId tenant, const warehouse::TaskQuery& q) {
+  Where w;
+  w.params.emplace_back(tenant.value());
+  if (q.warehouse_id) w.Add("warehouse_id = ?", *q.warehouse_id);
+  if (q.kind) w.Add("kind = ?", EnumText(*q.kind));
+  if (q.state) w.Add("state = ?", EnumText(*q.state));
+  if (q.ref_id) w.Add("ref_id = ?", *q.ref_id);
+  if (q.assignee) w.Add("assignee = ?", *q.assignee);
+  const std::string where = " FROM warehouse_task WHERE tenant_id = ?" + w.sql;
+  XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*)" + where, w.params));
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kTaskColumns) + where +
+                                              " ORDER BY id DESC LIMIT ? OFFSET ?",
+                                          Concat(w.params, {q.limit, q.offset})));
+  std::vector<Task> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    XB_ASSIGN_OR_RETURN(Task t, DecodeTask(r));
+    out.push_back(std::move(t));
+  }
+  return std::make_pair(std::move(out), AsInt(count.at(0)[0]));
 }
-Result<warehouse::Parcel> SqlWarehouseStore::InsertParcel(warehouse::Parcel /*parcel*/) {
-  return Todo();
+
+Result<std::int64_t> SqlWarehouseStore::NextTaskNumber(TenantId tenant, warehouse::TaskKind kind) {
+  return NextNumber(c_, tenant, "task_" + std::string(EnumName(kind)));
 }
-Result<warehouse::Parcel> SqlWarehouseStore::GetParcel(TenantId /*tenant*/,
-                                                       warehouse::ParcelId /*id*/) {
-  return Todo();
+
+// --- parcels ---------------------------------------------------------------------------------
+
+Result<Parcel> SqlWarehouseStore::InsertParcel(Parcel parcel) {
+  const Value p[] = {parcel.tenant_id.value(),
+                     parcel.warehouse_id,
+                     parcel.sscc,
+                     parcel.order_ref,
+                     parcel.pack_bin,
+                     ParcelLinesJson(parcel.lines),
+                     parcel.weight_grams,
+                     EnumText(parcel.state),
+                     parcel.carrier_id,
+                     parcel.waybill_no,
+                     parcel.created_at.micros(),
+                     OptTime(parcel.shipped_at)};
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("INSERT INTO warehouse_parcel (tenant_id, warehouse_id, sscc, "
+                               "order_ref, pack_bin_id, lines, weight_grams, state, carrier_id, "
+                               "waybill_no, created_at, shipped_at) VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, sscc) "
+                               "DO NOTHING RETURNING id",
+                               p));
+  if (rows.empty()) {
+    return AlreadyExists("sscc: a parcel with SSCC " + parcel.sscc + " exists", "sscc");
+  }
+  parcel.id = warehouse::ParcelId(AsInt(rows[0][0]));
+  return parcel;
 }
-Status SqlWarehouseStore::UpdateParcel(const warehouse::Parcel& /*parcel*/) { return Todo(); }
-Result<std::pair<std::vector<warehouse::Parcel>, std::int64_t>> SqlWarehouseStore::ListParcels(
-    TenantId /*tenant*/, const warehouse::ParcelQuery& /*query*/) {
-  return Todo();
+
+Result<Parcel> SqlWarehouseStore::GetParcel(TenantId tenant, warehouse::ParcelId id) {
+  const Value p[] = {tenant.value(), id.value()};
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("SELECT " + std::string(kParcelColumns) +
+                                   " FROM warehouse_parcel WHERE tenant_id = ? AND id = ?",
+                               p));
+  if (rows.empty()) return NotFound("no parcel with id " + std::to_string(id.value()));
+  return DecodeParcel(rows[0]);
 }
-Result<std::int64_t> SqlWarehouseStore::NextSsccSerial(TenantId /*tenant*/) { return Todo(); }
-Status SqlWarehouseStore::InsertDeviceEvent(const warehouse::DeviceEventRecord& /*record*/) {
-  return Todo();
+
+Status SqlWarehouseStore::UpdateParcel(const Parcel& parcel) {
+  // The SSCC and the creation time are the parcel's for good.
+  const Value p[] = {parcel.warehouse_id,
+                     parcel.order_ref,
+                     parcel.pack_bin,
+                     ParcelLinesJson(parcel.lines),
+                     parcel.weight_grams,
+                     EnumText(parcel.state),
+                     parcel.carrier_id,
+                     parcel.waybill_no,
+                     OptTime(parcel.shipped_at),
+                     parcel.tenant_id.value(),
+                     parcel.id.value()};
+  XB_ASSIGN_OR_RETURN(std::int64_t n,
+                      c_.Execute("UPDATE warehouse_parcel SET warehouse_id = ?, order_ref = ?, "
+                                 "pack_bin_id = ?, lines = ?, weight_grams = ?, state = ?, "
+                                 "carrier_id = ?, waybill_no = ?, shipped_at = ? "
+                                 "WHERE tenant_id = ? AND id = ?",
+                                 p));
+  if (n != 1) return NotFound("no parcel with id " + std::to_string(parcel.id.value()));
+  return Status::Ok();
 }
-Result<std::optional<warehouse::DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvent(
-    TenantId /*tenant*/, std::string_view /*device_id*/, std::string_view /*event_key*/) {
-  return Todo();
+
+Result<std::pair<std::vector<Parcel>, std::int64_t>> SqlWarehouseStore::ListParcels(
+    TenantId tenant, const warehouse::ParcelQuery& q) {
+  Where w;
+  w.params.emplace_back(tenant.value());
+  if (q.warehouse_id) w.Add("warehouse_id = ?", *q.warehouse_id);
+  if (q.order_ref) w.Add("order_ref = ?", *q.order_ref);
+  if (q.state) w.Add("state = ?", EnumText(*q.state));
+  const std::string where = " FROM warehouse_parcel WHERE tenant_id = ?" + w.sql;
+  XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*)" + where, w.params));
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kParcelColumns) + where +
+                                              " ORDER BY id DESC LIMIT ? OFFSET ?",
+                                          Concat(w.params, {q.limit, q.offset})));
+  std::vector<Parcel> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    XB_ASSIGN_OR_RETURN(Parcel p, DecodeParcel(r));
+    out.push_back(std::move(p));
+  }
+  return std::make_pair(std::move(out), AsInt(count.at(0)[0]));
+}
+
+Result<std::int64_t> SqlWarehouseStore::NextSsccSerial(TenantId tenant) {
+  return NextNumber(c_, tenant, "sscc");
+}
+
+// --- device events ---------------------------------------------------------------------------
+
+Status SqlWarehouseStore::InsertDeviceEvent(const DeviceEventRecord& record) {
+  const auto& e = record.event;
+  const Value p[] = {e.tenant_id.value(),
+                     e.device_id,
+                     e.event_key,
+                     EnumText(e.type),
+                     e.task_id,
+                     std::int64_t{e.line_no},
+                     e.location,
+                     e.barcode,
+                     e.quantity,
+                     OptTime(e.device_time),
+                     std::int64_t{record.status},
+                     record.answer,
+                     record.received_at.micros()};
+  // A second insert of the same event changes nothing (rather than failing, which would end a
+  // PostgreSQL transaction).
+  XB_ASSIGN_OR_RETURN(std::int64_t n,
+                      c_.Execute("INSERT INTO warehouse_device_event (tenant_id, device_id, "
+                                 "event_key, type, task_id, line_no, location, barcode, quantity, "
+                                 "device_time, status, answer, received_at) VALUES "
+                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                                 "(tenant_id, device_id, event_key) DO NOTHING",
+                                 p));
+  if (n == 0) {
+    return AlreadyExists("event_key: event '" + e.event_key + "' of device '" + e.device_id +
+                             "' is already recorded",
+                         "event_key");
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvent(
+    TenantId tenant, std::string_view device_id, std::string_view event_key) {
+  const Value p[] = {tenant.value(), std::string(device_id), std::string(event_key)};
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("SELECT type, task_id, line_no, location, barcode, quantity, "
+                               "device_time, status, answer, received_at FROM "
+                               "warehouse_device_event WHERE tenant_id = ? AND device_id = ? AND "
+                               "event_key = ?",
+                               p));
+  if (rows.empty()) return std::optional<DeviceEventRecord>();
+  const auto& r = rows[0];
+  DeviceEventRecord rec;
+  rec.event.tenant_id = tenant;
+  rec.event.device_id = std::string(device_id);
+  rec.event.event_key = std::string(event_key);
+  rec.event.type = AsEnum(r[0], warehouse::DeviceEventType::kScanItem);
+  rec.event.task_id = AsInt(r[1]);
+  rec.event.line_no = static_cast<int>(AsInt(r[2]));
+  rec.event.location = r[3].value_or("");
+  rec.event.barcode = r[4].value_or("");
+  rec.event.quantity = AsInt(r[5]);
+  rec.event.device_time = AsOptTime(r[6]);
+  rec.status = static_cast<int>(AsInt(r[7]));
+  rec.answer = r[8].value_or("");
+  rec.received_at = Timestamp::FromMicros(AsInt(r[9]));
+  return std::optional<DeviceEventRecord>(std::move(rec));
 }
 
 }  // namespace xb::sql

@@ -93,12 +93,21 @@ const RecordSpec<Channel>& Channel::Spec() {
     RecordSpec<S> s{"channel", "channels", "partners_channel", "", CommonFieldSpecs<S>()};
     s.fields.push_back(Field<S, &S::platform>("platform", kRequired | kFilterable));
     s.fields.push_back(Field<S, &S::shop_id>("shop_id", kSearchable, 64));
+    s.fields.push_back(
+        Field<S, &S::min_remaining_shelf_life_days>("min_remaining_shelf_life_days", 0));
     return s;
   }();
   return spec;
 }
 
-Status Validate(const Channel& channel) { return CheckFields(Channel::Spec(), channel); }
+Status Validate(const Channel& channel) {
+  XB_RETURN_IF_ERROR(CheckFields(Channel::Spec(), channel));
+  if (channel.min_remaining_shelf_life_days && *channel.min_remaining_shelf_life_days > 3650) {
+    return InvalidArgument("min_remaining_shelf_life_days: at most 3650",
+                           "min_remaining_shelf_life_days");
+  }
+  return Status::Ok();
+}
 
 const RecordSpec<Carrier>& Carrier::Spec() {
   static const RecordSpec<Carrier> spec = [] {

@@ -53,6 +53,9 @@ std::span<const std::string_view> EnumChoices(Platform);
 struct Channel : MasterRecord<ChannelTag> {
   Platform platform = Platform::kOther;
   std::optional<std::string> shop_id;  // the platform's id for the shop
+  // Goods reserved for this channel's orders must have at least this many days of shelf life
+  // left (the platform's rule); absent: no minimum beyond not being expired.
+  std::optional<std::int64_t> min_remaining_shelf_life_days;
   static const RecordSpec<Channel>& Spec();
 };
 Status Validate(const Channel& channel);

@@ -224,6 +224,23 @@ TEST(ChannelValidateTest, NeedsCodeAndName) {
   ExpectInvalid(Validate(c), "shop_id", "shop_id: longer than 64 bytes");
 }
 
+TEST(ChannelValidateTest, MinRemainingShelfLifeIsOptionalAndZeroTo3650Days) {
+  Channel c;
+  c.code = "TMALL-1";
+  c.name = "Tmall";
+  EXPECT_TRUE(Validate(c).ok());
+  c.min_remaining_shelf_life_days = 0;
+  EXPECT_TRUE(Validate(c).ok());
+  c.min_remaining_shelf_life_days = 3650;
+  EXPECT_TRUE(Validate(c).ok());
+  c.min_remaining_shelf_life_days = 3651;
+  ExpectInvalid(Validate(c), "min_remaining_shelf_life_days",
+                "min_remaining_shelf_life_days: at most 3650");
+  c.min_remaining_shelf_life_days = -1;
+  ExpectInvalid(Validate(c), "min_remaining_shelf_life_days",
+                "min_remaining_shelf_life_days: must not be negative");
+}
+
 TEST(CarrierValidateTest, TrackingUrlMustBeHttp) {
   Carrier c;
   c.code = "SF";
