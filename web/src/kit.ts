@@ -330,8 +330,8 @@ export function recordPicker(opts: PickerOptions): Picker {
 
 export interface Pager {
   element: HTMLElement;
-  /** Shows "from–to of total" and enables the buttons for the page just loaded. */
-  show: (count: number, total: number) => void;
+  /** Shows "from–to of total" and enables the buttons for the page just loaded; a null total is unknown (next while pages are full). */
+  show: (count: number, total: number | null) => void;
 }
 
 /** Previous / next buttons and the range label of an offset-paged list. */
@@ -344,10 +344,16 @@ export function pager(offset: number, limit: number, go: (offset: number) => voi
   return {
     element: h('nav', { class: 'pager', 'aria-label': 'pagination' }, prev, range, next),
     show: (count, total) => {
-      range.textContent = count ? t('list.range', { from: offset + 1, to: offset + count, total }) : t('list.rangeEmpty', { total });
-      range.setAttribute('data-total', String(total));
+      if (total === null) {
+        range.textContent = count ? t('list.rangeOpen', { from: offset + 1, to: offset + count }) : t('list.empty');
+        range.removeAttribute('data-total');
+        next.disabled = count < limit;
+      } else {
+        range.textContent = count ? t('list.range', { from: offset + 1, to: offset + count, total }) : t('list.rangeEmpty', { total });
+        range.setAttribute('data-total', String(total));
+        next.disabled = offset + count >= total;
+      }
       prev.disabled = offset <= 0;
-      next.disabled = offset + count >= total;
     },
   };
 }

@@ -106,6 +106,23 @@ describe('inventory and warehouse pages', { timeout: 15 * 60_000 }, () => {
       assert.equal(await page.getByTestId('list-total').getAttribute('data-total'), '3');
       await screenshot(page, 'stock-overview');
 
+      // As of the end of yesterday there was nothing; as of today, the same three balances.
+      await page.getByTestId('filter-at').fill(isoIn(-1));
+      await page.getByTestId('stock-filter').click();
+      await page.waitForURL(/[?&]at=/);
+      await ready(page, 'stock-body');
+      await page.getByTestId('list-empty').waitFor();
+      await page.getByTestId('stock-as-of').waitFor();
+      await page.getByTestId('filter-at').fill(isoIn(0));
+      await page.getByTestId('stock-filter').click();
+      await page.waitForURL(new RegExp(`[?&]at=${isoIn(0)}`));
+      await ready(page, 'stock-body');
+      assert.equal(await page.getByTestId('stock-row').count(), 3);
+      await page.getByTestId('filter-at').fill('');
+      await page.getByTestId('stock-filter').click();
+      await page.waitForURL((u) => !/[?&]at=/.test(u.hash));
+      await ready(page, 'stock-body');
+
       // The lot filter offers the SKU's lots.
       const farOption = page.getByTestId('filter-lot').locator(`option[data-code="${s.lot.FAR.lot_number}"]`);
       await farOption.waitFor({ state: 'attached' });

@@ -318,14 +318,15 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
   const place = (warehouse_id, bin_id, state = 'available') => ({ warehouse_id, bin_id, state });
   const onHand = (wh, bin, sku, lot, owner, state) => balances.get(keyOf(wh, bin, sku, lot, owner, state))?.on_hand ?? 0;
 
-  function listBalances(params) {
+  /** Balances (current, or `rows` as of a time) by the filters of GET /stock, paged. */
+  function listBalances(params, rows = [...balances.values()]) {
     const f = {
       warehouse_id: intParam(params, 'warehouse_id'), bin_id: intParam(params, 'bin_id'), sku_id: intParam(params, 'sku_id'),
       lot_id: intParam(params, 'lot_id'), owner: params.get('owner') || undefined, state: params.get('state') || undefined,
       before: dateParam(params, 'expires_before'), after: dateParam(params, 'expires_after'), zero: params.get('include_zero') === 'true',
     };
     if (f.state && !STATES.includes(f.state)) throw invalid('state', `must be one of ${STATES.join(', ')}`);
-    const rows = [...balances.values()].map(balanceView).filter((b) => (f.zero || b.on_hand !== 0)
+    const matching = rows.map(balanceView).filter((b) => (f.zero || b.on_hand !== 0)
       && (f.warehouse_id === undefined || b.warehouse_id === f.warehouse_id) && (f.bin_id === undefined || b.bin_id === f.bin_id)
       && (f.sku_id === undefined || b.sku_id === f.sku_id) && (f.lot_id === undefined || b.lot_id === f.lot_id)
       && (f.owner === undefined || b.owner === f.owner) && (f.state === undefined || b.state === f.state)
@@ -333,13 +334,14 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
       && (f.after === undefined || (b.expiry_date && b.expiry_date >= f.after)))
       .sort((a, b) => a.warehouse_id - b.warehouse_id || a.sku_id - b.sku_id || String(a.expiry_date ?? '9999').localeCompare(String(b.expiry_date ?? '9999'))
         || a.lot_id - b.lot_id || a.bin_id - b.bin_id || a.owner.localeCompare(b.owner) || STATES.indexOf(a.state) - STATES.indexOf(b.state));
-    return page(rows, paging(params));
+    return page(matching, paging(params));
   }
 
+  /** Balances at the end of a day (or just before a time): the ledger replayed up to it. */
   function asOf(params) {
     const atText = params.get('at');
     if (!atText) throw invalid('at', 'is required');
-    const at = timeParam(params, 'at', true); // a date: the end of that day
+    const at = timeParam(params, 'at', true);
     const sums = new Map();
     const add = (p, m, q) => {
       const k = keyOf(p.warehouse_id, p.bin_id, m.sku_id, m.lot_id, m.owner, p.state);
@@ -352,12 +354,8 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
       if (m.from) add(m.from, m, -m.quantity);
       if (m.to) add(m.to, m, m.quantity);
     }
-    const wh = intParam(params, 'warehouse_id');
-    const sku = intParam(params, 'sku_id');
-    return {
-      at: atText,
-      items: [...sums.values()].filter((b) => b.on_hand !== 0 && (wh === undefined || b.warehouse_id === wh) && (sku === undefined || b.sku_id === sku)).map(balanceView),
-    };
+    const { items, limit, offset } = listBalances(params, [...sums.values()]);
+    return { at: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), items, limit, offset };
   }
 
   // ---- reservations -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { inventoryTabs } from './inventory';
 
 export const STOCK_PAGE = 50;
 
-type FilterName = 'warehouse' | 'owner' | 'sku' | 'lot' | 'state' | 'expiry' | 'zero' | 'days';
+type FilterName = 'warehouse' | 'owner' | 'sku' | 'lot' | 'state' | 'expiry' | 'zero' | 'days' | 'at';
 
 interface Filters {
   element: HTMLFormElement;
@@ -44,6 +44,7 @@ function stockFilters(route: string[], query: URLSearchParams, names: FilterName
   const before = h('input', { type: 'date', id: 'stock-filter-before', testid: 'filter-expires-before', value: query.get('expires_before') ?? '' });
   const zero = h('input', { type: 'checkbox', id: 'stock-filter-zero', testid: 'filter-include-zero' });
   zero.checked = query.get('include_zero') === 'true';
+  const at = h('input', { type: 'date', id: 'stock-filter-at', testid: 'filter-at', value: query.get('at') ?? '', max: todayIso() });
   const days = h('input', { type: 'text', inputmode: 'numeric', id: 'stock-filter-days', testid: 'filter-days', class: 'short', value: query.get('days') ?? '30' });
   const wantedLot = idOf(query, 'lot_id');
 
@@ -75,6 +76,7 @@ function stockFilters(route: string[], query: URLSearchParams, names: FilterName
     fields.push(field('expires_before', t('inv.expiresBefore'), before));
   }
   if (has('days')) fields.push(field('days', t('inv.days'), days));
+  if (has('at')) fields.push(field('at', t('inv.asOf'), at, { hint: t('inv.asOfHint') }));
   if (has('zero')) fields.push(h('div', { class: 'field field-bool' }, h('label', { class: 'check' }, zero, t('inv.includeZero'))));
 
   const params = (): Record<string, string | number | null> => {
@@ -86,6 +88,7 @@ function stockFilters(route: string[], query: URLSearchParams, names: FilterName
     if (has('state')) out.state = state.value || null;
     if (has('expiry')) { out.expires_after = after.value || null; out.expires_before = before.value || null; }
     if (has('days')) out.days = days.value.trim() || null;
+    if (has('at')) out.at = at.value || null;
     if (has('zero')) out.include_zero = zero.checked ? 'true' : null;
     return out;
   };
@@ -117,17 +120,22 @@ export function stateBadge(state: string): HTMLElement {
 
 export function renderStock(query: URLSearchParams): HTMLElement {
   const { offset, limit } = pageOf(query, STOCK_PAGE);
-  const filters = stockFilters(['inventory'], query, ['warehouse', 'sku', 'lot', 'owner', 'state', 'expiry', 'zero']);
+  const filters = stockFilters(['inventory'], query, ['warehouse', 'sku', 'lot', 'owner', 'state', 'expiry', 'at', 'zero']);
   const box = loadingBox('stock-body');
-  const current = () => Object.fromEntries(['warehouse_id', 'sku_id', 'lot_id', 'owner', 'state', 'expires_after', 'expires_before', 'include_zero']
+  const asOf = query.get('at') ?? '';
+  const current = () => Object.fromEntries(['warehouse_id', 'sku_id', 'lot_id', 'owner', 'state', 'expires_after', 'expires_before', 'include_zero', 'at']
     .map((k) => [k, query.get(k)]));
+  const asOfNote = h('p', { class: 'form-message ok', testid: 'stock-as-of', hidden: !asOf }, t('inv.asOfNote', { at: asOf }));
   const pages = pager(offset, limit, (o) => navigate(href(['inventory'], { ...current(), offset: o || null, limit: limit !== STOCK_PAGE ? limit : null })));
 
   void (async () => {
     try {
-      const data = await getJson<Page<Balance>>('/stock', { ...current(), limit, offset });
+      // As of a past day: the balances at the end of it (no total: "Next" while pages are full).
+      const data = asOf
+        ? await getJson<Page<Balance>>('/stock/as-of', { ...current(), limit, offset })
+        : await getJson<Page<Balance>>('/stock', { ...current(), limit, offset });
       const items = data.items ?? [];
-      const total = typeof data.total === 'number' ? data.total : items.length;
+      const total = typeof data.total === 'number' ? data.total : null;
       const cols = ['po.warehouse', 'inv.bin', 'risk.sku', 'inv.lot', 'inv.expiry', 'inv.owner', 'inv.state', 'inv.onHand'] as const;
       replaceChildren(box, items.length ? h('table', { class: 'list', testid: 'stock-table' },
         h('thead', {}, h('tr', {}, cols.map((c, i) => h('th', { scope: 'col', class: i === 7 ? 'num' : null }, t(c))))),
@@ -151,10 +159,11 @@ export function renderStock(query: URLSearchParams): HTMLElement {
     }
   })();
 
-  return h('section', { class: 'page inv-page', testid: 'page-stock' },
+  return h('section', { class: 'page inv-page', testid: 'page-stock', 'data-as-of': asOf },
     inventoryTabs('stock', query),
     h('div', { class: 'page-head' }, h('h1', {}, t('inv.stockTitle'))),
     h('div', { class: 'panel' }, filters.element),
+    asOfNote,
     box,
     pages.element);
 }
