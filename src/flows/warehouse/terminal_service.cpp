@@ -462,9 +462,11 @@ Result<DeviceAnswer> TerminalService::StoreRejection(const RequestContext& ctx,
   return answer;
 }
 
-Result<DeviceAnswer> TerminalService::Handle(const RequestContext& in, const DeviceEvent& event) {
+Result<DeviceAnswer> TerminalService::Handle(const RequestContext& in, const DeviceEvent& sent) {
   XB_RETURN_IF_ERROR(access::Authorize(in.principal, access::Action::kOperateWarehouse));
-  XB_RETURN_IF_ERROR(warehouse::Validate(event));
+  XB_RETURN_IF_ERROR(warehouse::Validate(sent));
+  DeviceEvent event = sent;
+  event.tenant_id = in.principal.tenant_id;  // the key's tenant, whatever the event says
   RequestContext ctx = in;
   ctx.device = event.device_id;
   const TenantId tenant = ctx.principal.tenant_id;
@@ -513,9 +515,11 @@ Result<DeviceAnswer> TerminalService::Handle(const RequestContext& in, const Dev
 }
 
 Result<std::vector<DeviceAnswer>> TerminalService::HandleBatch(
-    const RequestContext& in, const std::vector<DeviceEvent>& events) {
+    const RequestContext& in, const std::vector<DeviceEvent>& sent) {
   XB_RETURN_IF_ERROR(access::Authorize(in.principal, access::Action::kOperateWarehouse));
   const TenantId tenant = in.principal.tenant_id;
+  std::vector<DeviceEvent> events = sent;
+  for (auto& e : events) e.tenant_id = tenant;
   const std::size_t n = events.size();
   std::vector<Status> invalid(n);
   for (std::size_t i = 0; i < n; ++i) {

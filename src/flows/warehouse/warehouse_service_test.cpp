@@ -1,1 +1,457 @@
+// The warehouse tasks end to end on the memory store: receiving with variances and a goods
+// receipt, putaway into suggested bins, picking from reservations, packing with SSCCs, shipping,
+// moves and counts; every refusal leaves stock and tasks as they were.
+#include "flows/warehouse/warehouse_service.h"
+
 #include <gtest/gtest.h>
+
+#include "domain/warehouse/gs1.h"
+#include "flows/warehouse/warehouse_test_support.h"
+
+namespace xb::warehouse_flow {
+namespace {
+
+using inventory::LotId;
+using inventory::StockState;
+using warehouse::Condition;
+using warehouse::TaskKind;
+using warehouse::TaskState;
+
+class WarehouseServiceTest : public WarehouseTest {};
+
+TEST_F(WarehouseServiceTest, ReceivingAgainstAnOrderRecordsVariancesAndAGoodsReceipt) {
+  const auto po = AddOrder(100, 50);
+  ReceiveDraft d;
+  d.warehouse_id = wh_;
+  d.receiving_bin_id = rcv_;
+  d.purchase_order_id = po.id.value();
+  auto task = svc_.CreateReceive(Ctx(), d);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  EXPECT_EQ(task->kind, TaskKind::kReceive);
+  EXPECT_EQ(task->code, "RCV-000001");
+  EXPECT_EQ(task->ref_type, "purchase_order");
+  ASSERT_EQ(task->lines.size(), 2U);
+  EXPECT_EQ(task->lines[0].expected_qty, 100);
+  EXPECT_EQ(task->lines[1].expected_qty, 50);
+
+  ASSERT_TRUE(svc_.Receive(Ctx(), task->id, {1, Lot("L-1", 60, Day(2027, 6, 30))}).ok());
+  ASSERT_TRUE(svc_.Receive(Ctx(), task->id, {1, Lot("L-2", 30, Day(2027, 9, 30))}).ok());
+  ASSERT_TRUE(svc_.Receive(Ctx(), task->id,
+                           {1, Lot("L-2", 5, Day(2027, 9, 30), Condition::kDamaged, "crushed")})
+                  .ok());
+  ASSERT_TRUE(svc_.Receive(Ctx(), task->id, {2, Lot("", 55, std::nullopt)}).ok());
+
+  // Stock is visible at once: good units available, damaged ones damaged, in the receiving bin.
+  EXPECT_EQ(Stock(rcv_, milk_, StockState::kAvailable, LotOf(milk_, "L-1")), 60);
+  EXPECT_EQ(Stock(rcv_, milk_, StockState::kAvailable, LotOf(milk_, "L-2")), 30);
+  EXPECT_EQ(Stock(rcv_, milk_, StockState::kDamaged), 5);
+  EXPECT_EQ(Stock(rcv_, bottle_, StockState::kAvailable, LotId(0)), 55);
+  EXPECT_EQ(Events("warehouse.receipt.recorded").size(), 4U);
+
+  auto closed = svc_.Close(Ctx(), task->id, {});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->task.state, TaskState::kDone);
+  ASSERT_EQ(closed->variances.size(), 2U);
+  EXPECT_EQ(closed->variances[0].good, 90);
+  EXPECT_EQ(closed->variances[0].damaged, 5);
+  EXPECT_EQ(closed->variances[0].short_, 5);
+  EXPECT_EQ(closed->variances[0].over, 0);
+  EXPECT_EQ(closed->variances[1].over, 5) << "an over-receipt is recorded, never trimmed";
+
+  {
+    auto tx = Read();
+    auto receipts = tx->procurement().ListReceipts(TenantId(kTenant), po.id.value(), std::nullopt,
+                                                   std::nullopt, std::nullopt);
+    ASSERT_TRUE(receipts.ok());
+    ASSERT_EQ(receipts->size(), 1U);
+    const auto& lines = (*receipts)[0].lines;
+    ASSERT_EQ(lines.size(), 2U);
+    EXPECT_EQ(lines[0].received_qty, 95);
+    EXPECT_EQ(lines[0].accepted_qty, 90);
+    EXPECT_EQ(lines[0].rejected_qty, 5);
+    EXPECT_EQ(lines[0].reason, "crushed");
+    EXPECT_EQ(lines[1].received_qty, 55);
+    auto order = tx->procurement().GetOrder(TenantId(kTenant), po.id);
+    ASSERT_TRUE(order.ok());
+    EXPECT_EQ(order->status, procurement::PoStatus::kPartlyReceived);
+    EXPECT_EQ(order->lines[0].received_qty, 95);
+    EXPECT_EQ(order->version, po.version + 1);
+  }
+  EXPECT_EQ(Events("procurement.receipt.recorded").size(), 1U);
+  EXPECT_EQ(Events("warehouse.task.closed").size(), 1U);
+
+  // A second receive task expects only what is still outstanding.
+  auto again = svc_.CreateReceive(Ctx(), d);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->lines[0].expected_qty, 5);
+  EXPECT_EQ(again->lines[1].expected_qty, 0);
+}
+
+TEST_F(WarehouseServiceTest, OnlyConfirmedOrdersOfTheWarehouseAreReceived) {
+  ReceiveDraft d;
+  d.warehouse_id = wh_;
+  d.receiving_bin_id = rcv_;
+  d.purchase_order_id = AddOrder(10, 10, procurement::PoStatus::kDraft).id.value();
+  XB_EXPECT_ERROR(svc_.CreateReceive(Ctx(), d), ErrorCode::kFailedPrecondition,
+                  "purchase_order_id");
+  d.purchase_order_id = 9999;
+  XB_EXPECT_ERROR(svc_.CreateReceive(Ctx(), d), ErrorCode::kInvalidArgument, "purchase_order_id");
+  d.purchase_order_id = AddOrder(10, 10).id.value();
+  d.receiving_bin_id = far_;
+  XB_EXPECT_ERROR(svc_.CreateReceive(Ctx(), d), ErrorCode::kInvalidArgument, "receiving_bin_id");
+  d.receiving_bin_id = 424242;
+  XB_EXPECT_ERROR(svc_.CreateReceive(Ctx(), d), ErrorCode::kInvalidArgument, "receiving_bin_id");
+  d.receiving_bin_id = rcv_;
+  d.warehouse_id = other_wh_;
+  XB_EXPECT_ERROR(svc_.CreateReceive(Ctx(), d), ErrorCode::kInvalidArgument, "");
+  d.warehouse_id = wh_;
+  XB_EXPECT_ERROR(svc_.CreateReceive(Ctx(access::Role::kReadOnly), d), ErrorCode::kPermissionDenied,
+                  "");
+  XB_EXPECT_ERROR(svc_.CreateReceive(Ctx(access::Role::kDevice), d), ErrorCode::kPermissionDenied,
+                  "");
+  EXPECT_TRUE(Events("warehouse.task.created").empty());
+}
+
+TEST_F(WarehouseServiceTest, ReceiptsThatBreakALotRuleChangeNothing) {
+  ReceiveDraft d;
+  d.warehouse_id = wh_;
+  d.receiving_bin_id = rcv_;
+  d.asn_ref = "ASN-1";
+  d.asn_lines = {{milk_, 20}, {bottle_, 10}};
+  auto task = svc_.CreateReceive(Ctx(), d);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  EXPECT_EQ(task->ref_type, "asn");
+  EXPECT_EQ(task->ref_id, "ASN-1");
+
+  // Expired (usable through its expiry date, expired from the next day).
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("OLD", 5, Day(2026, 11, 24))}),
+                  ErrorCode::kFailedPrecondition, "expiry_date");
+  // Without a lot or an expiry date for a SKU with a shelf life.
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("", 5, std::nullopt)}),
+                  ErrorCode::kInvalidArgument, "lot_number");
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("L-X", 5, std::nullopt)}),
+                  ErrorCode::kInvalidArgument, "expiry_date");
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("L-1", 0)}), ErrorCode::kInvalidArgument,
+                  "quantity");
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("L-1", -3)}), ErrorCode::kInvalidArgument,
+                  "quantity");
+  XB_EXPECT_ERROR(
+      svc_.Receive(Ctx(), task->id, {1, Lot("L-1", 3, Day(2027, 1, 1), Condition::kDamaged)}),
+      ErrorCode::kInvalidArgument, "reason");
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {7, Lot("L-1", 3)}), ErrorCode::kInvalidArgument,
+                  "line_no");
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("bad lot", 3)}),
+                  ErrorCode::kInvalidArgument, "");
+  EXPECT_EQ(MovementCount(), 0);
+  EXPECT_EQ(GetTask(task->id).version, 1) << "a refused receipt does not touch the task";
+
+  // The expiry is usable on its last day; a known lot keeps its dates.
+  ASSERT_TRUE(svc_.Receive(Ctx(), task->id, {1, Lot("L-1", 5, Day(2026, 11, 25))}).ok());
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("L-1", 5, Day(2027, 1, 1))}),
+                  ErrorCode::kInvalidArgument, "expiry_date");
+  clock_.AdvanceMicros(24LL * 3600 * 1'000'000);
+  XB_EXPECT_ERROR(svc_.Receive(Ctx(), task->id, {1, Lot("L-1", 5, std::nullopt)}),
+                  ErrorCode::kFailedPrecondition, "expiry_date");
+  EXPECT_EQ(OnHand(milk_), 5);
+}
+
+TEST_F(WarehouseServiceTest, PutawayGoesToSuggestedBinsAndNeverTwice) {
+  const auto received = ReceiveMilk(120);
+  auto put = svc_.CreatePutaway(Ctx(), received.id);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->kind, TaskKind::kPutaway);
+  ASSERT_EQ(put->lines.size(), 1U);
+  EXPECT_EQ(put->lines[0].from_bin, rcv_);
+  EXPECT_EQ(put->lines[0].to_bin, a1_) << "the bin of the SKU's category zone";
+  EXPECT_EQ(put->lines[0].expected_qty, 120);
+  XB_EXPECT_ERROR(svc_.CreatePutaway(Ctx(), received.id), ErrorCode::kFailedPrecondition,
+                  "receive_task_id");
+
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 100, std::nullopt}).ok());
+  // The rest goes elsewhere, as the operator found it full.
+  auto after = svc_.Progress(Ctx(), put->id, {1, 20, a2_});
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->state, TaskState::kInProgress);
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 1, std::nullopt}),
+                  ErrorCode::kFailedPrecondition, "quantity");
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 1, far_}), ErrorCode::kInvalidArgument,
+                  "to_bin");
+  EXPECT_EQ(Stock(rcv_, milk_), 0);
+  EXPECT_EQ(Stock(a1_, milk_), 100);
+  EXPECT_EQ(Stock(a2_, milk_), 20);
+  ASSERT_TRUE(svc_.Close(Ctx(), put->id, {}).ok());
+
+  // A bin's capacity is respected: 150 more do not fit A-02 (100), and A-01 holds the SKU.
+  const auto more = ReceiveMilk(150, "L-B");
+  auto put2 = svc_.CreatePutaway(Ctx(), more.id);
+  ASSERT_TRUE(put2.ok()) << put2.status().ToString();
+  EXPECT_EQ(put2->lines[0].to_bin, a1_);
+  XB_EXPECT_ERROR(svc_.CreatePutaway(Ctx(), put2->id), ErrorCode::kInvalidArgument,
+                  "receive_task_id");
+}
+
+TEST_F(WarehouseServiceTest, PicksTakeReservedLotsFromTheirBinsIntoStaging) {
+  auto received = ReceiveMilk(50, "L-A");
+  auto put = svc_.CreatePutaway(Ctx(), received.id);
+  ASSERT_TRUE(put.ok());
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 30, a1_}).ok());
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 10, a2_}).ok());
+  // Now lot L-A: 30 in A-01, 10 in A-02, 10 still in RCV-1.
+  const LotId lot = LotOf(milk_, "L-A");
+  const auto r1 = AddReservation(milk_, "SO-1", {{lot, 35, 0}});
+  const auto r2 = AddReservation(milk_, "SO-2", {{lot, 12, 0}});
+
+  PickDraft single{wh_, stg_, {r1.id.value()}};
+  auto pick = svc_.CreatePick(Ctx(), single);
+  ASSERT_TRUE(pick.ok()) << pick.status().ToString();
+  EXPECT_EQ(pick->ref_type, "order");
+  EXPECT_EQ(pick->ref_id, "SO-1");
+  ASSERT_EQ(pick->lines.size(), 2U) << "35 split over the two fullest bins";
+  std::int64_t planned = 0;
+  for (const auto& l : pick->lines) {
+    EXPECT_EQ(l.to_bin, stg_);
+    EXPECT_EQ(l.reservation_id, r1.id.value());
+    planned += l.expected_qty;
+  }
+  EXPECT_EQ(planned, 35);
+
+  auto wave = svc_.CreatePick(Ctx(), {wh_, stg_, {r1.id.value(), r2.id.value()}});
+  ASSERT_TRUE(wave.ok()) << wave.status().ToString();
+  EXPECT_EQ(wave->ref_type, "wave");
+  EXPECT_EQ(wave->ref_id, wave->code);
+  XB_EXPECT_ERROR(svc_.CreatePick(Ctx(), {wh_, stg_, {r1.id.value(), r1.id.value()}}),
+                  ErrorCode::kInvalidArgument, "reservation_ids");
+  XB_EXPECT_ERROR(svc_.CreatePick(Ctx(), {wh_, stg_, {777}}), ErrorCode::kInvalidArgument,
+                  "reservation_ids");
+  XB_EXPECT_ERROR(svc_.CreatePick(Ctx(), {wh_, far_, {r1.id.value()}}), ErrorCode::kInvalidArgument,
+                  "staging_bin_id");
+
+  // Picking more than the line (the reservation) is refused; picking posts kPick.
+  const auto& l1 = pick->lines[0];
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), pick->id, {1, l1.expected_qty + 1, std::nullopt}),
+                  ErrorCode::kFailedPrecondition, "quantity");
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), pick->id, {1, 1, a2_}), ErrorCode::kInvalidArgument,
+                  "to_bin");
+  ASSERT_TRUE(svc_.Progress(Ctx(), pick->id, {1, 5, std::nullopt}).ok());
+  EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 5);
+  {
+    auto tx = Read();
+    auto r = tx->inventory().GetReservation(TenantId(kTenant), r1.id);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->Picked(), 5);
+    inventory::MovementQuery q;
+    q.ref_type = "reservation";
+    q.ref_id = std::to_string(r1.id.value());
+    auto moves = tx->inventory().ListMovements(TenantId(kTenant), q);
+    ASSERT_TRUE(moves.ok());
+    ASSERT_EQ(moves->size(), 1U);
+    EXPECT_EQ((*moves)[0].reason, inventory::MovementReason::kPick);
+  }
+
+  // Closing with complete picks the rest in one posting.
+  auto closed = svc_.Close(Ctx(), pick->id, {true});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->task.state, TaskState::kDone);
+  EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 35);
+  EXPECT_EQ(OnHand(milk_), 50);
+  {
+    auto tx = Read();
+    auto r = tx->inventory().GetReservation(TenantId(kTenant), r1.id);
+    EXPECT_EQ(r->state, inventory::ReservationState::kConsumed);
+  }
+  // The wave's lines for r1 can no longer be picked: the reservation is used up.
+  int r1_line = 0;
+  for (const auto& l : wave->lines) {
+    if (l.reservation_id == r1.id.value()) r1_line = l.line_no;
+  }
+  ASSERT_NE(r1_line, 0);
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), wave->id, {r1_line, 1, std::nullopt}),
+                  ErrorCode::kFailedPrecondition, "");
+  EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 35);
+}
+
+TEST_F(WarehouseServiceTest, ParcelsCarryValidSsccsAndShipOnlyPickedStock) {
+  ReceiveMilk(20, "L-A");
+  const LotId lot = LotOf(milk_, "L-A");
+  const auto r = AddReservation(milk_, "SO-9", {{lot, 8, 0}});
+  auto pick = svc_.CreatePick(Ctx(), {wh_, stg_, {r.id.value()}});
+  ASSERT_TRUE(pick.ok()) << pick.status().ToString();
+  ASSERT_TRUE(svc_.Close(Ctx(), pick->id, {true}).ok());
+
+  PackDraft pack{wh_, "SO-9", stg_, {{milk_, lot, "own", 5}}, 4200};
+  auto p1 = svc_.Pack(Ctx(), pack);
+  ASSERT_TRUE(p1.ok()) << p1.status().ToString();
+  EXPECT_TRUE(warehouse::IsValidSscc(p1->sscc)) << p1->sscc;
+  EXPECT_EQ(p1->sscc.substr(0, 8), "00614141");
+  EXPECT_EQ(p1->state, warehouse::ParcelState::kPacked);
+  // 3 picked units are left unpacked: 4 do not fit.
+  pack.lines[0].quantity = 4;
+  XB_EXPECT_ERROR(svc_.Pack(Ctx(), pack), ErrorCode::kFailedPrecondition, "lines");
+  pack.lines[0].quantity = 0;
+  XB_EXPECT_ERROR(svc_.Pack(Ctx(), pack), ErrorCode::kInvalidArgument, "lines");
+  pack.lines[0].quantity = 3;
+  pack.lines[0].lot_id = LotId(0);
+  XB_EXPECT_ERROR(svc_.Pack(Ctx(), pack), ErrorCode::kFailedPrecondition, "lines");
+  pack.lines[0].lot_id = lot;
+  auto p2 = svc_.Pack(Ctx(), pack);
+  ASSERT_TRUE(p2.ok()) << p2.status().ToString();
+  EXPECT_NE(p1->sscc, p2->sscc);
+
+  XB_EXPECT_ERROR(svc_.Ship(Ctx(), p1->id, {9999, "SF123"}), ErrorCode::kInvalidArgument,
+                  "carrier_id");
+  XB_EXPECT_ERROR(svc_.Ship(Ctx(), p1->id, {carrier_, ""}), ErrorCode::kInvalidArgument,
+                  "waybill_no");
+  auto shipped = svc_.Ship(Ctx(), p1->id, {carrier_, "SF1234567890"});
+  ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+  EXPECT_EQ(shipped->state, warehouse::ParcelState::kShipped);
+  EXPECT_EQ(shipped->waybill_no, "SF1234567890");
+  EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 3);
+  EXPECT_EQ(OnHand(milk_), 15);
+  XB_EXPECT_ERROR(svc_.Ship(Ctx(), p1->id, {carrier_, "SF1234567890"}),
+                  ErrorCode::kFailedPrecondition, "");
+  EXPECT_EQ(Events("warehouse.parcel.shipped").size(), 1U);
+}
+
+TEST_F(WarehouseServiceTest, MovesCheckTheLotAndTheStockFirst) {
+  ReceiveMilk(10, "L-A");
+  const LotId lot = LotOf(milk_, "L-A");
+  MoveDraft d{wh_, {{milk_, lot, "own", rcv_, a2_, 4}}};
+  // A lot of another SKU.
+  d.lines[0].sku_id = bottle_;
+  XB_EXPECT_ERROR(svc_.CreateMove(Ctx(), d), ErrorCode::kInvalidArgument, "lines");
+  d.lines[0].sku_id = milk_;
+  d.lines[0].quantity = 11;
+  XB_EXPECT_ERROR(svc_.CreateMove(Ctx(), d), ErrorCode::kFailedPrecondition, "lines");
+  d.lines[0].quantity = 4;
+  d.lines[0].to_bin = far_;
+  XB_EXPECT_ERROR(svc_.CreateMove(Ctx(), d), ErrorCode::kInvalidArgument, "lines");
+  d.lines[0].to_bin = rcv_;
+  XB_EXPECT_ERROR(svc_.CreateMove(Ctx(), d), ErrorCode::kInvalidArgument, "lines");
+  d.lines[0].to_bin = a2_;
+  auto move = svc_.CreateMove(Ctx(), d);
+  ASSERT_TRUE(move.ok()) << move.status().ToString();
+  ASSERT_TRUE(svc_.Progress(Ctx(), move->id, {1, 4, std::nullopt}).ok());
+  EXPECT_EQ(Stock(a2_, milk_), 4);
+  EXPECT_EQ(Stock(rcv_, milk_), 6);
+  auto closed = svc_.Close(Ctx(), move->id, {});
+  ASSERT_TRUE(closed.ok());
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), move->id, {1, 1, std::nullopt}),
+                  ErrorCode::kFailedPrecondition, "");
+}
+
+TEST_F(WarehouseServiceTest, CountsRecountDisagreementsAndPostTheAdjustmentWithItsReason) {
+  ReceiveMilk(10, "L-A");
+  {
+    ReceiveDraft d;
+    d.warehouse_id = wh_;
+    d.receiving_bin_id = rcv_;
+    d.asn_ref = "ASN-B";
+    d.asn_lines = {{bottle_, 7}};
+    auto t = svc_.CreateReceive(Ctx(), d);
+    ASSERT_TRUE(t.ok());
+    ASSERT_TRUE(svc_.Receive(Ctx(), t->id, {1, Lot("", 7, std::nullopt)}).ok());
+  }
+  XB_EXPECT_ERROR(svc_.CreateCount(Ctx(), {wh_, {a1_}}), ErrorCode::kFailedPrecondition, "bin_ids");
+  XB_EXPECT_ERROR(svc_.CreateCount(Ctx(), {wh_, {far_}}), ErrorCode::kInvalidArgument, "bin_ids");
+  auto count = svc_.CreateCount(Ctx(), {wh_, {rcv_}});
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  ASSERT_EQ(count->lines.size(), 2U);
+  int milk_line = 0;
+  int bottle_line = 0;
+  for (const auto& l : count->lines) {
+    (l.sku_id == milk_ ? milk_line : bottle_line) = l.line_no;
+    EXPECT_EQ(l.system_qty, l.sku_id == milk_ ? 10 : 7);
+  }
+  ASSERT_TRUE(svc_.Count(Ctx(), count->id, milk_line, 10).ok());
+  auto differs = svc_.Count(Ctx(), count->id, bottle_line, 5);
+  ASSERT_TRUE(differs.ok());
+  EXPECT_EQ(differs->state, TaskState::kRecount);
+  XB_EXPECT_ERROR(svc_.Close(Ctx(), count->id, {}), ErrorCode::kFailedPrecondition, "");
+  XB_EXPECT_ERROR(svc_.Recount(Ctx(), count->id, bottle_line, 6, ""), ErrorCode::kInvalidArgument,
+                  "reason");
+  ASSERT_TRUE(svc_.Recount(Ctx(), count->id, bottle_line, 6, "broken_case").ok());
+  auto closed = svc_.Close(Ctx(), count->id, {});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(Stock(rcv_, bottle_), 6);
+  EXPECT_EQ(Stock(rcv_, milk_), 10);
+  auto tx = Read();
+  inventory::MovementQuery q;
+  q.sku_id = bottle_;
+  auto moves = tx->inventory().ListMovements(TenantId(kTenant), q);
+  ASSERT_TRUE(moves.ok());
+  ASSERT_EQ(moves->size(), 2U);
+  EXPECT_EQ(moves->back().reason, inventory::MovementReason::kCountLoss);
+  EXPECT_EQ(moves->back().quantity, 1);
+  EXPECT_EQ(moves->back().note, "broken_case");
+}
+
+TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
+  // 5,000 lots of one unit each in the receiving bin, each reserved by its own order, picked as
+  // one wave.
+  std::vector<std::int64_t> ids;
+  {
+    auto tx = Write();
+    std::vector<inventory::Movement> in;
+    std::vector<inventory::Reservation> rs;
+    for (int i = 0; i < 5000; ++i) {
+      inventory::Lot lot;
+      lot.tenant_id = TenantId(kTenant);
+      lot.sku_id = milk_;
+      lot.lot_number = "B" + std::to_string(i);
+      lot.expiry_date = Day(2027, 12, 31);
+      auto stored = tx->inventory().InsertLot(lot);
+      ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+      inventory::Movement m;
+      m.tenant_id = TenantId(kTenant);
+      m.sku_id = milk_;
+      m.lot_id = stored->id;
+      m.to = inventory::Place{wh_, rcv_, StockState::kAvailable};
+      m.quantity = 1;
+      m.reason = inventory::MovementReason::kReceipt;
+      m.at = clock_.Now();
+      in.push_back(m);
+      inventory::Reservation r;
+      r.id = inventory::ReservationId(++reservations_);
+      r.tenant_id = TenantId(kTenant);
+      r.warehouse_id = wh_;
+      r.sku_id = milk_;
+      r.order_ref = "SO-" + std::to_string(i);
+      r.lines = {{stored->id, 1, 0}};
+      r.created_at = clock_.Now();
+      r.updated_at = clock_.Now();
+      rs.push_back(r);
+      ids.push_back(r.id.value());
+    }
+    ASSERT_TRUE(tx->inventory().Post(in).ok());
+    ASSERT_TRUE(tx->inventory().SaveReservations(rs).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto wave = svc_.CreatePick(Ctx(), {wh_, stg_, ids});
+  ASSERT_TRUE(wave.ok()) << wave.status().ToString();
+  ASSERT_EQ(wave->lines.size(), 5000U);
+  auto closed = svc_.Close(Ctx(), wave->id, {true});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 5000);
+  EXPECT_EQ(Stock(rcv_, milk_), 0);
+  const auto events = Events("warehouse.task.closed");
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_NE(events[0].payload.find("\"completed_qty\":5000"), std::string::npos);
+}
+
+TEST_F(WarehouseServiceTest, TasksAreReadByOfficeRolesAndDevicesButNotOtherTenants) {
+  const auto received = ReceiveMilk(5);
+  EXPECT_TRUE(svc_.GetTask(As(access::Role::kReadOnly), received.id).ok());
+  EXPECT_TRUE(svc_.GetTask(As(access::Role::kDevice), received.id).ok());
+  XB_EXPECT_ERROR(svc_.GetTask(As(access::Role::kAdmin, 2), received.id), ErrorCode::kNotFound, "");
+  warehouse::TaskQuery q;
+  q.kind = TaskKind::kReceive;
+  auto list = svc_.ListTasks(As(access::Role::kReadOnly), q);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->second, 1);
+  q.limit = 0;
+  XB_EXPECT_ERROR(svc_.ListTasks(As(access::Role::kReadOnly), q), ErrorCode::kInvalidArgument,
+                  "limit");
+}
+
+}  // namespace
+}  // namespace xb::warehouse_flow
