@@ -77,61 +77,80 @@ void GroupCommitter::Loop() {
         }
       }
     }
-    Status st = RunBatch(batch);
-    (void)st;
+    RunBatch(batch);
     batch.clear();
   }
 }
 
-// Runs the batch in one transaction and answers every item. When the batch cannot commit as a
-// whole, each item is run again alone so that only the items that fail by themselves fail.
-Status GroupCommitter::RunBatch(std::deque<Item>& batch) {
-  Status batch_status;
-  {
-    auto tx = db_.Begin(store::TxMode::kWrite);
-    if (!tx.ok()) {
-      batch_status = tx.status();
-    } else {
-      for (Item& item : batch) {
-        batch_status = RunWork(item.work, **tx);
-        if (!batch_status.ok()) break;
-      }
-      if (batch_status.ok()) batch_status = (*tx)->Commit();
-    }
-  }  // a transaction that did not commit rolls back here
+Status GroupCommitter::RunAlone(const Work& work) {
+  auto tx = db_.Begin(store::TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Status st = RunWork(work, **tx);
+  if (st.ok()) st = (*tx)->Commit();
+  return st;
+}
 
-  // The counters are updated before anyone is answered, so an answered caller sees them.
-  const auto pieces = static_cast<std::int64_t>(batch.size());
-  if (batch_status.ok() || batch.size() == 1) {
+// Runs the batch in one transaction and answers every item. A piece that fails is taken out and
+// run alone, and the others are run again together; when the commit itself fails, each piece is
+// run alone. The counters are updated before anyone is answered, so an answered caller sees them.
+void GroupCommitter::RunBatch(std::deque<Item>& batch) {
+  std::vector<Item*> pending;
+  pending.reserve(batch.size());
+  for (Item& item : batch) pending.push_back(&item);
+  std::vector<std::pair<Item*, Status>> answers;
+  answers.reserve(batch.size());
+  std::int64_t transactions = 0;
+  std::int64_t alone = 0;
+
+  while (!pending.empty()) {
+    std::size_t failed = pending.size();  // the index of the piece that failed, if any
+    Status st;
     {
-      std::lock_guard lock(mu_);
-      stats_.batches += 1;
-      stats_.pieces += pieces;
+      ++transactions;
+      auto tx = db_.Begin(store::TxMode::kWrite);
+      if (!tx.ok()) {
+        st = tx.status();
+      } else {
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+          st = RunWork(pending[i]->work, **tx);
+          if (!st.ok()) {
+            failed = i;
+            break;
+          }
+        }
+        if (st.ok()) st = (*tx)->Commit();
+      }
+    }  // a transaction that did not commit rolls back here
+    if (st.ok()) {
+      for (Item* item : pending) answers.emplace_back(item, Status::Ok());
+      break;
     }
-    for (Item& item : batch) item.done.set_value(batch_status);
-    return batch_status;
+    if (pending.size() == 1) {
+      answers.emplace_back(pending.front(), std::move(st));
+      break;
+    }
+    if (failed == pending.size()) {
+      // Begin or commit failed: nothing tells which piece is to blame.
+      for (Item* item : pending) {
+        ++transactions;
+        ++alone;
+        answers.emplace_back(item, RunAlone(item->work));
+      }
+      break;
+    }
+    ++transactions;
+    ++alone;
+    answers.emplace_back(pending[failed], RunAlone(pending[failed]->work));
+    pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(failed));
   }
 
-  std::vector<Status> alone;
-  alone.reserve(batch.size());
-  for (Item& item : batch) {
-    auto tx = db_.Begin(store::TxMode::kWrite);
-    if (!tx.ok()) {
-      alone.push_back(tx.status());
-      continue;
-    }
-    Status st = RunWork(item.work, **tx);
-    if (st.ok()) st = (*tx)->Commit();
-    alone.push_back(std::move(st));
-  }
   {
     std::lock_guard lock(mu_);
-    stats_.batches += 1 + pieces;
-    stats_.pieces += pieces;
-    stats_.retried_alone += pieces;
+    stats_.batches += transactions;
+    stats_.pieces += static_cast<std::int64_t>(batch.size());
+    stats_.retried_alone += alone;
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(alone[i]));
-  return batch_status;
+  for (auto& [item, status] : answers) item->done.set_value(std::move(status));
 }
 
 }  // namespace xb::inventory_flow

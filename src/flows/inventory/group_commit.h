@@ -1,9 +1,10 @@
 // Group commit: many callers' writes share one durable transaction. Each caller hands in a piece
 // of work (a function that writes through a transaction) and waits; one committer thread takes
 // everything queued, runs it in one write transaction and commits. A caller is answered only
-// after the commit that holds its work is durable. If a piece of work fails, or the commit
-// fails, the batch is rolled back and its pieces are run again one transaction each, so one bad
-// piece never fails the others.
+// after the commit that holds its work is durable. If a piece of work fails, the batch is rolled
+// back, that piece is run again alone (its answer is what it does alone) and the rest of the batch
+// is run again together; if the commit fails, every piece is run again alone. So one bad piece
+// never fails the others. Work may therefore run more than once: it must start afresh each time.
 #pragma once
 
 #include <condition_variable>
@@ -24,10 +25,10 @@ struct GroupCommitOptions {
 };
 
 struct GroupCommitStats {
-  std::int64_t batches = 0;
+  std::int64_t batches = 0;  // write transactions run (a split batch counts each)
   std::int64_t pieces = 0;
-  std::int64_t retried_alone = 0;
-  std::int64_t queued = 0;  // waiting now
+  std::int64_t retried_alone = 0;  // pieces run again in a transaction of their own
+  std::int64_t queued = 0;         // waiting now
 };
 
 class GroupCommitter {
@@ -54,7 +55,9 @@ class GroupCommitter {
     std::promise<Status> done;
   };
   void Loop();
-  Status RunBatch(std::deque<Item>& batch);
+  void RunBatch(std::deque<Item>& batch);
+  // Runs `work` in a transaction of its own and commits.
+  Status RunAlone(const Work& work);
 
   store::Database& db_;
   GroupCommitOptions options_;

@@ -135,7 +135,27 @@ TEST_P(GroupCommitTest, FailingPieceFailsAloneAndTheOthersCommit) {
     }
   }
   EXPECT_EQ(Logged(), (std::multiset<std::int64_t>{1, 2, 3, 4, 6, 7, 8, 9, 10}));
-  EXPECT_EQ(gc.stats().retried_alone, 10);
+  // The blocker; the ten until piece 5 failed; piece 5 alone; the other nine together.
+  EXPECT_EQ(gc.stats().batches, 4);
+  EXPECT_EQ(gc.stats().retried_alone, 1);
+}
+
+TEST_P(GroupCommitTest, AFailedCommitFailsEveryPieceOfTheBatchAlone) {
+  testing::FlakyDatabase flaky(*db_);
+  GroupCommitter gc(flaky);
+  std::future<Status> blocker;
+  std::promise<void> gate = Block(gc, &blocker);
+  std::vector<std::future<Status>> answers;
+  for (int i = 1; i <= 5; ++i) answers.push_back(gc.Submit(Append(i)));
+  flaky.fail_commits = true;
+  gate.set_value();
+  EXPECT_TRUE(blocker.get().code() == ErrorCode::kUnavailable);
+  for (auto& a : answers) EXPECT_EQ(a.get().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(gc.stats().retried_alone, 5);
+  flaky.fail_commits = false;
+  EXPECT_TRUE(Logged().empty());
+  EXPECT_TRUE(gc.Run(Append(6)).ok());
+  EXPECT_EQ(Logged(), (std::multiset<std::int64_t>{6}));
 }
 
 TEST_P(GroupCommitTest, ThrowingPieceIsAnInternalErrorOfItsOwn) {

@@ -223,23 +223,12 @@ Result<ReserveAnswer> ReservationEngine::ReserveNew(const ReserveRequest& reques
     index_[id.value()] = at;
   }
 
-  // The row is written by group commit; the answer waits until it is durable.
+  // The row is written by group commit; the answer waits until it is durable. The store refuses
+  // a client key that another reservation has (one no longer active, so not known here).
   const Reservation& row = *made;
-  std::optional<Reservation> first;
-  Status written = committer_->Run([&row, &first](store::Transaction& tx) -> Status {
-    first.reset();
-    if (!row.client_key.empty()) {
-      XB_ASSIGN_OR_RETURN(auto prior,
-                          tx.inventory().FindReservationByKey(row.tenant_id, row.client_key));
-      if (prior) {
-        first = std::move(*prior);
-        return Status::Ok();
-      }
-    }
-    return SaveOne(tx, row);
-  });
-
-  if (!written.ok() || first) {
+  const Status written =
+      committer_->Run([&row](store::Transaction& tx) { return SaveOne(tx, row); });
+  if (!written.ok()) {
     {
       std::lock_guard lock(shard.mu);
       (void)shard.book.Release(id);
@@ -249,8 +238,11 @@ Result<ReserveAnswer> ReservationEngine::ReserveNew(const ReserveRequest& reques
       std::lock_guard lock(index_mu_);
       index_.erase(id.value());
     }
-    if (!written.ok()) return written;
-    return ReserveAnswer{std::move(*first), true};
+    if (written.code() == ErrorCode::kAlreadyExists && written.field() == "client_key") {
+      XB_ASSIGN_OR_RETURN(auto first, StoredByKey(row.tenant_id, row.client_key));
+      if (first) return ReserveAnswer{std::move(*first), true};
+    }
+    return written;
   }
   {
     std::lock_guard lock(shard.mu);
