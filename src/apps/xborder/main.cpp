@@ -24,6 +24,7 @@
 #include "core/money.h"
 #include "flows/access/access_service.h"
 #include "flows/demo/demo_data.h"
+#include "flows/demo/demo_stock.h"
 #include "flows/inventory/reservation_engine.h"
 #include "flows/masterdata/master_data_service.h"
 #include "flows/sourcing/evaluation_service.h"
@@ -518,6 +519,15 @@ int main(int argc, char** argv) {
                 << " bins, " << counts->channels << " channels, " << counts->carriers
                 << " carriers, " << counts->suppliers << " suppliers, " << counts->brands
                 << " brands, " << counts->skus << " SKUs\n";
+      auto stock = demo::LoadDemoStock(
+          *(*rt)->db, TenantId(1), Date::OfTimestamp((*rt)->clock.Now()), demo::DemoStockSize{});
+      if (!stock.ok()) return Fail(stock.status());
+      if (stock->skipped) {
+        std::cerr << "demo stock: already loaded\n";
+      } else {
+        std::cerr << "demo stock: " << stock->lots << " lots, " << stock->movements << " receipts, "
+                  << stock->units << " units\n";
+      }
       // Every demo run prints a working admin key, also on a database that already has keys.
       std::string secret;
       if (*issued) {
