@@ -17,6 +17,7 @@
 #include "adapters/http/inventory_routes.h"
 #include "adapters/http/json_records.h"
 #include "adapters/http/sourcing_routes.h"
+#include "adapters/http/warehouse_routes.h"
 #include "core/text.h"
 
 namespace xb::embedded {
@@ -197,6 +198,7 @@ Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
   AddRecordRoutes<partners::Bin>();
   AddSourcingRoutes(router_, access_, evaluation_, procurement_);
   AddInventoryRoutes(router_, access_, stock_);
+  AddWarehouseRoutes(router_, access_, warehouse_, terminal_);
   std::vector<std::pair<std::string, std::string>> labels;
   for (std::size_t i = 0; i < router_.size(); ++i) {
     labels.emplace_back(router_.Method(i), router_.Pattern(i));

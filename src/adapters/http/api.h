@@ -17,6 +17,8 @@
 #include "flows/sourcing/evaluation_service.h"
 #include "flows/sourcing/procurement_service.h"
 #include "flows/store/unit_of_work.h"
+#include "flows/warehouse/terminal_service.h"
+#include "flows/warehouse/warehouse_service.h"
 
 namespace xb::http {
 
@@ -59,6 +61,9 @@ class Api {
   sourcing::ProcurementService procurement_{db_, clock_};
   // Stock and reservations (inventory_routes.h).
   inventory_flow::StockService stock_{db_, clock_, engine_};
+  // Warehouse tasks and scanner terminals (warehouse_routes.h).
+  warehouse_flow::WarehouseService warehouse_{db_, clock_, engine_};
+  warehouse_flow::TerminalService terminal_{db_, warehouse_};
 };
 
 }  // namespace xb::http
