@@ -26,7 +26,7 @@ const idOf = (query: URLSearchParams, name: string): number | null => {
 };
 
 /** The filter bar of the stock views; selects apply at once, typed values on Enter / Show. */
-function stockFilters(route: string[], query: URLSearchParams, names: FilterName[], keep: Record<string, string | number | null> = {}): Filters {
+function stockFilters(route: string[], query: URLSearchParams, names: FilterName[]): Filters {
   const has = (n: FilterName) => names.includes(n);
   const fields: HTMLElement[] = [];
   const warehouse = recordPicker({ path: 'warehouses', id: 'stock-filter-warehouse', testid: 'filter-warehouse', value: idOf(query, 'warehouse_id'), empty: t('list.any') });
@@ -80,7 +80,7 @@ function stockFilters(route: string[], query: URLSearchParams, names: FilterName
   if (has('zero')) fields.push(h('div', { class: 'field field-bool' }, h('label', { class: 'check' }, zero, t('inv.includeZero'))));
 
   const params = (): Record<string, string | number | null> => {
-    const out: Record<string, string | number | null> = { ...keep };
+    const out: Record<string, string | number | null> = {};
     if (has('warehouse')) out.warehouse_id = warehouse.value();
     if (has('sku')) out.sku_id = sku.value();
     if (has('lot')) out.lot_id = sku.value() && lot.value ? lot.value : null;

@@ -220,7 +220,8 @@ export function renderTerminal(id: string): HTMLElement {
 
   function addLog(sent: Sent): void {
     log.unshift(sent);
-    replaceChildren(logBox, log.slice(0, 30).map((s) => h('li', {
+    log.length = Math.min(log.length, 30);
+    replaceChildren(logBox, log.map((s) => h('li', {
       testid: 'log-entry', 'data-status': s.outcome, 'data-key': s.event.event_key, 'data-type': s.event.type, 'data-replayed': s.replayed ? 'true' : 'false',
     },
       h('span', { class: `badge answer-${s.outcome}` }, tDynamic(`terminal.answer.${s.outcome}`, s.outcome)), ' ',
