@@ -542,6 +542,24 @@ TEST_P(InventoryContract, PostingRefusesToGoBelowZeroAndWritesNothing) {
     ASSERT_EQ(all.size(), 1U);
     EXPECT_EQ(all[0].id, first[0].id);
   }
+  // Among many places taken from at once, the one short of stock is named.
+  {
+    std::vector<Movement> fill;
+    for (int bin = 1; bin <= 9; ++bin) fill.push_back(Receipt(alpha_, 200 + bin, 3));
+    PostAll(fill);
+    auto tx = Write();
+    std::vector<Movement> take;
+    for (int bin = 1; bin <= 9; ++bin) {
+      take.push_back(Move(alpha_, MovementReason::kShip, Available(200 + bin), std::nullopt,
+                          bin == 6 ? 4 : 3, At(1)));
+    }
+    const Status st = tx->inventory().Post(take);
+    EXPECT_EQ(st.code(), ErrorCode::kFailedPrecondition);
+    EXPECT_NE(st.message().find("bin 206 "), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("3 on hand, 4 needed"), std::string::npos) << st.message();
+    EXPECT_EQ(Must(tx->inventory().ListBalances(alpha_, {})).second, 10);
+  }
+  for (int bin = 1; bin <= 9; ++bin) EXPECT_EQ(OnHand(alpha_, Key(200 + bin)), 3) << bin;
   // Taking stock from a place that never had any is refused the same way.
   auto tx = Write();
   std::vector<Movement> ship = {Move(alpha_, MovementReason::kShip,

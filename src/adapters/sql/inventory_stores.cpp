@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -354,82 +355,146 @@ Status AddPickedTo(Reservation& r, LotId lot, std::int64_t qty, Timestamp at) {
 // Applies a posting: the net change per place and the movements.
 Status ApplyPosting(Connection& c, std::span<Movement> movements,
                     const std::map<BalanceKey, std::int64_t>& delta) {
-  // Balances in key order: increases go in multi-row upserts, each decrease is one conditional
-  // update that changes nothing when the stock is not there.
-  std::vector<const std::pair<const BalanceKey, std::int64_t>*> ups;
-  const auto flush_ups = [&]() -> Status {
+  // Balances in key order (runs of increases, then of decreases, and so on), so concurrent
+  // postings lock rows in one order. Increases are multi-row upserts. Decreases are conditional
+  // multi-row updates, `on_hand = on_hand - qty WHERE <key> AND on_hand >= qty`: a row without
+  // the stock is not changed and not returned.
+  using Entry = const std::pair<const BalanceKey, std::int64_t>*;
+  std::vector<Entry> run;
+  // PostgreSQL compares the keys' texts under the columns' collation.
+  const std::string collate = c.dialect() == Dialect::kPostgresql ? " COLLATE \"C\"" : "";
+  const auto flush = [&]() -> Status {
     std::size_t done = 0;
-    while (done < ups.size()) {
-      const std::size_t n = NextBatch(ups.size() - done);
+    const bool up = !run.empty() && run.front()->second >= 0;
+    while (done < run.size()) {
+      const std::size_t n = NextBatch(run.size() - done);
       std::vector<Value> p;
       p.reserve(n * 8);
       for (std::size_t i = done; i < done + n; ++i) {
-        AppendKey(p, ups[i]->first);
-        p.emplace_back(ups[i]->second);
+        AppendKey(p, run[i]->first);
+        p.emplace_back(up ? run[i]->second : -run[i]->second);
       }
-      XB_RETURN_IF_ERROR(
-          c.Execute("INSERT INTO inventory_balance (tenant_id, warehouse_id, bin_id, sku_id, "
-                    "lot_id, owner, state, on_hand) VALUES " +
-                        Placeholders(n, 8) +
-                        " ON CONFLICT (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, "
-                        "state) DO UPDATE SET on_hand = inventory_balance.on_hand + "
-                        "excluded.on_hand",
-                    p)
-              .status());
+      if (up) {
+        XB_RETURN_IF_ERROR(
+            c.Execute("INSERT INTO inventory_balance (tenant_id, warehouse_id, bin_id, sku_id, "
+                      "lot_id, owner, state, on_hand) VALUES " +
+                          Placeholders(n, 8) +
+                          " ON CONFLICT (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, "
+                          "state) DO UPDATE SET on_hand = inventory_balance.on_hand + "
+                          "excluded.on_hand",
+                      p)
+                .status());
+        done += n;
+        continue;
+      }
+      // The first row's casts type the VALUES columns on PostgreSQL.
+      std::string values =
+          "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+          "CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT))";
+      if (n > 1) values += ", " + Placeholders(n - 1, 8);
+      XB_ASSIGN_OR_RETURN(
+          auto changed,
+          c.Query("WITH d (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, state, qty) "
+                  "AS (VALUES " +
+                      values +
+                      ") UPDATE inventory_balance SET on_hand = inventory_balance.on_hand - d.qty "
+                      "FROM d WHERE inventory_balance.tenant_id = d.tenant_id AND "
+                      "inventory_balance.warehouse_id = d.warehouse_id AND "
+                      "inventory_balance.bin_id = d.bin_id AND inventory_balance.sku_id = "
+                      "d.sku_id AND inventory_balance.lot_id = d.lot_id AND "
+                      "inventory_balance.owner = d.owner" +
+                      collate + " AND inventory_balance.state = d.state" + collate +
+                      " AND inventory_balance.on_hand >= d.qty RETURNING "
+                      "inventory_balance.tenant_id, inventory_balance.warehouse_id, "
+                      "inventory_balance.bin_id, "
+                      "inventory_balance.sku_id, inventory_balance.lot_id, "
+                      "inventory_balance.owner, inventory_balance.state",
+                  p));
+      if (changed.size() != n) {
+        // Name the first place (in key order) that did not have the stock.
+        std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
+                            std::string, std::string>>
+            hit;
+        for (const auto& r : changed) {
+          hit.emplace(AsInt(r[0]), AsInt(r[1]), AsInt(r[2]), AsInt(r[3]), AsInt(r[4]),
+                      r[5].value_or(""), r[6].value_or(""));
+        }
+        for (std::size_t i = done; i < done + n; ++i) {
+          const BalanceKey& k = run[i]->first;
+          if (hit.count({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k),
+                         std::get<4>(k), std::get<5>(k), std::string(std::get<6>(k))}) > 0) {
+            continue;
+          }
+          std::vector<Value> kp;
+          AppendKey(kp, k);
+          XB_ASSIGN_OR_RETURN(
+              auto rows,
+              c.Query("SELECT on_hand FROM inventory_balance WHERE " + std::string(kKeyWhere), kp));
+          const std::int64_t on_hand = rows.empty() ? 0 : AsInt(rows[0][0]);
+          return FailedPrecondition(ShortOfStock(k, on_hand, -run[i]->second), "quantity");
+        }
+        return Internal("balance update changed " + std::to_string(changed.size()) + " of " +
+                        std::to_string(n) + " rows");
+      }
       done += n;
     }
-    ups.clear();
+    run.clear();
     return Status::Ok();
   };
   for (const auto& entry : delta) {
-    if (entry.second >= 0) {
-      ups.push_back(&entry);
-      continue;
+    if (!run.empty() && (run.front()->second >= 0) != (entry.second >= 0)) {
+      XB_RETURN_IF_ERROR(flush());
     }
-    XB_RETURN_IF_ERROR(flush_ups());
-    const std::int64_t need = -entry.second;
-    std::vector<Value> p{need};
-    AppendKey(p, entry.first);
-    p.emplace_back(need);
-    XB_ASSIGN_OR_RETURN(std::int64_t changed,
-                        c.Execute("UPDATE inventory_balance SET on_hand = on_hand - ? WHERE " +
-                                      std::string(kKeyWhere) + " AND on_hand >= ?",
-                                  p));
-    if (changed == 1) continue;
-    std::vector<Value> k;
-    AppendKey(k, entry.first);
-    XB_ASSIGN_OR_RETURN(
-        auto rows,
-        c.Query("SELECT on_hand FROM inventory_balance WHERE " + std::string(kKeyWhere), k));
-    const std::int64_t on_hand = rows.empty() ? 0 : AsInt(rows[0][0]);
-    return FailedPrecondition(ShortOfStock(entry.first, on_hand, need), "quantity");
+    run.push_back(&entry);
   }
-  XB_RETURN_IF_ERROR(flush_ups());
+  XB_RETURN_IF_ERROR(flush());
 
-  // The movements, in multi-row inserts. Within one statement the rows get increasing ids in
-  // the order they are listed, so the ids returned (in no promised order) are sorted and
-  // handed out in posting order.
-  std::size_t done = 0;
-  while (done < movements.size()) {
-    const std::size_t n = NextBatch(movements.size() - done);
-    std::vector<Value> p;
-    p.reserve(n * kMovementInsertColumns);
-    for (std::size_t i = done; i < done + n; ++i) AppendMovement(p, movements[i]);
-    XB_ASSIGN_OR_RETURN(
-        auto rows,
-        c.Query("INSERT INTO inventory_movement (tenant_id, sku_id, lot_id, owner, "
-                "from_warehouse_id, from_bin_id, from_state, to_warehouse_id, to_bin_id, "
-                "to_state, quantity, reason, ref_type, ref_id, device, actor, note, at) VALUES " +
-                    Placeholders(n, kMovementInsertColumns) + " RETURNING id",
-                p));
-    if (rows.size() != n)
-      return Internal("movement insert returned " + std::to_string(rows.size()) + " ids for " +
-                      std::to_string(n) + " rows");
-    std::vector<std::int64_t> ids;
-    ids.reserve(n);
+  // The movements' ids, increasing in posting order: SQLite's writer holds the database's write
+  // lock, so the ids after the highest are free; PostgreSQL hands out a block of the identity's
+  // sequence.
+  const std::size_t count = movements.size();
+  std::vector<std::int64_t> ids;
+  ids.reserve(count);
+  if (c.dialect() == Dialect::kSqlite) {
+    XB_ASSIGN_OR_RETURN(auto rows,
+                        c.Query("SELECT COALESCE(MAX(id), 0) FROM inventory_movement", {}));
+    const std::int64_t base = AsInt(rows.at(0)[0]);
+    for (std::size_t i = 0; i < count; ++i) ids.push_back(base + 1 + static_cast<std::int64_t>(i));
+  } else {
+    const Value n[] = {static_cast<std::int64_t>(count)};
+    XB_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT nextval(pg_get_serial_sequence("
+                                           "'inventory_movement', 'id')) FROM "
+                                           "generate_series(1, ?)",
+                                           n));
     for (const auto& r : rows) ids.push_back(AsInt(r[0]));
     std::sort(ids.begin(), ids.end());
-    for (std::size_t i = 0; i < n; ++i) movements[done + i].id = ids[i];
+  }
+  if (ids.size() != count) return Internal("could not number the movements");
+  for (std::size_t i = 0; i < count; ++i) movements[i].id = ids[i];
+
+  // Inserted SKU by SKU: consecutive rows then land next to each other in the SKU index, which
+  // keeps an insert cheap however long the ledger has grown.
+  std::vector<const Movement*> order;
+  order.reserve(count);
+  for (const auto& m : movements) order.push_back(&m);
+  std::stable_sort(order.begin(), order.end(), [](const Movement* a, const Movement* b) {
+    return std::make_pair(a->tenant_id.value(), a->sku_id) <
+           std::make_pair(b->tenant_id.value(), b->sku_id);
+  });
+  std::size_t done = 0;
+  while (done < count) {
+    const std::size_t n = NextBatch(count - done);
+    std::vector<Value> p;
+    p.reserve(n * (kMovementInsertColumns + 1));
+    for (std::size_t i = done; i < done + n; ++i) {
+      p.emplace_back(order[i]->id);
+      AppendMovement(p, *order[i]);
+    }
+    XB_RETURN_IF_ERROR(c.Execute("INSERT INTO inventory_movement (" +
+                                     std::string(kMovementColumns) + ") VALUES " +
+                                     Placeholders(n, kMovementInsertColumns + 1),
+                                 p)
+                           .status());
     done += n;
   }
   return Status::Ok();
