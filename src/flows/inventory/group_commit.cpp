@@ -31,18 +31,41 @@ GroupCommitter::GroupCommitter(store::Database& db, GroupCommitOptions options)
 GroupCommitter::~GroupCommitter() { Stop(); }
 
 std::future<Status> GroupCommitter::Submit(Work work) {
-  Item item{std::move(work), {}};
+  Item item{std::move(work), {}, {}};
   std::future<Status> answer = item.done.get_future();
+  Enqueue(std::move(item));
+  return answer;
+}
+
+void GroupCommitter::Submit(Work work, Done done) {
+  Enqueue(Item{std::move(work), {}, std::move(done)});
+}
+
+void GroupCommitter::Enqueue(Item item) {
+  bool queued = false;
   {
     std::lock_guard lock(mu_);
-    if (stopping_) {
-      item.done.set_value(Unavailable("the group committer is stopped"));
-      return answer;
+    if (!stopping_) {
+      queue_.push_back(std::move(item));
+      queued = true;
     }
-    queue_.push_back(std::move(item));
   }
-  cv_.notify_one();
-  return answer;
+  if (queued) {
+    cv_.notify_one();
+    return;
+  }
+  Answer(item, Unavailable("the group committer is stopped"));
+}
+
+void GroupCommitter::Answer(Item& item, Status status) {
+  if (!item.then) {
+    item.done.set_value(std::move(status));
+    return;
+  }
+  try {
+    item.then(std::move(status));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a caller's callback must not stop the thread
+  }
 }
 
 GroupCommitStats GroupCommitter::stats() const {
@@ -150,7 +173,7 @@ void GroupCommitter::RunBatch(std::deque<Item>& batch) {
     stats_.pieces += static_cast<std::int64_t>(batch.size());
     stats_.retried_alone += alone;
   }
-  for (auto& [item, status] : answers) item->done.set_value(std::move(status));
+  for (auto& [item, status] : answers) Answer(*item, std::move(status));
 }
 
 }  // namespace xb::inventory_flow

@@ -36,6 +36,9 @@ class GroupCommitter {
   // Writes through `tx`. Must not commit. Returning an error rolls its batch back (the other
   // pieces are then run again alone), so work may write before it fails.
   using Work = std::function<Status(store::Transaction& tx)>;
+  // Called once with the answer, on the committer thread (or at once on the caller's thread when
+  // the committer is stopped). Must be quick and must not wait for the committer.
+  using Done = std::function<void(Status)>;
 
   GroupCommitter(store::Database& db, GroupCommitOptions options = {});
   ~GroupCommitter();  // stops: pending work is finished first
@@ -44,6 +47,8 @@ class GroupCommitter {
 
   // Queues the work; the future is ready once it is durable (OK) or has failed.
   std::future<Status> Submit(Work work);
+  // Queues the work; `done` is called once it is durable (OK) or has failed.
+  void Submit(Work work, Done done);
   // Submit and wait.
   Status Run(Work work) { return Submit(std::move(work)).get(); }
   GroupCommitStats stats() const;
@@ -52,8 +57,11 @@ class GroupCommitter {
  private:
   struct Item {
     Work work;
-    std::promise<Status> done;
+    std::promise<Status> done;  // when `then` is empty
+    Done then;
   };
+  void Enqueue(Item item);
+  static void Answer(Item& item, Status status);
   void Loop();
   void RunBatch(std::deque<Item>& batch);
   // Runs `work` in a transaction of its own and commits.

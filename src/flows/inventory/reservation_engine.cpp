@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <functional>
+#include <future>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -87,7 +88,7 @@ Status ReservationEngine::Start() {
     const std::size_t at = HashPool(PoolOf(r)) % shards_.size();
     shards_[at]->book.Load(r);
     index_[r.id.value()] = at;
-    if (!r.client_key.empty()) keys_[KeyName(r.tenant_id, r.client_key)] = r.id.value();
+    if (!r.client_key.empty()) keys_[KeyName(r.tenant_id, r.client_key)].id = r.id.value();
     if (r.id.value() > max_id) max_id = r.id.value();
   }
   next_id_.store(max_id + 1);
@@ -129,6 +130,13 @@ ReservationEngine::Shard* ReservationEngine::ShardOfReservation(TenantId tenant,
 // ---- reserve ----
 
 Result<ReserveAnswer> ReservationEngine::Reserve(const ReserveRequest& request) {
+  std::promise<Result<ReserveAnswer>> answer;
+  std::future<Result<ReserveAnswer>> ready = answer.get_future();
+  ReserveAsync(request, [&answer](Result<ReserveAnswer> a) { answer.set_value(std::move(a)); });
+  return ready.get();
+}
+
+Status ReservationEngine::CheckRequest(const ReserveRequest& request) const {
   XB_RETURN_IF_ERROR(CheckRunning());
   if (request.quantity <= 0) {
     return InvalidArgument("quantity: must be greater than 0", "quantity");
@@ -147,47 +155,66 @@ Result<ReserveAnswer> ReservationEngine::Reserve(const ReserveRequest& request) 
   if (request.client_key.size() > 200) {
     return InvalidArgument("client_key: at most 200 characters", "client_key");
   }
-  if (request.client_key.empty()) return ReserveNew(request);
-
-  // One request per key at a time: a retry that arrives while the first is in flight waits for
-  // its answer.
-  const std::string key = KeyName(request.tenant_id, request.client_key);
-  {
-    std::unique_lock lock(keys_mu_);
-    for (;;) {
-      auto it = keys_.find(key);
-      if (it == keys_.end()) {
-        keys_.emplace(key, 0);
-        break;
-      }
-      if (it->second != 0) {
-        const ReservationId id(it->second);
-        lock.unlock();
-        return Replay(request.tenant_id, id);
-      }
-      keys_cv_.wait(lock);
-    }
-  }
-  Result<ReserveAnswer> answer = ReserveNew(request);
-  if (!answer.ok() && answer.status().code() == ErrorCode::kFailedPrecondition) {
-    // The first answer may be a reservation that is no longer active (released, lapsed,
-    // consumed): the store keeps it.
-    auto stored = StoredByKey(request.tenant_id, request.client_key);
-    if (stored.ok() && stored->has_value()) answer = ReserveAnswer{std::move(**stored), true};
-  }
-  {
-    std::lock_guard lock(keys_mu_);
-    if (answer.ok() && answer->reservation.state == ReservationState::kActive) {
-      keys_[key] = answer->reservation.id.value();
-    } else {
-      keys_.erase(key);
-    }
-  }
-  keys_cv_.notify_all();
-  return answer;
+  return Status::Ok();
 }
 
-Result<ReserveAnswer> ReservationEngine::ReserveNew(const ReserveRequest& request) {
+void ReservationEngine::ReserveAsync(const ReserveRequest& request, ReserveDone done) {
+  if (Status st = CheckRequest(request); !st.ok()) {
+    done(std::move(st));
+    return;
+  }
+  if (request.client_key.empty()) {
+    ReserveNew(request, std::move(done));
+    return;
+  }
+
+  // One request per key at a time: a retry that arrives while the first is in flight is tried
+  // again once the first is answered.
+  std::string key = KeyName(request.tenant_id, request.client_key);
+  {
+    std::unique_lock lock(keys_mu_);
+    auto [it, fresh] = keys_.try_emplace(key);
+    if (!fresh) {
+      if (it->second.id == 0) {
+        it->second.waiters.push_back([this, request, done = std::move(done)]() mutable {
+          ReserveAsync(request, std::move(done));
+        });
+        return;
+      }
+      const ReservationId id(it->second.id);
+      lock.unlock();
+      done(Replay(request.tenant_id, id));
+      return;
+    }
+  }
+  ReserveNew(request, [this, key = std::move(key), tenant = request.tenant_id,
+                       client_key = request.client_key,
+                       done = std::move(done)](Result<ReserveAnswer> answer) mutable {
+    if (!answer.ok() && answer.status().code() == ErrorCode::kFailedPrecondition) {
+      // The first answer may be a reservation that is no longer active (released, lapsed,
+      // consumed): the store keeps it.
+      auto stored = StoredByKey(tenant, client_key);
+      if (stored.ok() && stored->has_value()) answer = ReserveAnswer{std::move(**stored), true};
+    }
+    std::vector<std::function<void()>> waiters;
+    {
+      std::lock_guard lock(keys_mu_);
+      auto it = keys_.find(key);
+      if (it != keys_.end()) {
+        waiters.swap(it->second.waiters);
+        if (answer.ok() && answer->reservation.state == ReservationState::kActive) {
+          it->second.id = answer->reservation.id.value();
+        } else {
+          keys_.erase(it);
+        }
+      }
+    }
+    done(std::move(answer));
+    for (auto& retry : waiters) retry();
+  });
+}
+
+void ReservationEngine::ReserveNew(const ReserveRequest& request, ReserveDone done) {
   const Timestamp now = clock_.Now();
   Reservation r;
   r.id = ReservationId(next_id_.fetch_add(1));
@@ -203,8 +230,7 @@ Result<ReserveAnswer> ReservationEngine::ReserveNew(const ReserveRequest& reques
   r.created_at = now;
   r.updated_at = now;
   const ReservationId id = r.id;
-  const PoolKey pool = PoolOf(r);
-  const std::size_t at = HashPool(pool) % shards_.size();
+  const std::size_t at = HashPool(PoolOf(r)) % shards_.size();
   Shard& shard = *shards_[at];
 
   Result<Reservation> made = [&]() -> Result<Reservation> {
@@ -216,40 +242,49 @@ Result<ReserveAnswer> ReservationEngine::ReserveNew(const ReserveRequest& reques
   }();
   if (!made.ok()) {
     refused_.fetch_add(1, std::memory_order_relaxed);
-    return made.status();
+    done(made.status());
+    return;
   }
   {
     std::lock_guard lock(index_mu_);
     index_[id.value()] = at;
   }
 
-  // The row is written by group commit; the answer waits until it is durable. The store refuses
-  // a client key that another reservation has (one no longer active, so not known here).
-  const Reservation& row = *made;
-  const Status written =
-      committer_->Run([&row](store::Transaction& tx) { return SaveOne(tx, row); });
-  if (!written.ok()) {
+  // The row is written by group commit; the answer waits until it is durable.
+  auto row = std::make_shared<const Reservation>(std::move(made).value());
+  committer_->Submit([row](store::Transaction& tx) { return SaveOne(tx, *row); },
+                     [this, row, &shard, done = std::move(done)](Status written) mutable {
+                       done(Acknowledge(shard, *row, std::move(written)));
+                     });
+}
+
+// The answer to a new reservation once its write is over: durable, or taken out of the book.
+Result<ReserveAnswer> ReservationEngine::Acknowledge(Shard& shard, const Reservation& row,
+                                                     Status written) {
+  if (written.ok()) {
     {
       std::lock_guard lock(shard.mu);
-      (void)shard.book.Release(id);
-      shard.unacked.erase(id.value());
+      shard.unacked.erase(row.id.value());
     }
-    {
-      std::lock_guard lock(index_mu_);
-      index_.erase(id.value());
-    }
-    if (written.code() == ErrorCode::kAlreadyExists && written.field() == "client_key") {
-      XB_ASSIGN_OR_RETURN(auto first, StoredByKey(row.tenant_id, row.client_key));
-      if (first) return ReserveAnswer{std::move(*first), true};
-    }
-    return written;
+    reserved_.fetch_add(1, std::memory_order_relaxed);
+    return ReserveAnswer{row, false};
   }
   {
     std::lock_guard lock(shard.mu);
-    shard.unacked.erase(id.value());
+    (void)shard.book.Release(row.id);
+    shard.unacked.erase(row.id.value());
   }
-  reserved_.fetch_add(1, std::memory_order_relaxed);
-  return ReserveAnswer{std::move(made).value(), false};
+  {
+    std::lock_guard lock(index_mu_);
+    index_.erase(row.id.value());
+  }
+  // The store refuses a client key another reservation has: one no longer active, so not known
+  // here. Its first answer is in the store.
+  if (written.code() == ErrorCode::kAlreadyExists && written.field() == "client_key") {
+    XB_ASSIGN_OR_RETURN(auto first, StoredByKey(row.tenant_id, row.client_key));
+    if (first) return ReserveAnswer{std::move(*first), true};
+  }
+  return written;
 }
 
 Result<ReserveAnswer> ReservationEngine::Replay(TenantId tenant, ReservationId id) {
@@ -365,7 +400,7 @@ void ReservationEngine::Forget(const Reservation& reservation) {
   if (!reservation.client_key.empty()) {
     std::lock_guard lock(keys_mu_);
     auto it = keys_.find(KeyName(reservation.tenant_id, reservation.client_key));
-    if (it != keys_.end() && it->second == reservation.id.value()) keys_.erase(it);
+    if (it != keys_.end() && it->second.id == reservation.id.value()) keys_.erase(it);
   }
 }
 

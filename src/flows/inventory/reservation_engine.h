@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -81,6 +82,13 @@ class ReservationEngine {
   // kInvalidArgument for a quantity ≤ 0 or a bad owner; kFailedPrecondition ("insufficient
   // stock", with the reservable quantity) when the pool cannot cover it.
   Result<ReserveAnswer> Reserve(const ReserveRequest& request);
+  // Reserve without waiting: `done` is called once with the answer — on the caller's thread when
+  // it is known at once (a bad request, not enough stock, a replay), otherwise on the group
+  // committer's thread once the row is durable or failed. `done` must be quick and must not wait
+  // for the engine (post the answer elsewhere, e.g. to an HTTP connection's executor). Lets a
+  // server keep many reservations in flight without a thread each.
+  using ReserveDone = std::function<void(Result<ReserveAnswer>)>;
+  void ReserveAsync(const ReserveRequest& request, ReserveDone done);
   Result<inventory::Reservation> Release(TenantId tenant, inventory::ReservationId id);
   Result<inventory::Reservation> Confirm(TenantId tenant, inventory::ReservationId id);
   // Releases every unconfirmed reservation lapsed at the clock's now; returns how many.
@@ -108,7 +116,10 @@ class ReservationEngine {
   Shard& ShardOf(const inventory::PoolKey& pool) const;
   Shard* ShardOfReservation(TenantId tenant, inventory::ReservationId id) const;
   Status CheckRunning() const;
-  Result<ReserveAnswer> ReserveNew(const ReserveRequest& request);
+  Status CheckRequest(const ReserveRequest& request) const;
+  void ReserveNew(const ReserveRequest& request, ReserveDone done);
+  Result<ReserveAnswer> Acknowledge(Shard& shard, const inventory::Reservation& row,
+                                    Status written);
   Result<ReserveAnswer> Replay(TenantId tenant, inventory::ReservationId id);
   Result<std::optional<inventory::Reservation>> StoredByKey(TenantId tenant,
                                                             const std::string& client_key);
@@ -129,10 +140,14 @@ class ReservationEngine {
   // Which shard holds each reservation the books know, by id.
   mutable std::mutex index_mu_;
   std::unordered_map<std::int64_t, std::size_t> index_;
-  // (tenant, client key) of active reservations; 0 while the first request is in flight.
+  // (tenant, client key) of active reservations. While the first request with a key is in
+  // flight, its id is 0 and retries wait in `waiters`.
+  struct KeyEntry {
+    std::int64_t id = 0;
+    std::vector<std::function<void()>> waiters;
+  };
   std::mutex keys_mu_;
-  std::condition_variable keys_cv_;
-  std::unordered_map<std::string, std::int64_t> keys_;
+  std::unordered_map<std::string, KeyEntry> keys_;
   std::thread sweeper_;
   std::mutex sweep_mu_;
   std::condition_variable sweep_cv_;

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <latch>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -262,6 +264,65 @@ TEST_P(EngineTest, ManyClientsReservingTheLastHundredUnitsGetExactlyAHundred) {
   Restart();
   EXPECT_EQ(engine_->Available(Pool()), 0);
   EXPECT_EQ(engine_->Reserve(Request(1)).status().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(EngineTest, AsyncReservationsNeverOversellAndAreAnsweredOnceStored) {
+  Receive(100);
+  StartEngine();
+  constexpr int kRequests = 300;
+  std::latch answered(kRequests);
+  std::mutex mu;
+  std::int64_t won = 0;
+  std::int64_t lost = 0;
+  std::int64_t unstored = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    engine_->ReserveAsync(Request(1), [&](Result<ReserveAnswer> answer) {
+      {
+        std::lock_guard lock(mu);
+        if (answer.ok()) {
+          ++won;
+          // Answered only once the row is there for every reader.
+          if (!Stored(answer->reservation.id).ok()) ++unstored;
+        } else if (answer.status().code() == ErrorCode::kFailedPrecondition) {
+          ++lost;
+        }
+      }
+      answered.count_down();
+    });
+  }
+  answered.wait();
+  EXPECT_EQ(won, 100);
+  EXPECT_EQ(lost, kRequests - 100);
+  EXPECT_EQ(unstored, 0);
+  EXPECT_EQ(engine_->Available(Pool()), 0);
+  EXPECT_EQ(StoredActive().size(), 100U);
+}
+
+TEST_P(EngineTest, AsyncRetriesOfOneKeyInFlightGetTheFirstAnswer) {
+  Receive(100);
+  StartEngine();
+  constexpr int kRetries = 5;
+  std::latch answered(kRetries);
+  std::mutex mu;
+  std::set<std::int64_t> ids;
+  int fresh = 0;
+  for (int i = 0; i < kRetries; ++i) {
+    engine_->ReserveAsync(Request(7, "async-key"), [&](Result<ReserveAnswer> answer) {
+      {
+        std::lock_guard lock(mu);
+        EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+        if (answer.ok()) {
+          ids.insert(answer->reservation.id.value());
+          if (!answer->replayed) ++fresh;
+        }
+      }
+      answered.count_down();
+    });
+  }
+  answered.wait();
+  EXPECT_EQ(fresh, 1);
+  EXPECT_EQ(ids.size(), 1U);
+  EXPECT_EQ(engine_->Available(Pool()), 93);
 }
 
 TEST_P(EngineTest, RestartRebuildsAvailabilityAndNeverReusesIds) {
