@@ -701,8 +701,9 @@ Status SqlInventoryStore::SaveReservations(std::span<const Reservation> reservat
                             "updated_at = excluded.updated_at",
                         ReservationValues(r));
     if (!n.ok()) {
+      // The id is the conflict target, so only the key can collide (a concurrent writer).
       if (n.status().code() == ErrorCode::kAlreadyExists) {
-        return AlreadyExists("reservation " + std::to_string(r.id.value()) + " exists");
+        return AlreadyExists("client_key: a reservation with this key exists", "client_key");
       }
       return n.status();
     }
