@@ -773,7 +773,7 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
   const TenantId tenant = ctx.principal.tenant_id;
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kReceive}, "receipts go to receive tasks"));
   if (warehouse::IsClosed(task.state)) {
-    return FailedPrecondition("task " + task.code + " is " + EnumName(task.state));
+    return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
   }
   XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, entry.line_no));
   if (entry.lot.quantity <= 0) {
@@ -1061,7 +1061,7 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
                              "complete");
     }
     if (warehouse::IsClosed(task.state)) {
-      return FailedPrecondition("task " + task.code + " is " + EnumName(task.state));
+      return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
     }
     std::int64_t completed = 0;
     std::vector<std::pair<int, std::int64_t>> rest;
