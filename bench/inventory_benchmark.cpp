@@ -2,6 +2,7 @@
 // synchronous=FULL: a commit returns once it survives a power cut):
 //   BM_EngineReserve     reservations through the reservation engine (in-process, group commit),
 //                        many client threads, one hot SKU; with and without idempotency keys;
+//   BM_EngineReserveAsync the same through ReserveAsync, a few threads with many in flight;
 //   BM_BaselineReserve   one SQL write transaction per reservation on the same store: read the
 //                        pool's availability (balances and active reservations), save the
 //                        reservation, commit;
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -152,13 +155,52 @@ void EngineReserve(benchmark::State& state, bool with_key) {
     }
   }
   state.SetItemsProcessed(state.iterations());
-  if (state.thread_index() == 0) state.SetLabel("sqlite WAL synchronous=FULL");
+  if (state.thread_index() == 0) {
+    state.SetLabel("sqlite WAL synchronous=FULL");
+    const auto commit = f.engine->stats().commit;
+    state.counters["rows_per_commit"] =
+        static_cast<double>(commit.pieces) /
+        static_cast<double>(std::max<std::int64_t>(commit.batches, 1));
+  }
 }
 
 void BM_EngineReserve(benchmark::State& state) { EngineReserve(state, false); }
 void BM_EngineReserveWithKey(benchmark::State& state) { EngineReserve(state, true); }
-BENCHMARK(BM_EngineReserve)->Threads(64)->Threads(256)->UseRealTime();
-BENCHMARK(BM_EngineReserveWithKey)->Threads(64)->Threads(256)->UseRealTime();
+BENCHMARK(BM_EngineReserve)->Threads(64)->Threads(256)->Threads(1024)->UseRealTime();
+BENCHMARK(BM_EngineReserveWithKey)->Threads(64)->Threads(256)->Threads(1024)->UseRealTime();
+
+// The same through ReserveAsync: a few client threads keep up to 1,024 reservations each in
+// flight and are answered on the committer thread, as an asynchronous server would be.
+void BM_EngineReserveAsync(benchmark::State& state) {
+  ReserveFixture& f = Reserving();
+  constexpr std::ptrdiff_t kInFlight = 1024;
+  std::counting_semaphore<kInFlight> slots(kInFlight);
+  std::atomic<std::int64_t> failed{0};
+  ReserveRequest request;
+  request.tenant_id = f.tenant;
+  request.warehouse_id = kWarehouse;
+  request.sku_id = kHotSku;
+  request.quantity = 1;
+  request.order_ref = "flash-sale";
+  for (auto _ : state) {
+    slots.acquire();
+    f.engine->ReserveAsync(request, [&](Result<inventory_flow::ReserveAnswer> answer) {
+      if (!answer.ok()) failed.fetch_add(1);
+      slots.release();
+    });
+  }
+  for (std::ptrdiff_t i = 0; i < kInFlight; ++i) slots.acquire();  // every answer is in
+  if (failed.load() > 0) state.SkipWithError("a reservation failed");
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) {
+    state.SetLabel("sqlite WAL synchronous=FULL");
+    const auto commit = f.engine->stats().commit;
+    state.counters["rows_per_commit"] =
+        static_cast<double>(commit.pieces) /
+        static_cast<double>(std::max<std::int64_t>(commit.batches, 1));
+  }
+}
+BENCHMARK(BM_EngineReserveAsync)->Threads(1)->Threads(2)->UseRealTime();
 
 // The same reservation as one SQL transaction of its own: what a request handler without the
 // engine does. Availability = available on-hand of the pool − its active reservations (one unit
@@ -265,6 +307,8 @@ struct PickFixture {
 
 void BM_PostPicking(benchmark::State& state) {
   static PickFixture f;
+  double post_ms = 0;
+  double commit_ms = 0;
   for (auto _ : state) {
     state.PauseTiming();
     const std::vector<Reservation> order = f.ReserveOrder();
@@ -287,12 +331,20 @@ void BM_PostPicking(benchmark::State& state) {
     }
     state.ResumeTiming();
 
+    const auto t0 = std::chrono::steady_clock::now();
     StockPosting posting(f.engine.get());
     auto tx = Must(f.file.db->Begin(store::TxMode::kWrite));
     MustOk(posting.Post(*tx, picks));
+    const auto t1 = std::chrono::steady_clock::now();
     MustOk(tx->Commit());
     posting.Committed();
+    const auto t2 = std::chrono::steady_clock::now();
+    post_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
+    commit_ms += std::chrono::duration<double, std::milli>(t2 - t1).count();
   }
+  const auto n = static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+  state.counters["post_ms"] = post_ms / n;      // checks, engine and store writes
+  state.counters["commit_ms"] = commit_ms / n;  // the durable commit
   state.SetItemsProcessed(state.iterations() * kPickLines);
   state.SetLabel("5000 lines, sqlite WAL synchronous=FULL");
 }
@@ -405,15 +457,20 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::printf("\n== summary (same run; sqlite WAL, synchronous=FULL) ==\n");
     const double engine = Best("BM_EngineReserve/");
     const double engine_key = Best("BM_EngineReserveWithKey/");
+    const double engine_async = Best("BM_EngineReserveAsync/");
     const double baseline = Best("BM_BaselineReserve/");
     if (engine > 0) std::printf("engine reservations/s (no key):    %12.0f\n", engine);
     if (engine_key > 0) std::printf("engine reservations/s (with key):  %12.0f\n", engine_key);
+    if (engine_async > 0) std::printf("engine reservations/s (async):     %12.0f\n", engine_async);
     if (baseline > 0) {
       std::printf("baseline reservations/s (1 tx each): %10.0f\n", baseline);
       if (engine > 0)
         std::printf("ratio engine/baseline (no key):    %12.1fx\n", engine / baseline);
       if (engine_key > 0) {
         std::printf("ratio engine/baseline (with key):  %12.1fx\n", engine_key / baseline);
+      }
+      if (engine_async > 0) {
+        std::printf("ratio engine/baseline (async):     %12.1fx\n", engine_async / baseline);
       }
     }
     for (const auto& [name, ms] : millis_) {

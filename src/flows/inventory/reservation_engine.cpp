@@ -23,7 +23,11 @@ struct ReservationEngine::Shard {
   inventory::ReservationBook book;
   std::unordered_set<std::int64_t> unacked;
   std::unordered_set<std::int64_t> busy;
+  // Picks taken from a reservation whose transaction has not committed (or given back) yet.
+  std::unordered_map<std::int64_t, int> picking;
   bool Settled(std::int64_t id) const { return !unacked.contains(id) && !busy.contains(id); }
+  // Settled and not being picked: its row may be written by a change.
+  bool Quiet(std::int64_t id) const { return Settled(id) && !picking.contains(id); }
   // Reservations consumed by picking, oldest first: they stay in the index for a while so that
   // UndoTakeForPick still finds them (the book keeps them as long).
   std::deque<std::int64_t> consumed;
@@ -340,8 +344,8 @@ Result<Reservation> ReservationEngine::ChangeOne(TenantId tenant, ReservationId 
     std::lock_guard lock(shard->mu);
     const Reservation* held = shard->book.Find(id);
     if (held != nullptr && held->tenant_id == tenant) {
-      if (!shard->Settled(id.value())) {
-        return Conflict("reservation " + IdText(id) + " is being changed; retry");
+      if (!shard->Quiet(id.value())) {
+        return Conflict("reservation " + IdText(id) + " is being changed or picked; retry");
       }
       if (change == Change::kConfirm && !held->expires_at) return *held;  // already confirmed
       row = Changed(*held, change, now);
@@ -417,7 +421,7 @@ Result<std::int64_t> ReservationEngine::ReleaseLapsed() {
     std::lock_guard lock(shard->mu);
     for (ReservationId id : shard->book.Lapsed(now)) {
       const Reservation* held = shard->book.Find(id);
-      if (held == nullptr || !shard->Settled(id.value())) continue;
+      if (held == nullptr || !shard->Quiet(id.value())) continue;
       shard->busy.insert(id.value());
       pending.push_back({shard.get(), Changed(*held, Change::kLapse, now), {}});
     }
@@ -486,6 +490,7 @@ Status ReservationEngine::TakeForPick(TenantId tenant, ReservationId id, invento
       return Conflict("reservation " + IdText(id) + " is being changed; retry");
     }
     XB_RETURN_IF_ERROR(shard->book.TakeForPick(id, lot, qty));
+    ++shard->picking[id.value()];
     if (shard->book.Find(id) == nullptr) {  // consumed: everything is picked
       shard->consumed.push_back(id.value());
       if (shard->consumed.size() > kConsumedKept) {
@@ -508,6 +513,19 @@ void ReservationEngine::UndoTakeForPick(TenantId tenant, ReservationId id, inven
   if (shard == nullptr) return;
   std::lock_guard lock(shard->mu);
   shard->book.UndoTakeForPick(id, lot, qty);
+  EndTake(*shard, id);
+}
+
+void ReservationEngine::TakeForPickCommitted(TenantId tenant, ReservationId id) {
+  Shard* shard = ShardOfReservation(tenant, id);
+  if (shard == nullptr) return;
+  std::lock_guard lock(shard->mu);
+  EndTake(*shard, id);
+}
+
+void ReservationEngine::EndTake(Shard& shard, ReservationId id) {
+  auto it = shard.picking.find(id.value());
+  if (it != shard.picking.end() && --it->second <= 0) shard.picking.erase(it);
 }
 
 // ---- reads ----

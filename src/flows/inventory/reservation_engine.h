@@ -102,6 +102,10 @@ class ReservationEngine {
                      std::int64_t qty);
   void UndoTakeForPick(TenantId tenant, inventory::ReservationId id, inventory::LotId lot,
                        std::int64_t qty);
+  // The transaction of a TakeForPick committed. Until then (or UndoTakeForPick) the reservation
+  // is being picked: Release and Confirm answer CONFLICT and the sweeper leaves it alone, so no
+  // row with picked quantities that may yet be undone is ever written.
+  void TakeForPickCommitted(TenantId tenant, inventory::ReservationId id);
 
   // The active reservation as the engine holds it; absent when it is not active (or another
   // tenant's).
@@ -129,6 +133,7 @@ class ReservationEngine {
   // Applies a change whose row is durable (or undoes the busy mark when it is not).
   void Settle(Shard& shard, const inventory::Reservation& row, Change change, bool durable);
   void Forget(const inventory::Reservation& reservation);
+  static void EndTake(Shard& shard, inventory::ReservationId id);
   void SweepLoop();
 
   store::Database& db_;

@@ -167,6 +167,11 @@ void StockPosting::Committed() {
   if (committed_) return;
   committed_ = true;
   if (engine_ != nullptr) {
+    for (const Taken& t : taken_) {
+      if (t.reservation_id != 0) {
+        engine_->TakeForPickCommitted(t.pool.tenant_id, ReservationId(t.reservation_id));
+      }
+    }
     for (const Arrived& a : arrived_) engine_->Deposit(a.pool, a.lot, a.expiry, a.qty);
   }
   taken_.clear();

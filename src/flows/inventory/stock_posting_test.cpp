@@ -240,6 +240,33 @@ TEST_P(StockPostingTest, ATransactionThatIsNotCommittedGivesEverythingBack) {
   ASSERT_TRUE(PostAndCommit({Pick(6, r)}).ok());
 }
 
+TEST_P(StockPostingTest, AReservationBeingPickedIsNotChangedUntilThePickEnds) {
+  const Reservation r = Reserve(6);
+  {
+    StockPosting posting(engine_.get());
+    auto tx = db_->Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(tx.ok());
+    std::vector<Movement> movements{Pick(2, r)};
+    ASSERT_TRUE(posting.Post(**tx, movements).ok());
+    // A release now would write picked quantities that the rollback below takes back.
+    EXPECT_EQ(engine_->Release(tenant_, r.id).status().code(), ErrorCode::kConflict);
+    EXPECT_EQ(engine_->Confirm(tenant_, r.id).status().code(), ErrorCode::kConflict);
+  }
+  auto released = engine_->Release(tenant_, r.id);
+  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  EXPECT_EQ(released->Picked(), 0);
+  EXPECT_EQ(Stored(r).Picked(), 0);
+  EXPECT_EQ(engine_->Available(Pool()), 10);
+
+  const Reservation again = Reserve(6);
+  ASSERT_TRUE(PostAndCommit({Pick(2, again)}).ok());
+  auto after_commit = engine_->Release(tenant_, again.id);
+  ASSERT_TRUE(after_commit.ok()) << after_commit.status().ToString();
+  EXPECT_EQ(Stored(again).Picked(), 2);
+  EXPECT_EQ(Stored(again).state, ReservationState::kReleased);
+  EXPECT_EQ(engine_->Available(Pool()), 8);
+}
+
 TEST_P(StockPostingTest, AStoreRefusalGivesBackWhatThePostTook) {
   // The pool has 10 available, but bin 2 holds none of it: the store refuses the hold there.
   const Status st = PostAndCommit({Hold(1), Hold(2, /*bin=*/2)});
