@@ -14,6 +14,7 @@
 #include <source_location>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/storage/open_database.h"
@@ -570,6 +571,44 @@ TEST_P(InventoryContract, PostingRefusesToGoBelowZeroAndWritesNothing) {
   // Invalid movements are refused before anything is written.
   std::vector<Movement> bad = {Receipt(alpha_, kShelf, 0)};
   EXPECT_EQ(tx->inventory().Post(bad).code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(InventoryContract, ConcurrentPostingsNeverOverdrawAPlace) {
+  PostAll({Receipt(alpha_, kShelf, 10)});
+  // Four writers each take 3 of the 10 at once: three succeed, one is refused.
+  std::atomic<int> taken{0};
+  std::atomic<int> refused{0};
+  std::vector<std::string> other_errors(4);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      auto tx = db_->Begin(TxMode::kWrite);
+      if (!tx.ok()) {
+        other_errors[static_cast<std::size_t>(w)] = tx.status().ToString();
+        return;
+      }
+      std::vector<Movement> ship = {
+          Move(alpha_, MovementReason::kShip, Available(kShelf), std::nullopt, 3, At(1))};
+      Status st = (*tx)->inventory().Post(ship);
+      if (st.ok()) st = (*tx)->Commit();
+      if (st.ok()) {
+        ++taken;
+      } else if (st.code() == ErrorCode::kFailedPrecondition) {
+        ++refused;
+      } else {
+        other_errors[static_cast<std::size_t>(w)] = st.ToString();
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  for (const auto& e : other_errors) EXPECT_EQ(e, "");
+  EXPECT_EQ(taken.load(), 3);
+  EXPECT_EQ(refused.load(), 1);
+  EXPECT_EQ(OnHand(alpha_, Key(kShelf)), 1);
+  MovementQuery q;
+  q.sku_id = kSku;
+  auto tx = Read();
+  EXPECT_EQ(Must(tx->inventory().NetQuantity(alpha_, q)), 1);
 }
 
 TEST_P(InventoryContract, ALargePostingIsAppliedWhole) {
