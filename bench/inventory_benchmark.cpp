@@ -167,11 +167,11 @@ void EngineReserve(benchmark::State& state, bool with_key) {
 void BM_EngineReserve(benchmark::State& state) { EngineReserve(state, false); }
 void BM_EngineReserveWithKey(benchmark::State& state) { EngineReserve(state, true); }
 BENCHMARK(BM_EngineReserve)->Threads(64)->Threads(256)->Threads(1024)->UseRealTime();
-BENCHMARK(BM_EngineReserveWithKey)->Threads(64)->Threads(256)->Threads(1024)->UseRealTime();
+BENCHMARK(BM_EngineReserveWithKey)->Threads(256)->UseRealTime();
 
 // The same through ReserveAsync: a few client threads keep up to 1,024 reservations each in
 // flight and are answered on the committer thread, as an asynchronous server would be.
-void BM_EngineReserveAsync(benchmark::State& state) {
+void EngineReserveAsync(benchmark::State& state, bool with_key) {
   ReserveFixture& f = Reserving();
   constexpr std::ptrdiff_t kInFlight = 1024;
   std::counting_semaphore<kInFlight> slots(kInFlight);
@@ -184,6 +184,7 @@ void BM_EngineReserveAsync(benchmark::State& state) {
   request.order_ref = "flash-sale";
   for (auto _ : state) {
     slots.acquire();
+    if (with_key) request.client_key = "a" + std::to_string(f.next_key.fetch_add(1));
     f.engine->ReserveAsync(request, [&](Result<inventory_flow::ReserveAnswer> answer) {
       if (!answer.ok()) failed.fetch_add(1);
       slots.release();
@@ -200,7 +201,10 @@ void BM_EngineReserveAsync(benchmark::State& state) {
         static_cast<double>(std::max<std::int64_t>(commit.batches, 1));
   }
 }
+void BM_EngineReserveAsync(benchmark::State& state) { EngineReserveAsync(state, false); }
+void BM_EngineReserveAsyncWithKey(benchmark::State& state) { EngineReserveAsync(state, true); }
 BENCHMARK(BM_EngineReserveAsync)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_EngineReserveAsyncWithKey)->Threads(2)->UseRealTime();
 
 // The same reservation as one SQL transaction of its own: what a request handler without the
 // engine does. Availability = available on-hand of the pool − its active reservations (one unit
@@ -458,10 +462,14 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     const double engine = Best("BM_EngineReserve/");
     const double engine_key = Best("BM_EngineReserveWithKey/");
     const double engine_async = Best("BM_EngineReserveAsync/");
+    const double engine_async_key = Best("BM_EngineReserveAsyncWithKey/");
     const double baseline = Best("BM_BaselineReserve/");
     if (engine > 0) std::printf("engine reservations/s (no key):    %12.0f\n", engine);
     if (engine_key > 0) std::printf("engine reservations/s (with key):  %12.0f\n", engine_key);
     if (engine_async > 0) std::printf("engine reservations/s (async):     %12.0f\n", engine_async);
+    if (engine_async_key > 0) {
+      std::printf("engine reservations/s (async, key): %11.0f\n", engine_async_key);
+    }
     if (baseline > 0) {
       std::printf("baseline reservations/s (1 tx each): %10.0f\n", baseline);
       if (engine > 0)
@@ -471,6 +479,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       }
       if (engine_async > 0) {
         std::printf("ratio engine/baseline (async):     %12.1fx\n", engine_async / baseline);
+      }
+      if (engine_async_key > 0) {
+        std::printf("ratio engine/baseline (async, key): %11.1fx\n", engine_async_key / baseline);
       }
     }
     for (const auto& [name, ms] : millis_) {

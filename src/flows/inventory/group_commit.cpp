@@ -25,6 +25,7 @@ Status RunWork(const GroupCommitter::Work& work, store::Transaction& tx) {
 GroupCommitter::GroupCommitter(store::Database& db, GroupCommitOptions options)
     : db_(db), options_(options) {
   if (options_.max_batch == 0) options_.max_batch = 1;
+  answerer_ = std::thread([this] { AnswerLoop(); });
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -82,6 +83,26 @@ void GroupCommitter::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(answers_mu_);
+    answers_done_ = true;
+  }
+  answers_cv_.notify_all();
+  if (answerer_.joinable()) answerer_.join();
+}
+
+void GroupCommitter::AnswerLoop() {
+  for (;;) {
+    std::vector<Answered> due;
+    {
+      std::unique_lock lock(answers_mu_);
+      answers_cv_.wait(lock, [&] { return answers_done_ || !answers_.empty(); });
+      if (answers_.empty()) return;  // the committer has stopped and everything is answered
+      due = std::move(answers_.front());
+      answers_.pop_front();
+    }
+    for (Answered& a : due) Answer(a.item, std::move(a.status));
+  }
 }
 
 void GroupCommitter::Loop() {
@@ -120,7 +141,7 @@ void GroupCommitter::RunBatch(std::deque<Item>& batch) {
   std::vector<Item*> pending;
   pending.reserve(batch.size());
   for (Item& item : batch) pending.push_back(&item);
-  std::vector<std::pair<Item*, Status>> answers;
+  std::vector<Answered> answers;
   answers.reserve(batch.size());
   std::int64_t transactions = 0;
   std::int64_t alone = 0;
@@ -145,11 +166,11 @@ void GroupCommitter::RunBatch(std::deque<Item>& batch) {
       }
     }  // a transaction that did not commit rolls back here
     if (st.ok()) {
-      for (Item* item : pending) answers.emplace_back(item, Status::Ok());
+      for (Item* item : pending) answers.push_back({std::move(*item), Status::Ok()});
       break;
     }
     if (pending.size() == 1) {
-      answers.emplace_back(pending.front(), std::move(st));
+      answers.push_back({std::move(*pending.front()), std::move(st)});
       break;
     }
     if (failed == pending.size()) {
@@ -157,13 +178,15 @@ void GroupCommitter::RunBatch(std::deque<Item>& batch) {
       for (Item* item : pending) {
         ++transactions;
         ++alone;
-        answers.emplace_back(item, RunAlone(item->work));
+        Status alone_status = RunAlone(item->work);
+        answers.push_back({std::move(*item), std::move(alone_status)});
       }
       break;
     }
     ++transactions;
     ++alone;
-    answers.emplace_back(pending[failed], RunAlone(pending[failed]->work));
+    Status alone_status = RunAlone(pending[failed]->work);
+    answers.push_back({std::move(*pending[failed]), std::move(alone_status)});
     pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(failed));
   }
 
@@ -173,7 +196,11 @@ void GroupCommitter::RunBatch(std::deque<Item>& batch) {
     stats_.pieces += static_cast<std::int64_t>(batch.size());
     stats_.retried_alone += alone;
   }
-  for (auto& [item, status] : answers) Answer(*item, std::move(status));
+  {
+    std::lock_guard lock(answers_mu_);
+    answers_.push_back(std::move(answers));
+  }
+  answers_cv_.notify_one();
 }
 
 }  // namespace xb::inventory_flow

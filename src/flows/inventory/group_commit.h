@@ -5,6 +5,7 @@
 // back, that piece is run again alone (its answer is what it does alone) and the rest of the batch
 // is run again together; if the commit fails, every piece is run again alone. So one bad piece
 // never fails the others. Work may therefore run more than once: it must start afresh each time.
+// Callers are answered by a second thread, so the committer goes on with the next batch at once.
 #pragma once
 
 #include <condition_variable>
@@ -14,6 +15,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/status.h"
 #include "flows/store/unit_of_work.h"
@@ -36,8 +38,8 @@ class GroupCommitter {
   // Writes through `tx`. Must not commit. Returning an error rolls its batch back (the other
   // pieces are then run again alone), so work may write before it fails.
   using Work = std::function<Status(store::Transaction& tx)>;
-  // Called once with the answer, on the committer thread (or at once on the caller's thread when
-  // the committer is stopped). Must be quick and must not wait for the committer.
+  // Called once with the answer, on the answering thread (or at once on the caller's thread when
+  // the committer is stopped). Must be quick and must not wait for an answer of this committer.
   using Done = std::function<void(Status)>;
 
   GroupCommitter(store::Database& db, GroupCommitOptions options = {});
@@ -60,8 +62,13 @@ class GroupCommitter {
     std::promise<Status> done;  // when `then` is empty
     Done then;
   };
+  struct Answered {
+    Item item;
+    Status status;
+  };
   void Enqueue(Item item);
   static void Answer(Item& item, Status status);
+  void AnswerLoop();
   void Loop();
   void RunBatch(std::deque<Item>& batch);
   // Runs `work` in a transaction of its own and commits.
@@ -75,6 +82,12 @@ class GroupCommitter {
   bool stopping_ = false;
   GroupCommitStats stats_;
   std::thread thread_;
+  // Batches whose answers are due, oldest first, for the answering thread.
+  std::mutex answers_mu_;
+  std::condition_variable answers_cv_;
+  std::deque<std::vector<Answered>> answers_;
+  bool answers_done_ = false;  // the committer has stopped: answer what is left, then end
+  std::thread answerer_;
 };
 
 }  // namespace xb::inventory_flow

@@ -255,15 +255,16 @@ void ReservationEngine::ReserveNew(const ReserveRequest& request, ReserveDone do
   }
 
   // The row is written by group commit; the answer waits until it is durable.
-  auto row = std::make_shared<const Reservation>(std::move(made).value());
+  auto row = std::make_shared<Reservation>(std::move(made).value());
   committer_->Submit([row](store::Transaction& tx) { return SaveOne(tx, *row); },
                      [this, row, &shard, done = std::move(done)](Status written) mutable {
-                       done(Acknowledge(shard, *row, std::move(written)));
+                       // The work has run for the last time: the row can be moved into the answer.
+                       done(Acknowledge(shard, std::move(*row), std::move(written)));
                      });
 }
 
 // The answer to a new reservation once its write is over: durable, or taken out of the book.
-Result<ReserveAnswer> ReservationEngine::Acknowledge(Shard& shard, const Reservation& row,
+Result<ReserveAnswer> ReservationEngine::Acknowledge(Shard& shard, Reservation row,
                                                      Status written) {
   if (written.ok()) {
     {
@@ -271,7 +272,7 @@ Result<ReserveAnswer> ReservationEngine::Acknowledge(Shard& shard, const Reserva
       shard.unacked.erase(row.id.value());
     }
     reserved_.fetch_add(1, std::memory_order_relaxed);
-    return ReserveAnswer{row, false};
+    return ReserveAnswer{std::move(row), false};
   }
   {
     std::lock_guard lock(shard.mu);

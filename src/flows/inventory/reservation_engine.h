@@ -84,9 +84,9 @@ class ReservationEngine {
   Result<ReserveAnswer> Reserve(const ReserveRequest& request);
   // Reserve without waiting: `done` is called once with the answer — on the caller's thread when
   // it is known at once (a bad request, not enough stock, a replay), otherwise on the group
-  // committer's thread once the row is durable or failed. `done` must be quick and must not wait
-  // for the engine (post the answer elsewhere, e.g. to an HTTP connection's executor). Lets a
-  // server keep many reservations in flight without a thread each.
+  // committer's answering thread once the row is durable or failed. `done` must be quick and must
+  // not wait for the engine (post the answer elsewhere, e.g. to an HTTP connection's executor).
+  // Lets a server keep many reservations in flight without a thread each.
   using ReserveDone = std::function<void(Result<ReserveAnswer>)>;
   void ReserveAsync(const ReserveRequest& request, ReserveDone done);
   Result<inventory::Reservation> Release(TenantId tenant, inventory::ReservationId id);
@@ -122,8 +122,7 @@ class ReservationEngine {
   Status CheckRunning() const;
   Status CheckRequest(const ReserveRequest& request) const;
   void ReserveNew(const ReserveRequest& request, ReserveDone done);
-  Result<ReserveAnswer> Acknowledge(Shard& shard, const inventory::Reservation& row,
-                                    Status written);
+  Result<ReserveAnswer> Acknowledge(Shard& shard, inventory::Reservation row, Status written);
   Result<ReserveAnswer> Replay(TenantId tenant, inventory::ReservationId id);
   Result<std::optional<inventory::Reservation>> StoredByKey(TenantId tenant,
                                                             const std::string& client_key);
