@@ -1,8 +1,11 @@
 #include "flows/warehouse/terminal_service.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include "core/text.h"
@@ -42,7 +45,8 @@ DeviceAnswer Rejection(const DeviceEvent& e, const Status& why) {
   json error = {{"code", ErrorCodeName(why.code())}, {"message", why.message()}};
   if (!why.field().empty()) error["field"] = why.field();
   body["error"] = std::move(error);
-  return DeviceAnswer{HttpStatusOf(why.code()), body.dump(), false};
+  return DeviceAnswer{HttpStatusOf(why.code()),
+                      body.dump(-1, ' ', false, json::error_handler_t::replace), false};
 }
 
 // The same event: a retry or a copy (the device's clock may differ).
@@ -62,48 +66,203 @@ std::string Gtin14(std::string_view gtin) {
                            : std::string(14 - gtin.size(), '0') + std::string(gtin);
 }
 
+// ---- the applied answer, written directly (the hot path: one per event) ----
+
+void Quoted(std::string& out, std::string_view s) {
+  if (!IsCleanUtf8(s)) {
+    out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+void Member(std::string& out, std::string_view name, std::string_view text) {
+  out += '"';
+  out += name;
+  out += "\":";
+  Quoted(out, text);
+  out += ',';
+}
+
+void Member(std::string& out, std::string_view name, std::int64_t n) {
+  out += '"';
+  out += name;
+  out += "\":";
+  out += std::to_string(n);
+  out += ',';
+}
+
+void Member(std::string& out, std::string_view name, const std::optional<std::int64_t>& n) {
+  if (n) return Member(out, name, *n);
+  out += '"';
+  out += name;
+  out += "\":null,";
+}
+
+// Replaces the trailing comma of an object's members by its closing brace.
+void Close(std::string& out) {
+  if (!out.empty() && out.back() == ',') out.pop_back();
+  out += '}';
+}
+
+std::string AppliedMessage(const Task& task, const TaskLine& line) {
+  const std::string head = "line " + std::to_string(line.line_no) + ": ";
+  switch (task.kind) {
+    case TaskKind::kReceive:
+      return head + std::to_string(line.done_qty) + " good, " + std::to_string(line.damaged_qty) +
+             " damaged of " + std::to_string(line.expected_qty) + " expected";
+    case TaskKind::kCount:
+      return head + "counted";
+    default:
+      return head + std::to_string(line.done_qty) + " of " + std::to_string(line.expected_qty) +
+             " done";
+  }
+}
+
+// {"status":"applied","message","device_id","event_key","task":{id, code, kind, state, version,
+// "line":{...the line as the terminal sees it}}}, once the change is written.
+DeviceAnswer Applied(const DeviceEvent& e, const Task& task, int line_no) {
+  const TaskLine* line = nullptr;
+  for (const auto& l : task.lines) {
+    if (l.line_no == line_no) line = &l;
+  }
+  std::string out;
+  out.reserve(512);
+  out += '{';
+  Member(out, "status", "applied");
+  Member(out, "message", line != nullptr ? AppliedMessage(task, *line) : std::string());
+  Member(out, "device_id", e.device_id);
+  Member(out, "event_key", e.event_key);
+  out += "\"task\":{";
+  Member(out, "id", task.id.value());
+  Member(out, "code", task.code);
+  Member(out, "kind", EnumName(task.kind));
+  Member(out, "state", EnumName(task.state));
+  Member(out, "version", task.version);
+  if (line != nullptr) {
+    const TaskLine& l = *line;
+    out += "\"line\":{";
+    Member(out, "line_no", l.line_no);
+    Member(out, "sku_id", l.sku_id);
+    Member(out, "owner", l.owner);
+    if (task.kind == TaskKind::kReceive) {
+      Member(out, "to_bin", l.to_bin);
+      Member(out, "expected_qty", l.expected_qty);
+      Member(out, "done_qty", l.done_qty);
+      Member(out, "damaged_qty", l.damaged_qty);
+    } else if (task.kind == TaskKind::kCount) {
+      Member(out, "lot_id", l.lot_id.value());
+      Member(out, "bin", l.from_bin);
+      Member(out, "counted_qty", l.counted_qty);
+      Member(out, "recount_qty", l.recount_qty);
+      Member(out, "reason", l.reason);
+    } else {
+      Member(out, "lot_id", l.lot_id.value());
+      Member(out, "from_bin", l.from_bin);
+      Member(out, "to_bin", l.to_bin);
+      Member(out, "expected_qty", l.expected_qty);
+      Member(out, "done_qty", l.done_qty);
+      if (task.kind == TaskKind::kPick) {
+        Member(out, "reservation_id", l.reservation_id);
+        Member(out, "order_ref", l.order_ref);
+      }
+    }
+    Close(out);
+    out += ',';
+  }
+  Close(out);
+  Close(out);
+  return DeviceAnswer{200, std::move(out), false};
+}
+
+DeviceEventRecord RecordOf(const DeviceEvent& event, const DeviceAnswer& answer, Timestamp now) {
+  DeviceEventRecord r;
+  r.event = event;
+  r.status = answer.status;
+  r.answer = answer.body;
+  r.received_at = now;
+  return r;
+}
+
 }  // namespace
 
+// One event of a request, with who sent it.
+struct TerminalService::Item {
+  RequestContext ctx;  // device: the event's
+  DeviceEvent event;   // tenant: the principal's
+  Status invalid;      // why it cannot be applied at all (answered, never stored)
+};
+
+// One request waiting for the writer: its events and where its answers go.
+struct TerminalService::Unit {
+  std::vector<Item> items;
+  std::vector<Result<DeviceAnswer>> answers;
+  std::promise<Status> done;
+};
+
 // Tasks, SKUs, lots and bins read once per transaction. A task is kept as the last event left
-// it, so that the next event of a batch sees its change before it is written.
+// it, so that the next event of the transaction sees its change before it is written.
 class TerminalService::Lookups {
  public:
   Result<Task*> GetTask(store::Transaction& tx, TenantId tenant, std::int64_t id) {
-    auto it = tasks_.find(id);
+    const auto key = std::make_pair(tenant.value(), id);
+    auto it = tasks_.find(key);
     if (it == tasks_.end()) {
       auto task = tx.warehouse().GetTask(tenant, warehouse::TaskId(id));
       if (!task.ok()) {
         if (task.status().code() != ErrorCode::kNotFound) return task.status();
         return InvalidArgument("task_id: no task with id " + std::to_string(id), "task_id");
       }
-      it = tasks_.emplace(id, std::move(task).value()).first;
+      it = tasks_.emplace(key, std::move(task).value()).first;
     }
     return &it->second;
   }
-  void Keep(const Task& task) { tasks_[task.id.value()] = task; }
+  void Keep(const Task& task) { tasks_[{task.tenant_id.value(), task.id.value()}] = task; }
+  // After a write: the version the store now holds.
+  void Written(const Task& task) {
+    auto it = tasks_.find({task.tenant_id.value(), task.id.value()});
+    if (it != tasks_.end()) it->second.version = task.version;
+  }
 
   Result<const catalog::Sku*> GetSku(store::Transaction& tx, TenantId tenant, std::int64_t id) {
-    auto it = skus_.find(id);
+    const auto key = std::make_pair(tenant.value(), id);
+    auto it = skus_.find(key);
     if (it == skus_.end()) {
       XB_ASSIGN_OR_RETURN(auto sku, tx.skus().Get(tenant, id));
-      it = skus_.emplace(id, std::move(sku)).first;
+      it = skus_.emplace(key, std::move(sku)).first;
     }
     return &it->second;
   }
 
   Result<const inventory::Lot*> GetLot(store::Transaction& tx, TenantId tenant,
                                        inventory::LotId id) {
-    auto it = lots_.find(id.value());
+    const auto key = std::make_pair(tenant.value(), id.value());
+    auto it = lots_.find(key);
     if (it == lots_.end()) {
       XB_ASSIGN_OR_RETURN(auto lot, tx.inventory().GetLot(tenant, id));
-      it = lots_.emplace(id.value(), std::move(lot)).first;
+      it = lots_.emplace(key, std::move(lot)).first;
     }
     return &it->second;
   }
 
   Result<const partners::Bin*> BinByCode(store::Transaction& tx, TenantId tenant,
                                          std::int64_t warehouse_id, const std::string& code) {
-    const auto key = std::make_pair(warehouse_id, code);
+    const auto key = std::make_tuple(tenant.value(), warehouse_id, code);
     auto it = bins_.find(key);
     if (it == bins_.end()) {
       auto bin = tx.bins().GetByCode(tenant, warehouse_id, code);
@@ -123,23 +282,23 @@ class TerminalService::Lookups {
 
   Result<const partners::Bin*> BinById(store::Transaction& tx, TenantId tenant, std::int64_t id) {
     for (const auto& [key, bin] : bins_) {
-      if (bin.id.value() == id) return &bin;
+      if (std::get<0>(key) == tenant.value() && bin.id.value() == id) return &bin;
     }
     XB_ASSIGN_OR_RETURN(auto bin, tx.bins().Get(tenant, id));
-    const auto key = std::make_pair(bin.warehouse_id, bin.code);
+    const auto key = std::make_tuple(tenant.value(), bin.warehouse_id, bin.code);
     return &bins_.insert_or_assign(key, std::move(bin)).first->second;
   }
 
  private:
-  std::map<std::int64_t, Task> tasks_;
-  std::map<std::int64_t, catalog::Sku> skus_;
-  std::map<std::int64_t, inventory::Lot> lots_;
-  std::map<std::pair<std::int64_t, std::string>, partners::Bin> bins_;
+  std::map<std::pair<std::int64_t, std::int64_t>, Task> tasks_;
+  std::map<std::pair<std::int64_t, std::int64_t>, catalog::Sku> skus_;
+  std::map<std::pair<std::int64_t, std::int64_t>, inventory::Lot> lots_;
+  std::map<std::tuple<std::int64_t, std::int64_t, std::string>, partners::Bin> bins_;
 };
 
-// What an event does: an answer now (a scan, a rejection), or a change to write first.
+// What an event does: an answer now (a scan), or a change to write first.
 struct TerminalService::Outcome {
-  json body;                         // the answer, or its head when there is a change
+  json body;                         // the answer of a scan
   std::optional<TaskChange> change;  // the task change an applied confirm writes
   int line_no = 0;
 };
@@ -147,24 +306,21 @@ struct TerminalService::Outcome {
 TerminalService::TerminalService(store::Database& db, WarehouseService& service,
                                  TerminalOptions options)
     : db_(db), service_(service), options_(options) {
-  if (options_.group_commit) {
-    committer_ = std::make_unique<inventory_flow::GroupCommitter>(db_, options_.commit);
-  }
+  writer_ = std::thread([this] { Loop(); });
 }
 
 TerminalService::~TerminalService() {
-  if (committer_) committer_->Stop();
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
 }
 
-inventory_flow::GroupCommitStats TerminalService::commit_stats() const {
-  return committer_ ? committer_->stats() : inventory_flow::GroupCommitStats{};
-}
-
-Status TerminalService::Run(const inventory_flow::GroupCommitter::Work& work) {
-  if (committer_) return committer_->Run(work);
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_RETURN_IF_ERROR(work(*tx));
-  return tx->Commit();
+TerminalStats TerminalService::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
 }
 
 // --- deciding what an event does ---------------------------------------------------------------
@@ -205,7 +361,7 @@ std::int64_t Outstanding(const TaskLine& l) { return l.expected_qty - l.done_qty
 Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& tx,
                                                            const RequestContext& ctx,
                                                            const DeviceEvent& event,
-                                                           Lookups& lookups) {
+                                                           Lookups& lookups, StepCache& cache) {
   const TenantId tenant = ctx.principal.tenant_id;
   const Date today = Date::OfTimestamp(service_.clock().Now());
   std::optional<warehouse::Gs1Scan> scan;
@@ -339,7 +495,7 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
             "location: line " + std::to_string(line->line_no) + " is received into another bin",
             "location");
       }
-      change = service_.PrepareReceipt(tx, ctx, *task, entry);
+      change = service_.PrepareReceipt(tx, ctx, *task, entry, &cache);
       break;
     }
     case TaskKind::kPutaway:
@@ -380,239 +536,344 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
   }
   if (!change.ok()) return change.status();
   out.line_no = line->line_no;
-  out.body = Head(event, "applied", "");
+  change->step["device"] = event.device_id;
+  change->step["event_key"] = event.event_key;
   lookups.Keep(change->after);
   out.change = std::move(change).value();
   return out;
 }
 
-// --- answering -------------------------------------------------------------------------------
+// --- the writer --------------------------------------------------------------------------------
 
-namespace {
-
-std::string AppliedMessage(const Task& task, const TaskLine& line) {
-  const std::string head = "line " + std::to_string(line.line_no) + ": ";
-  switch (task.kind) {
-    case TaskKind::kReceive:
-      return head + std::to_string(line.done_qty) + " good, " + std::to_string(line.damaged_qty) +
-             " damaged of " + std::to_string(line.expected_qty) + " expected";
-    case TaskKind::kCount:
-      return head + "counted";
-    default:
-      return head + std::to_string(line.done_qty) + " of " + std::to_string(line.expected_qty) +
-             " done";
+Result<std::vector<Result<DeviceAnswer>>> TerminalService::Submit(std::vector<Item> items) {
+  if (items.empty()) return std::vector<Result<DeviceAnswer>>();
+  auto unit = std::make_shared<Unit>();
+  unit->items = std::move(items);
+  std::future<Status> done = unit->done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Unavailable("the terminal service is stopping; retry");
+    queue_.push_back(unit);
   }
+  cv_.notify_one();
+  XB_RETURN_IF_ERROR(done.get());
+  return std::move(unit->answers);
 }
 
-// The answer to an applied event, once its change is written (the task has its new version).
-DeviceAnswer Applied(json body, const TaskChange& change, int line_no) {
-  json task = TaskHeaderJson(change.after);
-  for (const auto& l : change.after.lines) {
-    if (l.line_no != line_no) continue;
-    body["message"] = AppliedMessage(change.after, l);
-    task["line"] = TaskLineJson(change.after, l, TaskAudience::kTerminal);
-  }
-  body["task"] = std::move(task);
-  return DeviceAnswer{200, body.dump(), false};
-}
-
-DeviceEventRecord RecordOf(const DeviceEvent& event, const DeviceAnswer& answer, Timestamp now) {
-  DeviceEventRecord r;
-  r.event = event;
-  r.status = answer.status;
-  r.answer = answer.body;
-  r.received_at = now;
-  return r;
-}
-
-}  // namespace
-
-Result<DeviceAnswer> TerminalService::StoredAnswer(const RequestContext& ctx,
-                                                   const DeviceEvent& event) {
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
-  XB_ASSIGN_OR_RETURN(auto stored, tx->warehouse().FindDeviceEvent(
-                                       ctx.principal.tenant_id, event.device_id, event.event_key));
-  if (!stored) return Unavailable("the event's answer could not be stored; retry");
-  if (!SameEvent(stored->event, event)) return KeyReused(event);
-  return DeviceAnswer{stored->status, stored->answer, true};
-}
-
-Result<DeviceAnswer> TerminalService::StoreRejection(const RequestContext& ctx,
-                                                     const DeviceEvent& event, const Status& why) {
-  DeviceAnswer answer;
-  bool reused = false;
-  const Status st = Run([&](store::Transaction& tx) -> Status {
-    reused = false;
-    XB_ASSIGN_OR_RETURN(
-        auto stored,
-        tx.warehouse().FindDeviceEvent(ctx.principal.tenant_id, event.device_id, event.event_key));
-    if (stored) {
-      reused = !SameEvent(stored->event, event);
-      answer = DeviceAnswer{stored->status, stored->answer, true};
-      return Status::Ok();
+void TerminalService::Loop() {
+  for (;;) {
+    std::vector<std::shared_ptr<Unit>> units;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is answered
+      std::size_t n = 0;
+      while (!queue_.empty() &&
+             (units.empty() || n + queue_.front()->items.size() <= options_.max_batch)) {
+        n += queue_.front()->items.size();
+        units.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
     }
-    answer = Rejection(event, why);
-    return tx.warehouse().InsertDeviceEvent(RecordOf(event, answer, service_.clock().Now()));
-  });
-  if (!st.ok()) {
-    if (st.code() == ErrorCode::kAlreadyExists) return StoredAnswer(ctx, event);
-    return st;
+    Run(units, true);
   }
-  if (reused) return KeyReused(event);
-  return answer;
 }
 
-Result<DeviceAnswer> TerminalService::Handle(const RequestContext& in, const DeviceEvent& sent) {
-  XB_RETURN_IF_ERROR(access::Authorize(in.principal, access::Action::kOperateWarehouse));
-  XB_RETURN_IF_ERROR(warehouse::Validate(sent));
-  DeviceEvent event = sent;
-  event.tenant_id = in.principal.tenant_id;  // the key's tenant, whatever the event says
-  RequestContext ctx = in;
-  ctx.device = event.device_id;
-  const TenantId tenant = ctx.principal.tenant_id;
+void TerminalService::Run(std::vector<std::shared_ptr<Unit>>& units, bool split) {
+  std::vector<Item*> items;
+  for (auto& u : units) {
+    for (auto& item : u->items) items.push_back(&item);
+  }
+  std::vector<std::optional<Result<DeviceAnswer>>> answers(items.size());
+  std::vector<std::unique_ptr<inventory_flow::StockPosting>> postings;
+  Status st;
+  {
+    auto tx = db_.Begin(store::TxMode::kWrite);
+    st = tx.ok() ? ApplyShared(**tx, items, answers, postings) : tx.status();
+    if (st.ok()) st = (*tx)->Commit();
+  }  // a failed transaction is rolled back here, before anything else writes
+  if (st.ok()) {
+    for (auto& p : postings) p->Committed();
+    std::size_t k = 0;
+    for (auto& u : units) {
+      u->answers.clear();
+      for (std::size_t i = 0; i < u->items.size(); ++i) u->answers.push_back(*answers[k++]);
+    }
+    {
+      std::lock_guard lock(mu_);
+      stats_.transactions += 1;
+      stats_.events += static_cast<std::int64_t>(items.size());
+    }
+    for (auto& u : units) u->done.set_value(Status::Ok());
+    return;
+  }
+  postings.clear();  // gives the engine back what they took
+  if (split && units.size() > 1) {
+    // One request's trouble must not fail the others: each on its own.
+    for (auto& u : units) {
+      std::vector<std::shared_ptr<Unit>> one = {u};
+      Run(one, false);
+    }
+    return;
+  }
+  const bool settle_alone = Storable(st.code()) || st.code() == ErrorCode::kAlreadyExists ||
+                            st.code() == ErrorCode::kConflict;
+  for (auto& u : units) {
+    if (!settle_alone) {
+      u->done.set_value(st);
+      continue;
+    }
+    // The stock does not add up for every event together: one event per transaction, in order.
+    u->answers.clear();
+    for (const auto& item : u->items) u->answers.push_back(ApplyAlone(item));
+    {
+      std::lock_guard lock(mu_);
+      stats_.events += static_cast<std::int64_t>(u->items.size());
+      stats_.retried_alone += static_cast<std::int64_t>(u->items.size());
+    }
+    u->done.set_value(Status::Ok());
+  }
+}
 
+Status TerminalService::ApplyShared(
+    store::Transaction& tx, std::vector<Item*>& items,
+    std::vector<std::optional<Result<DeviceAnswer>>>& answers,
+    std::vector<std::unique_ptr<inventory_flow::StockPosting>>& postings) {
+  const std::size_t n = items.size();
+  Lookups lookups;
+  StepCache cache;
+  std::map<std::tuple<std::int64_t, std::string, std::string>, std::size_t> first;
+  std::vector<std::optional<std::size_t>> copy_of(n);
+  std::vector<bool> fresh(n, false);  // answered now: to be stored
+  std::vector<int> line_of(n, 0);
+  std::vector<TaskChange> changes;
+  std::vector<std::size_t> change_item;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Item& item = *items[i];
+    const DeviceEvent& e = item.event;
+    if (!item.invalid.ok()) {
+      answers[i] = item.invalid;
+      continue;
+    }
+    auto [seen, added] =
+        first.emplace(std::make_tuple(e.tenant_id.value(), e.device_id, e.event_key), i);
+    if (!added) {
+      copy_of[i] = seen->second;  // answered below, from the first copy
+      continue;
+    }
+    XB_ASSIGN_OR_RETURN(auto stored,
+                        tx.warehouse().FindDeviceEvent(e.tenant_id, e.device_id, e.event_key));
+    if (stored) {
+      answers[i] = SameEvent(stored->event, e)
+                       ? Result<DeviceAnswer>(DeviceAnswer{stored->status, stored->answer, true})
+                       : Result<DeviceAnswer>(KeyReused(e));
+      continue;
+    }
+    auto outcome = Evaluate(tx, item.ctx, e, lookups, cache);
+    fresh[i] = true;
+    if (!outcome.ok()) {
+      if (!Storable(outcome.status().code())) return outcome.status();
+      answers[i] = Rejection(e, outcome.status());
+    } else if (outcome->change) {
+      change_item.push_back(i);
+      changes.push_back(std::move(*outcome->change));
+      line_of[i] = outcome->line_no;
+    } else {
+      answers[i] = DeviceAnswer{
+          200, outcome->body.dump(-1, ' ', false, json::error_handler_t::replace), false};
+    }
+  }
+
+  // The changes, one posting and one save per task for each principal (the business events
+  // name who did it); a task changed by two principals is saved twice, in order.
+  if (!changes.empty()) {
+    std::vector<std::pair<std::pair<std::int64_t, std::string>, std::vector<std::size_t>>> groups;
+    for (std::size_t c = 0; c < changes.size(); ++c) {
+      const RequestContext& ctx = items[change_item[c]]->ctx;
+      const auto who = std::make_pair(ctx.principal.tenant_id.value(), ctx.principal.Actor());
+      auto g =
+          std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == who; });
+      if (g == groups.end()) g = groups.insert(groups.end(), {who, {}});
+      g->second.push_back(c);
+    }
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> written;  // (tenant, task)
+    for (auto& [who, list] : groups) {
+      std::vector<TaskChange> part;
+      part.reserve(list.size());
+      RequestContext ctx = items[change_item[list.front()]]->ctx;
+      for (const std::size_t c : list) {
+        TaskChange change = std::move(changes[c]);
+        const auto key = std::make_pair(change.after.tenant_id.value(), change.after.id.value());
+        if (auto v = written.find(key); v != written.end()) change.base_version = v->second;
+        if (items[change_item[c]]->ctx.device != ctx.device) ctx.device.clear();
+        part.push_back(std::move(change));
+      }
+      postings.push_back(std::make_unique<inventory_flow::StockPosting>(service_.engine()));
+      XB_RETURN_IF_ERROR(service_.WriteChanges(tx, *postings.back(), ctx, part));
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        const Task& after = part[k].after;
+        written[{after.tenant_id.value(), after.id.value()}] = after.version;
+        lookups.Written(after);
+        changes[list[k]] = std::move(part[k]);
+      }
+    }
+    for (std::size_t c = 0; c < changes.size(); ++c) {
+      const std::size_t i = change_item[c];
+      answers[i] = Applied(items[i]->event, changes[c].after, line_of[i]);
+    }
+  }
+
+  const Timestamp now = service_.clock().Now();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!fresh[i]) continue;
+    XB_RETURN_IF_ERROR(
+        tx.warehouse().InsertDeviceEvent(RecordOf(items[i]->event, **answers[i], now)));
+  }
+  // Later copies of an event get the first copy's answer.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!copy_of[i]) continue;
+    const std::size_t j = *copy_of[i];
+    const Result<DeviceAnswer>& a = *answers[j];
+    if (!a.ok()) {
+      answers[i] = a.status();
+    } else if (!SameEvent(items[j]->event, items[i]->event)) {
+      answers[i] = KeyReused(items[i]->event);
+    } else {
+      answers[i] = DeviceAnswer{a->status, a->body, true};
+    }
+  }
+  return Status::Ok();
+}
+
+Result<DeviceAnswer> TerminalService::ApplyAlone(const Item& item) {
+  if (!item.invalid.ok()) return item.invalid;
+  const DeviceEvent& e = item.event;
   DeviceAnswer answer;
   bool reused = false;
   std::unique_ptr<inventory_flow::StockPosting> posting;
-  const Status st = Run([&](store::Transaction& tx) -> Status {
-    // A batch that failed is run again: start afresh (a dropped posting gives back its stock).
-    posting.reset();
-    reused = false;
-    XB_ASSIGN_OR_RETURN(auto stored,
-                        tx.warehouse().FindDeviceEvent(tenant, event.device_id, event.event_key));
-    if (stored) {
-      reused = !SameEvent(stored->event, event);
-      answer = DeviceAnswer{stored->status, stored->answer, true};
-      return Status::Ok();
+  Status st;
+  {
+    auto tx = db_.Begin(store::TxMode::kWrite);
+    st = tx.ok() ? Status::Ok() : tx.status();
+    if (st.ok()) {
+      st = [&]() -> Status {
+        XB_ASSIGN_OR_RETURN(
+            auto stored, (*tx)->warehouse().FindDeviceEvent(e.tenant_id, e.device_id, e.event_key));
+        if (stored) {
+          reused = !SameEvent(stored->event, e);
+          answer = DeviceAnswer{stored->status, stored->answer, true};
+          return Status::Ok();
+        }
+        Lookups lookups;
+        StepCache cache;
+        auto outcome = Evaluate(**tx, item.ctx, e, lookups, cache);
+        if (!outcome.ok()) {
+          if (!Storable(outcome.status().code())) return outcome.status();
+          answer = Rejection(e, outcome.status());
+        } else if (outcome->change) {
+          posting = std::make_unique<inventory_flow::StockPosting>(service_.engine());
+          XB_RETURN_IF_ERROR(service_.WriteChanges(**tx, *posting, item.ctx,
+                                                   std::span<TaskChange>(&*outcome->change, 1)));
+          answer = Applied(e, outcome->change->after, outcome->line_no);
+        } else {
+          answer = DeviceAnswer{
+              200, outcome->body.dump(-1, ' ', false, json::error_handler_t::replace), false};
+        }
+        return (*tx)->warehouse().InsertDeviceEvent(RecordOf(e, answer, service_.clock().Now()));
+      }();
+      if (st.ok()) st = (*tx)->Commit();
     }
-    Lookups lookups;
-    auto outcome = Evaluate(tx, ctx, event, lookups);
-    if (!outcome.ok()) {
-      if (!Storable(outcome.status().code())) return outcome.status();
-      answer = Rejection(event, outcome.status());
-    } else if (outcome->change) {
-      posting = std::make_unique<inventory_flow::StockPosting>(service_.engine());
-      XB_RETURN_IF_ERROR(
-          service_.WriteChanges(tx, *posting, ctx, std::span<TaskChange>(&*outcome->change, 1)));
-      answer = Applied(std::move(outcome->body), *outcome->change, outcome->line_no);
-    } else {
-      answer = DeviceAnswer{200, outcome->body.dump(), false};
-    }
-    return tx.warehouse().InsertDeviceEvent(RecordOf(event, answer, service_.clock().Now()));
-  });
+  }
   if (st.ok()) {
     if (posting) posting->Committed();
-    if (reused) return KeyReused(event);
+    if (reused) return KeyReused(e);
     return answer;
   }
   posting.reset();
-  // A concurrent copy stored its answer first.
-  if (st.code() == ErrorCode::kAlreadyExists) return StoredAnswer(ctx, event);
+  // A concurrent copy stored its answer first (another server process).
+  if (st.code() == ErrorCode::kAlreadyExists) return StoredAnswer(item);
   // The change could not be written (not enough stock, more than reserved): nothing of it was
   // kept; the refusal is the event's answer.
-  if (Storable(st.code())) return StoreRejection(ctx, event, st);
+  if (Storable(st.code())) return StoreRejection(item, st);
   return st;
 }
 
+Result<DeviceAnswer> TerminalService::StoredAnswer(const Item& item) {
+  const DeviceEvent& e = item.event;
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_ASSIGN_OR_RETURN(auto stored,
+                      tx->warehouse().FindDeviceEvent(e.tenant_id, e.device_id, e.event_key));
+  if (!stored) return Unavailable("the event's answer could not be stored; retry");
+  if (!SameEvent(stored->event, e)) return KeyReused(e);
+  return DeviceAnswer{stored->status, stored->answer, true};
+}
+
+Result<DeviceAnswer> TerminalService::StoreRejection(const Item& item, const Status& why) {
+  const DeviceEvent& e = item.event;
+  DeviceAnswer answer;
+  bool reused = false;
+  Status st;
+  {
+    XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+    st = [&]() -> Status {
+      XB_ASSIGN_OR_RETURN(auto stored,
+                          tx->warehouse().FindDeviceEvent(e.tenant_id, e.device_id, e.event_key));
+      if (stored) {
+        reused = !SameEvent(stored->event, e);
+        answer = DeviceAnswer{stored->status, stored->answer, true};
+        return Status::Ok();
+      }
+      answer = Rejection(e, why);
+      return tx->warehouse().InsertDeviceEvent(RecordOf(e, answer, service_.clock().Now()));
+    }();
+    if (st.ok()) st = tx->Commit();
+  }
+  if (!st.ok()) {
+    if (st.code() == ErrorCode::kAlreadyExists) return StoredAnswer(item);
+    return st;
+  }
+  if (reused) return KeyReused(e);
+  return answer;
+}
+
+// --- the requests ------------------------------------------------------------------------------
+
+Result<DeviceAnswer> TerminalService::Handle(const RequestContext& ctx, const DeviceEvent& sent) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, access::Action::kOperateWarehouse));
+  XB_RETURN_IF_ERROR(warehouse::Validate(sent));
+  std::vector<Item> items(1);
+  items[0].ctx = ctx;
+  items[0].ctx.device = sent.device_id;
+  items[0].event = sent;
+  items[0].event.tenant_id = ctx.principal.tenant_id;  // the key's tenant, whatever was sent
+  XB_ASSIGN_OR_RETURN(auto answers, Submit(std::move(items)));
+  return std::move(answers.at(0));
+}
+
 Result<std::vector<DeviceAnswer>> TerminalService::HandleBatch(
-    const RequestContext& in, const std::vector<DeviceEvent>& sent) {
-  XB_RETURN_IF_ERROR(access::Authorize(in.principal, access::Action::kOperateWarehouse));
-  const TenantId tenant = in.principal.tenant_id;
-  std::vector<DeviceEvent> events = sent;
-  for (auto& e : events) e.tenant_id = tenant;
-  const std::size_t n = events.size();
-  std::vector<Status> invalid(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    invalid[i] = warehouse::Validate(events[i]);
-    if (invalid[i].ok() && events[i].device_id != events[0].device_id) {
-      invalid[i] =
+    const RequestContext& ctx, const std::vector<DeviceEvent>& events) {
+  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, access::Action::kOperateWarehouse));
+  std::vector<Item> items(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    Item& item = items[i];
+    item.ctx = ctx;
+    item.ctx.device = events[i].device_id;
+    item.event = events[i];
+    item.event.tenant_id = ctx.principal.tenant_id;
+    item.invalid = warehouse::Validate(item.event);
+    if (item.invalid.ok() && item.event.device_id != events[0].device_id) {
+      item.invalid =
           InvalidArgument("device_id: a batch holds the events of one device", "device_id");
     }
   }
-  RequestContext ctx = in;
-  if (n > 0) ctx.device = events[0].device_id;
-
-  std::vector<DeviceAnswer> answers(n);
-  std::unique_ptr<inventory_flow::StockPosting> posting;
-  const Status st = Run([&](store::Transaction& tx) -> Status {
-    posting.reset();
-    Lookups lookups;
-    std::map<std::string, std::size_t> first;  // event key → the first event with it
-    std::vector<TaskChange> changes;
-    std::vector<std::optional<std::size_t>> change_of(n);
-    std::vector<json> heads(n);
-    std::vector<int> line_of(n, 0);
-    std::vector<bool> fresh(n, false);  // answered now: to be stored
-    for (std::size_t i = 0; i < n; ++i) {
-      const DeviceEvent& e = events[i];
-      if (!invalid[i].ok()) {
-        answers[i] = Rejection(e, invalid[i]);
-        continue;
-      }
-      auto [it, added] = first.emplace(e.event_key, i);
-      if (!added) continue;  // answered below, from the first copy
-      XB_ASSIGN_OR_RETURN(auto stored,
-                          tx.warehouse().FindDeviceEvent(tenant, e.device_id, e.event_key));
-      if (stored) {
-        answers[i] = SameEvent(stored->event, e)
-                         ? DeviceAnswer{stored->status, stored->answer, true}
-                         : Rejection(e, KeyReused(e));
-        continue;
-      }
-      auto outcome = Evaluate(tx, ctx, e, lookups);
-      fresh[i] = true;
-      if (!outcome.ok()) {
-        if (!Storable(outcome.status().code())) return outcome.status();
-        answers[i] = Rejection(e, outcome.status());
-      } else if (outcome->change) {
-        change_of[i] = changes.size();
-        changes.push_back(std::move(*outcome->change));
-        heads[i] = std::move(outcome->body);
-        line_of[i] = outcome->line_no;
-      } else {
-        answers[i] = DeviceAnswer{200, outcome->body.dump(), false};
-      }
-    }
-    if (!changes.empty()) {
-      posting = std::make_unique<inventory_flow::StockPosting>(service_.engine());
-      XB_RETURN_IF_ERROR(service_.WriteChanges(tx, *posting, ctx, changes));
-    }
-    const Timestamp now = service_.clock().Now();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (change_of[i])
-        answers[i] = Applied(std::move(heads[i]), changes[*change_of[i]], line_of[i]);
-      if (fresh[i]) {
-        XB_RETURN_IF_ERROR(tx.warehouse().InsertDeviceEvent(RecordOf(events[i], answers[i], now)));
-      }
-    }
-    // Later copies of an event within the batch get the first copy's answer.
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!invalid[i].ok()) continue;
-      const std::size_t j = first.at(events[i].event_key);
-      if (j == i) continue;
-      answers[i] = SameEvent(events[j], events[i])
-                       ? DeviceAnswer{answers[j].status, answers[j].body, true}
-                       : Rejection(events[i], KeyReused(events[i]));
-    }
-    return Status::Ok();
-  });
-  if (st.ok()) {
-    if (posting) posting->Committed();
-    return answers;
+  XB_ASSIGN_OR_RETURN(auto answers, Submit(std::move(items)));
+  std::vector<DeviceAnswer> out;
+  out.reserve(answers.size());
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    out.push_back(answers[i].ok() ? std::move(answers[i]).value()
+                                  : Rejection(events[i], answers[i].status()));
   }
-  posting.reset();
-  if (!Storable(st.code()) && st.code() != ErrorCode::kAlreadyExists) return st;
-  // Some change could not be written together with the others: answer the events one by one,
-  // in order, so that only the ones that do not fit are refused.
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!invalid[i].ok()) {
-      answers[i] = Rejection(events[i], invalid[i]);
-      continue;
-    }
-    auto one = Handle(in, events[i]);
-    answers[i] = one.ok() ? std::move(one).value() : Rejection(events[i], one.status());
-  }
-  return answers;
+  return out;
 }
 
 }  // namespace xb::warehouse_flow

@@ -3,17 +3,29 @@
 // same transaction as its effect, so a retry, a duplicate or a late copy gets that answer again
 // and moves no stock. Events are self-contained; a late event is applied when its task is still
 // open and the quantities still fit, otherwise it is rejected with the reason, and that
-// rejection is the stored first answer. Single events share durable commits through a
-// GroupCommitter; a batch is applied in one transaction with one ledger posting. Thread-safe.
+// rejection is the stored first answer.
+//
+// Every request (one event, or a batch) goes through one writer thread, which takes whatever is
+// queued and applies it in one transaction: tasks, SKUs and lots read once, all movements in one
+// posting per principal, each task saved once, one business event per task. A request is
+// answered only after that transaction is durable. When the stock of a shared transaction does
+// not add up, its requests are applied again one event per transaction, so that only the events
+// that do not fit are refused. Thread-safe.
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <future>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/status.h"
 #include "domain/warehouse/tasks.h"
-#include "flows/inventory/group_commit.h"
 #include "flows/store/unit_of_work.h"
 #include "flows/warehouse/context.h"
 #include "flows/warehouse/warehouse_service.h"
@@ -22,7 +34,8 @@ namespace xb::warehouse_flow {
 
 // The answer to a device event: an HTTP status and the JSON body
 //   {"status":"applied"|"ok"|"rejected", "message", "device_id", "event_key",
-//    "task":{...header, "line":{...}}?, "scan":{...}?, "bin":{...}?, "error":{...}?}
+//    "task":{"id","code","kind","state","version","line":{...}}?, "scan":{...}?, "bin":{...}?,
+//    "lines":[...]?, "error":{"code","message","field"?}?}
 struct DeviceAnswer {
   int status = 200;
   std::string body;
@@ -30,49 +43,65 @@ struct DeviceAnswer {
 };
 
 struct TerminalOptions {
-  bool group_commit = true;  // single events share commits; false: one transaction each
-  inventory_flow::GroupCommitOptions commit;
+  std::size_t max_batch = 4096;  // events per shared transaction, at most (a batch request is
+                                 // never split)
+};
+
+struct TerminalStats {
+  std::int64_t transactions = 0;   // shared transactions committed
+  std::int64_t events = 0;         // events answered
+  std::int64_t retried_alone = 0;  // events applied again one per transaction
 };
 
 class TerminalService {
  public:
   TerminalService(store::Database& db, WarehouseService& service, TerminalOptions options = {});
-  ~TerminalService();
+  ~TerminalService();  // answers what is queued, then stops the writer
   TerminalService(const TerminalService&) = delete;
   TerminalService& operator=(const TerminalService&) = delete;
 
   // The answer to one event (ctx.device is taken from the event). An error means nothing was
   // stored and the device should retry: the role may not operate (kPermissionDenied), the event
-  // cannot be keyed (kInvalidArgument), its key was used for a different event (kInvalidArgument
-  // naming event_key), or the store failed (kUnavailable, kConflict, kInternal).
+  // cannot be keyed or is malformed (kInvalidArgument), its key was used for a different event
+  // (kInvalidArgument naming event_key), or the store failed (kUnavailable, kConflict,
+  // kInternal).
   Result<DeviceAnswer> Handle(const RequestContext& ctx, const warehouse::DeviceEvent& event);
-  // The answers to many events, in order, as if each was sent alone in that order. Events that
-  // cannot be keyed get an error answer that is not stored.
+  // The answers to many events of one device, in order, as if each was sent alone in that order.
+  // Events that cannot be keyed, or that reuse a key for another event, get an error answer that
+  // is not stored.
   Result<std::vector<DeviceAnswer>> HandleBatch(const RequestContext& ctx,
                                                 const std::vector<warehouse::DeviceEvent>& events);
 
-  inventory_flow::GroupCommitStats commit_stats() const;
+  TerminalStats stats() const;
 
  private:
-  struct Piece;
-  struct Outcome;
+  struct Item;
+  struct Unit;
   class Lookups;
-  // Runs `work` in a write transaction: through the committer, or alone.
-  Status Run(const inventory_flow::GroupCommitter::Work& work);
-  // Decides what the event does, with tasks, SKUs and bins read through `lookups` (which keeps
-  // a task as the event leaves it, for the next event of a batch). Errors are rejections when
-  // Storable(), failures of the store otherwise.
+  struct Outcome;
+  Result<std::vector<Result<DeviceAnswer>>> Submit(std::vector<Item> items);
+  void Loop();
+  // Applies `units` in one transaction; on a refusal that is about stock, unit by unit, then
+  // event by event.
+  void Run(std::vector<std::shared_ptr<Unit>>& units, bool split);
+  Status ApplyShared(store::Transaction& tx, std::vector<Item*>& items,
+                     std::vector<std::optional<Result<DeviceAnswer>>>& answers,
+                     std::vector<std::unique_ptr<inventory_flow::StockPosting>>& postings);
+  Result<DeviceAnswer> ApplyAlone(const Item& item);
   Result<Outcome> Evaluate(store::Transaction& tx, const RequestContext& ctx,
-                           const warehouse::DeviceEvent& event, Lookups& lookups);
-  // Stores a rejection for an event whose effect could not be written.
-  Result<DeviceAnswer> StoreRejection(const RequestContext& ctx,
-                                      const warehouse::DeviceEvent& event, const Status& why);
-  Result<DeviceAnswer> StoredAnswer(const RequestContext& ctx, const warehouse::DeviceEvent& event);
+                           const warehouse::DeviceEvent& event, Lookups& lookups, StepCache& cache);
+  Result<DeviceAnswer> StoreRejection(const Item& item, const Status& why);
+  Result<DeviceAnswer> StoredAnswer(const Item& item);
 
   store::Database& db_;
   WarehouseService& service_;
   TerminalOptions options_;
-  std::unique_ptr<inventory_flow::GroupCommitter> committer_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Unit>> queue_;
+  bool stopping_ = false;
+  TerminalStats stats_;
+  std::thread writer_;
 };
 
 }  // namespace xb::warehouse_flow

@@ -769,7 +769,7 @@ Result<Task> WarehouseService::CreateCount(const RequestContext& ctx, const Coun
 
 Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
                                                     const RequestContext& ctx, const Task& task,
-                                                    const ReceiptEntry& entry) {
+                                                    const ReceiptEntry& entry, StepCache* cache) {
   const TenantId tenant = ctx.principal.tenant_id;
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kReceive}, "receipts go to receive tasks"));
   if (warehouse::IsClosed(task.state)) {
@@ -786,7 +786,18 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
   if (receipt.condition == warehouse::Condition::kDamaged && receipt.reason.empty()) {
     return InvalidArgument("reason: say why the goods are damaged", "reason");
   }
-  XB_ASSIGN_OR_RETURN(auto sku, tx.skus().Get(tenant, line->sku_id));
+  catalog::Sku sku;
+  if (cache != nullptr) {
+    const auto key = std::make_pair(tenant.value(), line->sku_id);
+    auto it = cache->skus.find(key);
+    if (it == cache->skus.end()) {
+      XB_ASSIGN_OR_RETURN(auto fetched, tx.skus().Get(tenant, line->sku_id));
+      it = cache->skus.emplace(key, std::move(fetched)).first;
+    }
+    sku = it->second;
+  } else {
+    XB_ASSIGN_OR_RETURN(sku, tx.skus().Get(tenant, line->sku_id));
+  }
   const Date today = Date::OfTimestamp(clock_.Now());
   const bool dated = sku.shelf_life_days.has_value();
   if (dated && receipt.lot_number.empty()) {
@@ -799,8 +810,15 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
   std::optional<inventory::Lot> existing;
   std::optional<inventory::Lot> fresh;
   if (!receipt.lot_number.empty()) {
-    XB_ASSIGN_OR_RETURN(existing,
-                        tx.inventory().FindLot(tenant, sku.id.value(), receipt.lot_number));
+    const auto lot_key = std::make_tuple(tenant.value(), sku.id.value(), receipt.lot_number);
+    if (cache != nullptr) {
+      if (auto it = cache->lots.find(lot_key); it != cache->lots.end()) existing = it->second;
+    }
+    if (!existing) {
+      XB_ASSIGN_OR_RETURN(existing,
+                          tx.inventory().FindLot(tenant, sku.id.value(), receipt.lot_number));
+      if (existing && cache != nullptr) cache->lots.emplace(lot_key, *existing);
+    }
     if (existing) {
       if (receipt.expiry_date && existing->expiry_date != receipt.expiry_date) {
         return InvalidArgument(
@@ -842,6 +860,10 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
   if (fresh) {
     XB_ASSIGN_OR_RETURN(auto stored, tx.inventory().InsertLot(std::move(*fresh)));
     lot_id = stored.id;
+    if (cache != nullptr) {
+      cache->lots.emplace(std::make_tuple(tenant.value(), sku.id.value(), stored.lot_number),
+                          stored);
+    }
   }
   const bool good = receipt.condition == warehouse::Condition::kGood;
   TaskChange change;

@@ -7,16 +7,19 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "core/status.h"
 #include "core/time.h"
 #include "domain/access/access.h"
+#include "domain/catalog/sku.h"
 #include "domain/inventory/inventory.h"
 #include "domain/warehouse/tasks.h"
 #include "flows/inventory/stock_posting.h"
@@ -128,6 +131,14 @@ struct TaskChange {
   nlohmann::json step;     // what happened, for the event's payload
 };
 
+// What steps read again and again. A caller that runs many steps in one transaction (the
+// terminal's batches) keeps one, so that each SKU and lot is read once. Keys lead with the tenant.
+struct StepCache {
+  std::map<std::pair<std::int64_t, std::int64_t>, catalog::Sku> skus;  // (tenant, SKU id)
+  std::map<std::tuple<std::int64_t, std::int64_t, std::string>, inventory::Lot>
+      lots;  // (tenant, SKU id, lot number)
+};
+
 class WarehouseService {
  public:
   // `engine` may be null (tests, tools): stock is then posted without the in-memory books.
@@ -181,7 +192,8 @@ class WarehouseService {
   // Each computes a change of `task` as it is now (reading through `tx`; a receipt creates its
   // lot when new) and writes nothing else. Errors are the reasons the step is refused.
   Result<TaskChange> PrepareReceipt(store::Transaction& tx, const RequestContext& ctx,
-                                    const warehouse::Task& task, const ReceiptEntry& entry);
+                                    const warehouse::Task& task, const ReceiptEntry& entry,
+                                    StepCache* cache = nullptr);
   Result<TaskChange> PrepareProgress(store::Transaction& tx, const RequestContext& ctx,
                                      const warehouse::Task& task, const ProgressEntry& entry);
   Result<TaskChange> PrepareCount(store::Transaction& tx, const RequestContext& ctx,
