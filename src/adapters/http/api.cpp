@@ -234,15 +234,34 @@ void Api::Handle(HttpRequest& req, HttpResponse& res) {
   } else {
     WriteError(res, NotFound("no such endpoint: " + req.path));
   }
-  res.headers.emplace_back("X-Request-Id", req.request_id);
+  if (res.defer) {
+    // The handler answers later: finish (request id, metrics, log) when it does.
+    auto inner = std::move(res.defer);
+    res.defer = [this, inner = std::move(inner), route, start, id = req.request_id,
+                 method = req.method, path = req.path](Responder reply) mutable {
+      inner([this, reply = std::move(reply), route, start, id = std::move(id),
+             method = std::move(method), path = std::move(path)](HttpResponse done) mutable {
+        Finish(id, method, path, route, start, done);
+        reply(std::move(done));
+      });
+    };
+    return;
+  }
+  Finish(req.request_id, req.method, req.path, route, start, res);
+}
+
+void Api::Finish(const std::string& request_id, const std::string& method, const std::string& path,
+                 std::size_t route, std::chrono::steady_clock::time_point start,
+                 HttpResponse& res) {
+  res.headers.emplace_back("X-Request-Id", request_id);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.Observe(route, res.status, seconds);
   if (res.status >= 500) {
-    spdlog::error("[{}] {} {} -> {} ({:.1f} ms)", req.request_id, req.method, req.path, res.status,
+    spdlog::error("[{}] {} {} -> {} ({:.1f} ms)", request_id, method, path, res.status,
                   seconds * 1e3);
   } else {
-    spdlog::debug("[{}] {} {} -> {} ({:.1f} ms)", req.request_id, req.method, req.path, res.status,
+    spdlog::debug("[{}] {} {} -> {} ({:.1f} ms)", request_id, method, path, res.status,
                   seconds * 1e3);
   }
 }

@@ -3,6 +3,7 @@
 // live in the flows and the domain. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,7 +33,8 @@ class Api {
   Api(store::Database& db, masterdata::MasterDataService& masterdata, access::AccessService& access,
       ApiOptions options, inventory_flow::ReservationEngine* engine = nullptr);
 
-  // The server's handler: routes, authenticates, runs, records metrics and logs.
+  // The server's handler: routes, authenticates, runs, records metrics and logs. A handler that
+  // defers its answer (HttpResponse::defer) is finished when it answers.
   void Handle(HttpRequest& req, HttpResponse& res);
 
  private:
@@ -42,6 +44,9 @@ class Api {
   void AddSystemRoutes();
   void LoadStaticFiles();
   void ServeStatic(const HttpRequest& req, HttpResponse& res) const;
+  // Request id header, metrics and log of an answer.
+  void Finish(const std::string& request_id, const std::string& method, const std::string& path,
+              std::size_t route, std::chrono::steady_clock::time_point start, HttpResponse& res);
 
   store::Database& db_;
   masterdata::MasterDataService& md_;

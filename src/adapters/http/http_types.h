@@ -1,6 +1,7 @@
 // The request and response as handlers see them, independent of the HTTP library underneath.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -26,11 +27,20 @@ struct HttpRequest {
   }
 };
 
+struct HttpResponse;
+// Sends the answer of a deferred request: call it exactly once, from any thread.
+using Responder = std::function<void(HttpResponse)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set by a handler that answers later (a reservation waiting for its group commit) instead of
+  // filling in this response: the server calls it once with the Responder of the connection and
+  // sends nothing until that is called, so no I/O thread waits meanwhile. What it runs must not
+  // refer to the HttpRequest, which is gone by then.
+  std::function<void(Responder)> defer;
 };
 
 // Percent-decoding of a URL component ('+' as space in queries); false on a malformed escape.

@@ -652,12 +652,24 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
         if (!body.ok()) return WriteError(res, body.status());
         auto draft = ParseReserve(*body);
         if (!draft.ok()) return WriteError(res, draft.status());
-        auto answer = stock.Reserve(ContextOf(req, p), *draft);
-        if (!answer.ok()) return WriteError(res, answer.status());
-        if (answer->replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
-        res.headers.emplace_back(
-            "Location", "/api/v1/reservations/" + std::to_string(answer->reservation.id.value()));
-        WriteJson(res, answer->replayed ? 200 : 201, ReservationToJson(answer->reservation));
+        // The answer waits for the group commit without holding an I/O thread.
+        res.defer = [&stock, ctx = ContextOf(req, p), draft = *draft](Responder reply) {
+          stock.ReserveAsync(
+              ctx, draft, [reply = std::move(reply)](Result<inventory_flow::ReserveAnswer> answer) {
+                HttpResponse out;
+                if (!answer.ok()) {
+                  WriteError(out, answer.status());
+                } else {
+                  if (answer->replayed) out.headers.emplace_back("Idempotent-Replayed", "true");
+                  out.headers.emplace_back(
+                      "Location",
+                      "/api/v1/reservations/" + std::to_string(answer->reservation.id.value()));
+                  WriteJson(out, answer->replayed ? 200 : 201,
+                            ReservationToJson(answer->reservation));
+                }
+                reply(std::move(out));
+              });
+        };
       });
   add("GET", v1 + "/reservations",
       [&stock](HttpRequest& req, HttpResponse& res, const Principal& p) {

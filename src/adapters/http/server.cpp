@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -133,14 +134,30 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       server_.handler(in, out);
     }
+    if (out.defer) {
+      // Answered later, from any thread: the answer is written on this connection's strand.
+      auto defer = std::move(out.defer);
+      defer([self = shared_from_this(), version = req.version(),
+             keep_alive = req.keep_alive()](HttpResponse done) {
+        auto executor = self->stream_.get_executor();
+        asio::post(executor, [self, version, keep_alive, done = std::move(done)]() mutable {
+          self->Respond(std::move(done), version, keep_alive);
+        });
+      });
+      return;
+    }
+    Respond(std::move(out), req.version(), req.keep_alive());
+  }
+
+  void Respond(HttpResponse out, unsigned version, bool keep_alive) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-    res->version(req.version());
+    res->version(version);
     res->result(static_cast<unsigned>(out.status));
     res->set(bhttp::field::server, "xborder");
     res->set(bhttp::field::content_type, out.content_type);
     for (const auto& [k, v] : out.headers) res->set(k, v);
     res->body() = std::move(out.body);
-    res->keep_alive(req.keep_alive() && !server_.stopping.load());
+    res->keep_alive(keep_alive && !server_.stopping.load());
     res->prepare_payload();
     Write(std::move(res), true);
   }

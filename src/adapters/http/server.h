@@ -1,6 +1,8 @@
 // An HTTP/1.1 server on Boost.Beast: asynchronous accept and keep-alive sessions on a small pool
 // of threads, request size and time limits, TCP_NODELAY, and a graceful stop that finishes the
-// requests in flight. Handlers run on the I/O threads and must not block for long.
+// requests in flight (deferred ones included). Handlers run on the I/O threads and must not block
+// for long; a handler that waits for something (a group commit) defers its answer
+// (HttpResponse::defer), and the connection's answer is written when it comes.
 #pragma once
 
 #include <atomic>

@@ -677,7 +677,8 @@ Result<StockService::ReserveRules> StockService::CheckReserve(TenantId tenant,
   return rules;
 }
 
-Result<ReserveAnswer> StockService::Reserve(const RequestContext& ctx, const ReserveDraft& draft) {
+Result<ReserveRequest> StockService::PrepareReserve(const RequestContext& ctx,
+                                                    const ReserveDraft& draft) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kReserve));
   const TenantId tenant = ctx.principal.tenant_id;
   if (draft.quantity <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
@@ -710,28 +711,33 @@ Result<ReserveAnswer> StockService::Reserve(const RequestContext& ctx, const Res
   request.client_key = ctx.idempotency_key.value_or("");
   request.min_remaining_days = rules.min_remaining_days;
   if (draft.hold_seconds) request.hold_for = std::chrono::seconds(*draft.hold_seconds);
-  auto answer = engine_->Reserve(request);
+  return request;
+}
+
+Result<ReserveAnswer> StockService::Explain(const ReserveRequest& request,
+                                            Result<ReserveAnswer> answer) const {
   if (!answer.ok()) {
-    if (answer.status().code() != ErrorCode::kFailedPrecondition) return answer.status();
+    if (answer.status().code() != ErrorCode::kFailedPrecondition) return answer;
     // Say why: not enough at all, or not enough with the shelf life asked for.
-    const inventory::PoolKey pool{tenant, draft.warehouse_id, draft.sku_id, draft.owner};
+    const inventory::PoolKey pool{request.tenant_id, request.warehouse_id, request.sku_id,
+                                  request.owner};
     const Date today = Date::OfTimestamp(clock_.Now());
     std::int64_t all = 0;
     std::int64_t usable = 0;
     for (const auto& lot : engine_->Lots(pool)) {
       all += lot.available;
-      if (inventory::MeetsShelfLife(lot.expiry_date, today, rules.min_remaining_days)) {
+      if (inventory::MeetsShelfLife(lot.expiry_date, today, request.min_remaining_days)) {
         usable += lot.available;
       }
     }
     std::string message = "insufficient stock: " + std::to_string(usable) + " reservable of SKU " +
-                          std::to_string(draft.sku_id) + " in warehouse " +
-                          std::to_string(draft.warehouse_id) + ", " +
-                          std::to_string(draft.quantity) + " requested";
+                          std::to_string(request.sku_id) + " in warehouse " +
+                          std::to_string(request.warehouse_id) + ", " +
+                          std::to_string(request.quantity) + " requested";
     if (usable < all) {
       message += " (" + std::to_string(all - usable) + " more are in lots that are expired" +
-                 (rules.min_remaining_days > 0
-                      ? " or have fewer than " + std::to_string(rules.min_remaining_days) +
+                 (request.min_remaining_days > 0
+                      ? " or have fewer than " + std::to_string(request.min_remaining_days) +
                             " days of shelf life left"
                       : std::string()) +
                  ")";
@@ -740,12 +746,31 @@ Result<ReserveAnswer> StockService::Reserve(const RequestContext& ctx, const Res
   }
   if (answer->replayed) {
     const Reservation& r = answer->reservation;
-    if (r.warehouse_id != draft.warehouse_id || r.sku_id != draft.sku_id ||
-        r.owner != draft.owner || r.order_ref != order_ref || r.Quantity() != draft.quantity) {
+    if (r.warehouse_id != request.warehouse_id || r.sku_id != request.sku_id ||
+        r.owner != request.owner || r.order_ref != request.order_ref ||
+        r.Quantity() != request.quantity) {
       return InvalidArgument("Idempotency-Key was already used with a different request");
     }
   }
   return answer;
+}
+
+void StockService::ReserveAsync(const RequestContext& ctx, const ReserveDraft& draft,
+                                ReserveDone done) {
+  auto request = PrepareReserve(ctx, draft);
+  if (!request.ok()) {
+    done(request.status());
+    return;
+  }
+  engine_->ReserveAsync(
+      *request, [this, request = *request, done = std::move(done)](Result<ReserveAnswer> answer) {
+        done(Explain(request, std::move(answer)));
+      });
+}
+
+Result<ReserveAnswer> StockService::Reserve(const RequestContext& ctx, const ReserveDraft& draft) {
+  XB_ASSIGN_OR_RETURN(const ReserveRequest request, PrepareReserve(ctx, draft));
+  return Explain(request, engine_->Reserve(request));
 }
 
 Result<Reservation> StockService::ReleaseReservation(const RequestContext& ctx, ReservationId id) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -188,6 +189,11 @@ class StockService {
   // The request's Idempotency-Key is the reservation's client key: a retry gets the first
   // answer (replayed), the same key with another request is kInvalidArgument.
   Result<ReserveAnswer> Reserve(const RequestContext& ctx, const ReserveDraft& draft);
+  // Reserve without waiting for the durable write: `done` is called once, on this thread when the
+  // answer is known at once (a bad request, short stock, a replay), otherwise on the engine's
+  // committer thread (see ReservationEngine::ReserveAsync): it must be quick and not wait.
+  using ReserveDone = std::function<void(Result<ReserveAnswer>)>;
+  void ReserveAsync(const RequestContext& ctx, const ReserveDraft& draft, ReserveDone done);
   Result<inventory::Reservation> ReleaseReservation(const RequestContext& ctx,
                                                     inventory::ReservationId id);
   Result<inventory::Reservation> ConfirmReservation(const RequestContext& ctx,
@@ -207,6 +213,11 @@ class StockService {
   // The checks of a reservation that need master data, cached for a few seconds so the hot path
   // does not read the database on every request.
   Result<ReserveRules> CheckReserve(TenantId tenant, const ReserveDraft& draft);
+  // The checks at the edge and the engine's request.
+  Result<ReserveRequest> PrepareReserve(const RequestContext& ctx, const ReserveDraft& draft);
+  // The engine's answer as callers get it: a refusal says how much is reservable and why; a
+  // replay of another request under the same key is refused.
+  Result<ReserveAnswer> Explain(const ReserveRequest& request, Result<ReserveAnswer> answer) const;
   // Checks the movement's place, SKU and lot, posts it with its event, honouring the retry key.
   Result<Created<inventory::Movement>> PostOne(const RequestContext& ctx, std::string_view kind,
                                                inventory::Movement movement,

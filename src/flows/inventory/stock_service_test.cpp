@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -705,6 +707,40 @@ TEST_F(StockServiceTest, AReservationRetriedWithItsKeyIsReservedOnce) {
   auto different = stock_.Reserve(Keyed("order-77", ""), Want(2, "SO-77"));
   ASSERT_FALSE(different.ok());
   EXPECT_EQ(different.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(SummaryOf(sku_).reserved, 3);
+}
+
+TEST_F(StockServiceTest, ReserveAsyncAnswersOnceWithTheSameRulesAsReserve) {
+  Put(5);
+  const auto reserve = [this](const ReserveDraft& d) {
+    std::promise<Result<ReserveAnswer>> answered;
+    auto answer = answered.get_future();
+    int calls = 0;
+    stock_.ReserveAsync(Ctx(), d, [&answered, &calls](Result<ReserveAnswer> r) {
+      ++calls;
+      answered.set_value(std::move(r));
+    });
+    auto result = answer.get();
+    EXPECT_EQ(calls, 1);
+    return result;
+  };
+  auto first = reserve(Want(3));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->reservation.Quantity(), 3);
+  // The row is durable when the answer comes: the store has it.
+  EXPECT_TRUE(stock_.GetReservation(Reader(), first->reservation.id).ok());
+  auto refused = reserve(Want(3, "SO-2"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("2 reservable"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_EQ(reserve(Want(0)).status().field(), "quantity");
+  StockService bare(*db_, clock_, nullptr);
+  std::optional<Status> unavailable;
+  bare.ReserveAsync(Ctx(), Want(1),
+                    [&unavailable](Result<ReserveAnswer> r) { unavailable = r.status(); });
+  ASSERT_TRUE(unavailable.has_value());
+  EXPECT_EQ(unavailable->code(), ErrorCode::kUnavailable);
   EXPECT_EQ(SummaryOf(sku_).reserved, 3);
 }
 
