@@ -412,18 +412,28 @@ void BM_LedgerPosting(benchmark::State& state) {
   auto& f = fixtures[history];
   if (!f) f = std::make_unique<LedgerFixture>(history);
   std::vector<Movement> document;
+  double post_ms = 0;
+  double commit_ms = 0;
   for (auto _ : state) {
     state.PauseTiming();
     document.clear();
     const Timestamp at = SystemClock().Now();
     for (std::int64_t i = 0; i < kDocumentLines; ++i) document.push_back(f->NextMove(at));
     state.ResumeTiming();
+    const auto t0 = std::chrono::steady_clock::now();
     StockPosting posting(nullptr);
     auto tx = Must(f->file->db->Begin(store::TxMode::kWrite));
     MustOk(posting.Post(*tx, document));
+    const auto t1 = std::chrono::steady_clock::now();
     MustOk(tx->Commit());
     posting.Committed();
+    const auto t2 = std::chrono::steady_clock::now();
+    post_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
+    commit_ms += std::chrono::duration<double, std::milli>(t2 - t1).count();
   }
+  const auto n = static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+  state.counters["post_ms"] = post_ms / n;
+  state.counters["commit_ms"] = commit_ms / n;
   state.SetItemsProcessed(state.iterations() * kDocumentLines);
   state.SetLabel(std::to_string(history) +
                  " movements of history, 100-line document, "
