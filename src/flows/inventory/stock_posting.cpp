@@ -1,5 +1,6 @@
 #include "flows/inventory/stock_posting.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 #include <utility>
@@ -82,15 +83,14 @@ Result<std::optional<Date>> StockPosting::CheckLot(store::Transaction& tx, const
   return it->second.expiry;
 }
 
-// The reservation a pick takes from must be for the movement's pool.
-Status StockPosting::CheckPick(store::Transaction& tx, const Movement& m, ReservationId id) {
+// The reservation a pick takes from must be for the movement's pool. Returns whether the lot is
+// one of the reservation's lines (then it is a lot of the SKU: reservations are made from it).
+Result<bool> StockPosting::CheckPick(store::Transaction& tx, const Movement& m, ReservationId id) {
   auto it = picked_from_.find(id.value());
   if (it == picked_from_.end()) {
-    std::optional<PoolKey> pool;
-    if (engine_ != nullptr) {
-      if (auto held = engine_->Find(m.tenant_id, id)) pool = PoolOf(*held);
-    }
-    if (!pool) {
+    std::optional<inventory::Reservation> reservation;
+    if (engine_ != nullptr) reservation = engine_->Find(m.tenant_id, id);
+    if (!reservation) {
       auto stored = tx.inventory().GetReservation(m.tenant_id, id);
       if (!stored.ok()) {
         if (stored.status().code() == ErrorCode::kNotFound) {
@@ -99,16 +99,19 @@ Status StockPosting::CheckPick(store::Transaction& tx, const Movement& m, Reserv
         }
         return stored.status();
       }
-      pool = PoolOf(*stored);
+      reservation = std::move(stored).value();
     }
-    it = picked_from_.emplace(id.value(), std::move(*pool)).first;
+    PickedFrom from{PoolOf(*reservation), {}};
+    for (const auto& line : reservation->lines) from.lots.push_back(line.lot_id);
+    it = picked_from_.emplace(id.value(), std::move(from)).first;
   }
-  if (it->second != PoolAt(m, m.from->warehouse_id)) {
+  if (it->second.pool != PoolAt(m, m.from->warehouse_id)) {
     return InvalidArgument("ref_id: reservation " + std::to_string(id.value()) +
                                " is for another SKU, owner or warehouse",
                            "ref_id");
   }
-  return Status::Ok();
+  const auto& lots = it->second.lots;
+  return std::find(lots.begin(), lots.end(), m.lot_id) != lots.end();
 }
 
 Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements) {
@@ -120,10 +123,13 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
   for (std::size_t i = 0; i < movements.size(); ++i) {
     const Movement& m = movements[i];
     XB_RETURN_IF_ERROR(inventory::Validate(m));
-    XB_ASSIGN_OR_RETURN(expiry[i], CheckLot(tx, m));
+    bool lot_known = false;  // a pick of a lot its reservation holds needs no lookup
     if (m.reason == MovementReason::kPick) {
       XB_ASSIGN_OR_RETURN(reservation[i], PickedReservation(m));
-      XB_RETURN_IF_ERROR(CheckPick(tx, m, reservation[i]));
+      XB_ASSIGN_OR_RETURN(lot_known, CheckPick(tx, m, reservation[i]));
+    }
+    if (!lot_known) {
+      XB_ASSIGN_OR_RETURN(expiry[i], CheckLot(tx, m));
     }
   }
 

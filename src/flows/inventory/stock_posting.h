@@ -58,15 +58,19 @@ class StockPosting {
     std::optional<Date> expiry;
   };
   Result<std::optional<Date>> CheckLot(store::Transaction& tx, const inventory::Movement& m);
-  Status CheckPick(store::Transaction& tx, const inventory::Movement& m,
-                   inventory::ReservationId id);
+  Result<bool> CheckPick(store::Transaction& tx, const inventory::Movement& m,
+                         inventory::ReservationId id);
   void GiveBack(std::size_t from);
 
   ReservationEngine* engine_;
   std::vector<Taken> taken_;
   std::vector<Arrived> arrived_;
   std::unordered_map<std::int64_t, LotFacts> lots_;
-  std::unordered_map<std::int64_t, inventory::PoolKey> picked_from_;  // by reservation id
+  struct PickedFrom {
+    inventory::PoolKey pool;
+    std::vector<inventory::LotId> lots;
+  };
+  std::unordered_map<std::int64_t, PickedFrom> picked_from_;  // by reservation id
   bool committed_ = false;
 };
 

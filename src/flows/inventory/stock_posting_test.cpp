@@ -299,6 +299,9 @@ TEST_P(StockPostingTest, APickMustNameAReservationOfItsPool) {
   Movement other_owner = Pick(1, r);
   other_owner.owner = "merchant-b";
   EXPECT_EQ(PostAndCommit({other_owner}).field(), "ref_id");
+  Movement wrong_lot = Pick(1, r);
+  wrong_lot.lot_id = other_lot_;
+  EXPECT_EQ(PostAndCommit({wrong_lot}).field(), "lot_id");
   EXPECT_EQ(engine_->Find(tenant_, r.id)->Picked(), 0);
 }
 
