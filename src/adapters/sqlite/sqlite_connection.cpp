@@ -174,9 +174,9 @@ Result<std::unique_ptr<sql::Connection>> OpenConnection(const std::string& path)
   // A 64 MiB page cache per connection (allocated as used; SQLite's default is 2 MiB): the
   // ledger's indexes outgrow the default early, and posting then re-reads index pages from the
   // OS on every transaction (docs/performance.md, ledger posting against history).
-  XB_RETURN_IF_ERROR(conn->ExecScript(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-      "PRAGMA cache_size=-65536;"));
+  XB_RETURN_IF_ERROR(
+      conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                       "PRAGMA cache_size=-65536;"));
   return std::unique_ptr<sql::Connection>(std::move(conn));
 }
 
