@@ -91,9 +91,9 @@ struct ServeOptions {
   std::string db = "sqlite:xborder.db";
   std::string address = "127.0.0.1";
   int port = 8080;
-  // Handlers run on the I/O threads and a reservation waits there for its group commit, so more
-  // threads than cores let more reservations share one commit.
-  int threads = 16;
+  // Reservations wait for their group commit without holding an I/O thread (deferred answers),
+  // so a thread per core serves them best; other writes wait on their thread for their commit.
+  int threads = 2;
   std::string web_root;
   std::string admin_key_file;
   std::size_t max_body = 4 * 1024 * 1024;
@@ -365,7 +365,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
     cmd->add_option("--threads", serve_opt.threads,
-                    "I/O threads (requests waiting for a durable commit hold one each)")
+                    "I/O threads (a write other than a reservation holds one until it commits)")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
     cmd->add_option("--connections", serve_opt.connections, "database connections in the pool")
