@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -233,6 +234,21 @@ class TerminalService::Lookups {
     return &it->second;
   }
   void Keep(const Task& task) { tasks_[{task.tenant_id.value(), task.id.value()}] = task; }
+  // Makes the last change of each task in `changes` hold the whole task as the events left it
+  // (steps applied in place leave only their line in the change).
+  void Complete(std::span<TaskChange> changes) const {
+    std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> last;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      last[{changes[i].after.tenant_id.value(), changes[i].after.id.value()}] = i;
+    }
+    for (const auto& [key, i] : last) {
+      auto it = tasks_.find(key);
+      if (it == tasks_.end()) continue;
+      const std::int64_t version = changes[i].after.version;
+      changes[i].after = it->second;
+      changes[i].after.version = version;
+    }
+  }
   // After a write: the version the store now holds.
   void Written(const Task& task) {
     auto it = tasks_.find({task.tenant_id.value(), task.id.value()});
@@ -495,14 +511,14 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
             "location: line " + std::to_string(line->line_no) + " is received into another bin",
             "location");
       }
-      change = service_.PrepareReceipt(tx, ctx, *task, entry, &cache);
+      change = service_.ApplyReceipt(tx, ctx, *task, entry, &cache);
       break;
     }
     case TaskKind::kPutaway:
     case TaskKind::kMove: {
       ProgressEntry entry{line->line_no, event.quantity, std::nullopt};
       if (bin != nullptr) entry.to_bin = bin->id.value();
-      change = service_.PrepareProgress(tx, ctx, *task, entry);
+      change = service_.ApplyProgress(tx, ctx, *task, entry);
       break;
     }
     case TaskKind::kPick: {
@@ -512,8 +528,8 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
                                    " picks from bin " + from->code + ", not " + bin->code,
                                "location");
       }
-      change = service_.PrepareProgress(tx, ctx, *task,
-                                        ProgressEntry{line->line_no, event.quantity, std::nullopt});
+      change = service_.ApplyProgress(tx, ctx, *task,
+                                      ProgressEntry{line->line_no, event.quantity, std::nullopt});
       break;
     }
     case TaskKind::kCount: {
@@ -525,6 +541,7 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
                    ? service_.PrepareRecount(tx, ctx, *task, line->line_no, event.quantity,
                                              "recount on " + ctx.device.substr(0, 40))
                    : service_.PrepareCount(tx, ctx, *task, line->line_no, event.quantity);
+      if (change.ok()) lookups.Keep(change->after);
       break;
     }
     case TaskKind::kPack:
@@ -538,7 +555,6 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
   out.line_no = line->line_no;
   change->step["device"] = event.device_id;
   change->step["event_key"] = event.event_key;
-  lookups.Keep(change->after);
   out.change = std::move(change).value();
   return out;
 }
@@ -708,6 +724,7 @@ Status TerminalService::ApplyShared(
         if (items[change_item[c]]->ctx.device != ctx.device) ctx.device.clear();
         part.push_back(std::move(change));
       }
+      lookups.Complete(part);
       postings.push_back(std::make_unique<inventory_flow::StockPosting>(service_.engine()));
       XB_RETURN_IF_ERROR(service_.WriteChanges(tx, *postings.back(), ctx, part));
       for (std::size_t k = 0; k < list.size(); ++k) {
@@ -771,9 +788,10 @@ Result<DeviceAnswer> TerminalService::ApplyAlone(const Item& item) {
           if (!Storable(outcome.status().code())) return outcome.status();
           answer = Rejection(e, outcome.status());
         } else if (outcome->change) {
+          const std::span<TaskChange> one(&*outcome->change, 1);
+          lookups.Complete(one);
           posting = std::make_unique<inventory_flow::StockPosting>(service_.engine());
-          XB_RETURN_IF_ERROR(service_.WriteChanges(**tx, *posting, item.ctx,
-                                                   std::span<TaskChange>(&*outcome->change, 1)));
+          XB_RETURN_IF_ERROR(service_.WriteChanges(**tx, *posting, item.ctx, one));
           answer = Applied(e, outcome->change->after, outcome->line_no);
         } else {
           answer = DeviceAnswer{

@@ -260,6 +260,44 @@ TEST_F(TerminalServiceTest, ABatchAnswersEachEventAsIfItCameAlone) {
   EXPECT_EQ(MovementCount(), 3);
 }
 
+TEST_F(TerminalServiceTest, ConfirmsOnALargeTaskKeepEveryOtherLineAsItWas) {
+  // A wave of 200 single-unit reservations, picked by device confirms: a batch of 150 and then
+  // single events; the task keeps all its lines and each line only its own progress.
+  ReceiveMilk(200, "L-A");
+  const auto lot = LotOf(milk_, "L-A");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 200; ++i) {
+    ids.push_back(AddReservation(milk_, "SO-" + std::to_string(i), {{lot, 1, 0}}).id.value());
+  }
+  auto wave = svc_.CreatePick(Ctx(), {wh_, stg_, ids});
+  ASSERT_TRUE(wave.ok()) << wave.status().ToString();
+  ASSERT_EQ(wave->lines.size(), 200U);
+  const auto id = wave->id.value();
+  std::vector<DeviceEvent> batch;
+  for (int line = 1; line <= 150; ++line) {
+    batch.push_back(Confirm("w" + std::to_string(line), id, line, 1));
+  }
+  auto answers = term_.HandleBatch(Ctx(), batch);
+  ASSERT_TRUE(answers.ok()) << answers.status().ToString();
+  for (const auto& a : *answers) ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(Body(answers->back())["task"]["line"]["line_no"], 150);
+  for (int line = 151; line <= 160; ++line) {
+    auto r = term_.Handle(Ctx(), Confirm("w" + std::to_string(line), id, line, 1));
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
+  const auto task = GetTask(wave->id);
+  ASSERT_EQ(task.lines.size(), 200U);
+  for (const auto& l : task.lines) {
+    EXPECT_EQ(l.done_qty, l.line_no <= 160 ? 1 : 0) << l.line_no;
+    EXPECT_EQ(l.expected_qty, 1);
+    EXPECT_EQ(l.to_bin, stg_);
+  }
+  EXPECT_EQ(task.state, warehouse::TaskState::kInProgress);
+  EXPECT_EQ(task.version, 12) << "one save for the batch, one per single event";
+  EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 160);
+}
+
 TEST_F(TerminalServiceTest, ABatchWhoseStockDoesNotAddUpRefusesOnlyTheEventsThatDoNotFit) {
   ReceiveMilk(10, "L-A");
   const auto lot = LotOf(milk_, "L-A");

@@ -960,6 +960,55 @@ Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& /*tx*/,
   return change;
 }
 
+namespace {
+
+// The task without its lines, with the one line `line_no` (the index of it in `task`).
+Result<std::pair<Task, std::size_t>> OneLineView(const Task& task, int line_no) {
+  for (std::size_t i = 0; i < task.lines.size(); ++i) {
+    if (task.lines[i].line_no != line_no) continue;
+    Task view;
+    view.id = task.id;
+    view.tenant_id = task.tenant_id;
+    view.code = task.code;
+    view.kind = task.kind;
+    view.state = task.state;
+    view.warehouse_id = task.warehouse_id;
+    view.ref_type = task.ref_type;
+    view.ref_id = task.ref_id;
+    view.assignee = task.assignee;
+    view.version = task.version;
+    view.created_at = task.created_at;
+    view.updated_at = task.updated_at;
+    view.closed_at = task.closed_at;
+    view.lines.push_back(task.lines[i]);
+    return std::make_pair(std::move(view), i);
+  }
+  return InvalidArgument("line_no: task " + task.code + " has no line " + std::to_string(line_no),
+                         "line_no");
+}
+
+}  // namespace
+
+Result<TaskChange> WarehouseService::ApplyReceipt(store::Transaction& tx, const RequestContext& ctx,
+                                                  Task& task, const ReceiptEntry& entry,
+                                                  StepCache* cache) {
+  XB_ASSIGN_OR_RETURN(auto view, OneLineView(task, entry.line_no));
+  XB_ASSIGN_OR_RETURN(TaskChange change, PrepareReceipt(tx, ctx, view.first, entry, cache));
+  task.lines[view.second] = change.after.lines.front();
+  task.state = change.after.state;
+  return change;
+}
+
+Result<TaskChange> WarehouseService::ApplyProgress(store::Transaction& tx,
+                                                   const RequestContext& ctx, Task& task,
+                                                   const ProgressEntry& entry) {
+  XB_ASSIGN_OR_RETURN(auto view, OneLineView(task, entry.line_no));
+  XB_ASSIGN_OR_RETURN(TaskChange change, PrepareProgress(tx, ctx, view.first, entry));
+  task.lines[view.second] = change.after.lines.front();
+  task.state = change.after.state;
+  return change;
+}
+
 Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::StockPosting& posting,
                                       const RequestContext& ctx, std::span<TaskChange> changes) {
   if (changes.empty()) return Status::Ok();
@@ -995,11 +1044,12 @@ Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::St
     last.after.updated_at = now;
     XB_RETURN_IF_ERROR(tx.warehouse().UpdateTask(last.after, base));
     std::string type = changes[first].event_type;
+    constexpr std::size_t kListedSteps = 50;  // more are counted, not listed
     json steps = json::array();
     std::int64_t moved = 0;
     for (const std::size_t i : list) {
       if (changes[i].event_type != type) type = "warehouse.task.progressed";
-      steps.push_back(changes[i].step);
+      if (list.size() <= kListedSteps) steps.push_back(std::move(changes[i].step));
       for (const auto& m : changes[i].movements) moved += m.quantity;
     }
     // Every change of the task shows the version it was saved as.
@@ -1012,10 +1062,10 @@ Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::St
                     {"state", EnumName(last.after.state)},
                     {"version", last.after.version},
                     {"moved_qty", moved}};
-    if (steps.size() <= 50) {
+    if (list.size() <= kListedSteps) {
       payload["steps"] = std::move(steps);
     } else {
-      payload["step_count"] = steps.size();
+      payload["step_count"] = list.size();
     }
     XB_RETURN_IF_ERROR(AppendEvent(tx, ctx, type, "task", last.after.id.value(), now, payload));
   }
@@ -1085,24 +1135,16 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
     if (warehouse::IsClosed(task.state)) {
       return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
     }
+    // Every line's outstanding quantity is done (it always fits: done < expected), in one pass.
     std::int64_t completed = 0;
-    std::vector<std::pair<int, std::int64_t>> rest;
-    for (const auto& l : task.lines) {
-      if (l.done_qty < l.expected_qty) rest.emplace_back(l.line_no, l.expected_qty - l.done_qty);
-    }
-    change.movements.reserve(rest.size());
-    for (const auto& [line_no, qty] : rest) {
-      XB_ASSIGN_OR_RETURN(task, warehouse::Progress(std::move(task), line_no, qty));
+    for (auto& l : task.lines) {
+      if (l.done_qty >= l.expected_qty) continue;
+      const std::int64_t qty = l.expected_qty - l.done_qty;
+      l.done_qty = l.expected_qty;
       completed += qty;
-    }
-    // The lines keep their order, so line i is line_no i + 1 whenever numbering is 1..n.
-    for (const auto& [line_no, qty] : rest) {
-      const auto idx = static_cast<std::size_t>(line_no - 1);
-      const TaskLine& l = idx < task.lines.size() && task.lines[idx].line_no == line_no
-                              ? task.lines[idx]
-                              : *FindLine(task, line_no);
       change.movements.push_back(LineMovement(ctx, task, l, qty, now));
     }
+    if (completed > 0) task.state = TaskState::kInProgress;
     change.step["completed_qty"] = completed;
   }
 

@@ -201,6 +201,15 @@ class WarehouseService {
   Result<TaskChange> PrepareRecount(store::Transaction& tx, const RequestContext& ctx,
                                     const warehouse::Task& task, int line_no, std::int64_t counted,
                                     const std::string& reason);
+  // The receipt and progress steps applied to `task` in place: it changes only when the step
+  // succeeds. The change's `after` holds the task's header and the changed line only, so that a
+  // caller keeping the whole task itself (the terminal's batches) copies no other line; before
+  // WriteChanges, that caller makes the last change of each task hold the whole task again.
+  Result<TaskChange> ApplyReceipt(store::Transaction& tx, const RequestContext& ctx,
+                                  warehouse::Task& task, const ReceiptEntry& entry,
+                                  StepCache* cache);
+  Result<TaskChange> ApplyProgress(store::Transaction& tx, const RequestContext& ctx,
+                                   warehouse::Task& task, const ProgressEntry& entry);
   // Writes changes made one after another: all movements in one Post call, each task saved
   // once (its last `after`, optimistic on the first change's base_version), one business event
   // per task listing its steps.
