@@ -601,15 +601,25 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
       });
 
   // --- scanner terminals -----------------------------------------------------------------------
+  // Both answer once the writer's transaction is durable, without holding an I/O thread.
   add("POST", "/api/v1/devices/{device_id}/events",
       [&terminal](HttpRequest& req, HttpResponse& res, const Principal& p) {
         auto body = ParseBody(req);
         if (!body.ok()) return WriteError(res, body.status());
         auto event = ParseDeviceEvent(*body, req.params["device_id"]);
         if (!event.ok()) return WriteError(res, event.status());
-        auto answer = terminal.Handle(ContextOf(req, p), *event);
-        if (!answer.ok()) return WriteError(res, answer.status());
-        WriteAnswer(res, *answer);
+        res.defer = [&terminal, ctx = ContextOf(req, p), event = *event](Responder reply) {
+          terminal.HandleAsync(ctx, event,
+                               [reply = std::move(reply)](Result<warehouse_flow::DeviceAnswer> a) {
+                                 HttpResponse out;
+                                 if (!a.ok()) {
+                                   WriteError(out, a.status());
+                                 } else {
+                                   WriteAnswer(out, *a);
+                                 }
+                                 reply(std::move(out));
+                               });
+        };
       });
   add("POST", "/api/v1/devices/{device_id}/events/batch",
       [&terminal](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -638,27 +648,39 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
           slot.push_back(i);
           events.push_back(std::move(e).value());
         }
-        auto answers = terminal.HandleBatch(ContextOf(req, p), events);
-        if (!answers.ok()) return WriteError(res, answers.status());
-        std::string out;
-        out.reserve(64 + (*list)->size() * 512);
-        out += "{\"results\":[";
-        std::size_t k = 0;
-        for (std::size_t i = 0; i < (*list)->size(); ++i) {
-          if (i > 0) out += ',';
-          if (k < slot.size() && slot[k] == i) {
-            const auto& a = (*answers)[k++];
-            out += "{\"http_status\":" + std::to_string(a.status) +
-                   ",\"replayed\":" + (a.replayed ? "true" : "false") + ",\"answer\":" + a.body +
-                   "}";
-          } else {
-            out += "{\"http_status\":400,\"replayed\":false,\"answer\":" + malformed[i] + "}";
-          }
-        }
-        out += "]}";
-        res.status = 200;
-        res.content_type = "application/json";
-        res.body = std::move(out);
+        res.defer = [&terminal, ctx = ContextOf(req, p), events = std::move(events),
+                     malformed = std::move(malformed), slot = std::move(slot)](Responder reply) {
+          terminal.HandleBatchAsync(
+              ctx, events,
+              [reply = std::move(reply), malformed,
+               slot](Result<std::vector<warehouse_flow::DeviceAnswer>> answers) {
+                HttpResponse out;
+                if (!answers.ok()) {
+                  WriteError(out, answers.status());
+                  return reply(std::move(out));
+                }
+                std::string& text = out.body;
+                text.reserve(64 + malformed.size() * 512);
+                text += "{\"results\":[";
+                std::size_t k = 0;
+                for (std::size_t i = 0; i < malformed.size(); ++i) {
+                  if (i > 0) text += ',';
+                  if (k < slot.size() && slot[k] == i) {
+                    const auto& a = (*answers)[k++];
+                    text += "{\"http_status\":" + std::to_string(a.status) +
+                            ",\"replayed\":" + (a.replayed ? "true" : "false") +
+                            ",\"answer\":" + a.body + "}";
+                  } else {
+                    text +=
+                        "{\"http_status\":400,\"replayed\":false,\"answer\":" + malformed[i] + "}";
+                  }
+                }
+                text += "]}";
+                out.status = 200;
+                out.content_type = "application/json";
+                reply(std::move(out));
+              });
+        };
       });
 
   add("GET", "/api/v1/gs1/parse", [](HttpRequest& req, HttpResponse& res, const Principal&) {

@@ -1,6 +1,8 @@
 #include "flows/warehouse/terminal_service.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -212,8 +214,9 @@ struct TerminalService::Item {
 // One request waiting for the writer: its events and where its answers go.
 struct TerminalService::Unit {
   std::vector<Item> items;
-  std::vector<Result<DeviceAnswer>> answers;
-  std::promise<Status> done;
+  std::vector<Result<DeviceAnswer>> answers;  // filled in before `done` runs
+  // Called once on the writer thread: OK with the answers filled in, or why there are none.
+  std::function<void(Unit&, const Status&)> done;
 };
 
 // Tasks, SKUs, lots and bins read once per transaction. A task is kept as the last event left
@@ -561,19 +564,23 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
 
 // --- the writer --------------------------------------------------------------------------------
 
-Result<std::vector<Result<DeviceAnswer>>> TerminalService::Submit(std::vector<Item> items) {
-  if (items.empty()) return std::vector<Result<DeviceAnswer>>();
-  auto unit = std::make_shared<Unit>();
-  unit->items = std::move(items);
-  std::future<Status> done = unit->done.get_future();
+void TerminalService::Submit(std::shared_ptr<Unit> unit) {
+  if (unit->items.empty()) {
+    unit->done(*unit, Status::Ok());
+    return;
+  }
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return Unavailable("the terminal service is stopping; retry");
-    queue_.push_back(unit);
+    if (!stopping_) {
+      queue_.push_back(unit);
+      unit.reset();
+    }
+  }
+  if (unit) {
+    unit->done(*unit, Unavailable("the terminal service is stopping; retry"));
+    return;
   }
   cv_.notify_one();
-  XB_RETURN_IF_ERROR(done.get());
-  return std::move(unit->answers);
 }
 
 void TerminalService::Loop() {
@@ -620,7 +627,7 @@ void TerminalService::Run(std::vector<std::shared_ptr<Unit>>& units, bool split)
       stats_.transactions += 1;
       stats_.events += static_cast<std::int64_t>(items.size());
     }
-    for (auto& u : units) u->done.set_value(Status::Ok());
+    for (auto& u : units) u->done(*u, Status::Ok());
     return;
   }
   postings.clear();  // gives the engine back what they took
@@ -636,7 +643,7 @@ void TerminalService::Run(std::vector<std::shared_ptr<Unit>>& units, bool split)
                             st.code() == ErrorCode::kConflict;
   for (auto& u : units) {
     if (!settle_alone) {
-      u->done.set_value(st);
+      u->done(*u, st);
       continue;
     }
     // The stock does not add up for every event together: one event per transaction, in order.
@@ -647,7 +654,7 @@ void TerminalService::Run(std::vector<std::shared_ptr<Unit>>& units, bool split)
       stats_.events += static_cast<std::int64_t>(u->items.size());
       stats_.retried_alone += static_cast<std::int64_t>(u->items.size());
     }
-    u->done.set_value(Status::Ok());
+    u->done(*u, Status::Ok());
   }
 }
 
@@ -856,24 +863,63 @@ Result<DeviceAnswer> TerminalService::StoreRejection(const Item& item, const Sta
 
 // --- the requests ------------------------------------------------------------------------------
 
-Result<DeviceAnswer> TerminalService::Handle(const RequestContext& ctx, const DeviceEvent& sent) {
-  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, access::Action::kOperateWarehouse));
-  XB_RETURN_IF_ERROR(warehouse::Validate(sent));
-  std::vector<Item> items(1);
-  items[0].ctx = ctx;
-  items[0].ctx.device = sent.device_id;
-  items[0].event = sent;
-  items[0].event.tenant_id = ctx.principal.tenant_id;  // the key's tenant, whatever was sent
-  XB_ASSIGN_OR_RETURN(auto answers, Submit(std::move(items)));
-  return std::move(answers.at(0));
+namespace {
+
+// Waits for a callback-style answer.
+template <class T>
+class Waiter {
+ public:
+  std::function<void(Result<T>)> Callback() {
+    return [this](Result<T> r) {
+      std::lock_guard lock(mu_);
+      result_.emplace(std::move(r));
+      cv_.notify_one();
+    };
+  }
+  Result<T> Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return result_.has_value(); });
+    return std::move(*result_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Result<T>> result_;
+};
+
+}  // namespace
+
+void TerminalService::HandleAsync(const RequestContext& ctx, const DeviceEvent& sent,
+                                  std::function<void(Result<DeviceAnswer>)> done) {
+  if (Status st = access::Authorize(ctx.principal, access::Action::kOperateWarehouse); !st.ok()) {
+    return done(st);
+  }
+  if (Status st = warehouse::Validate(sent); !st.ok()) return done(st);
+  auto unit = std::make_shared<Unit>();
+  unit->items.resize(1);
+  Item& item = unit->items[0];
+  item.ctx = ctx;
+  item.ctx.device = sent.device_id;
+  item.event = sent;
+  item.event.tenant_id = ctx.principal.tenant_id;  // the key's tenant, whatever was sent
+  unit->done = [done = std::move(done)](Unit& u, const Status& st) {
+    if (!st.ok()) return done(st);
+    done(std::move(u.answers.at(0)));
+  };
+  Submit(std::move(unit));
 }
 
-Result<std::vector<DeviceAnswer>> TerminalService::HandleBatch(
-    const RequestContext& ctx, const std::vector<DeviceEvent>& events) {
-  XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, access::Action::kOperateWarehouse));
-  std::vector<Item> items(events.size());
+void TerminalService::HandleBatchAsync(
+    const RequestContext& ctx, const std::vector<DeviceEvent>& events,
+    std::function<void(Result<std::vector<DeviceAnswer>>)> done) {
+  if (Status st = access::Authorize(ctx.principal, access::Action::kOperateWarehouse); !st.ok()) {
+    return done(st);
+  }
+  auto unit = std::make_shared<Unit>();
+  unit->items.resize(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
-    Item& item = items[i];
+    Item& item = unit->items[i];
     item.ctx = ctx;
     item.ctx.device = events[i].device_id;
     item.event = events[i];
@@ -884,14 +930,30 @@ Result<std::vector<DeviceAnswer>> TerminalService::HandleBatch(
           InvalidArgument("device_id: a batch holds the events of one device", "device_id");
     }
   }
-  XB_ASSIGN_OR_RETURN(auto answers, Submit(std::move(items)));
-  std::vector<DeviceAnswer> out;
-  out.reserve(answers.size());
-  for (std::size_t i = 0; i < answers.size(); ++i) {
-    out.push_back(answers[i].ok() ? std::move(answers[i]).value()
-                                  : Rejection(events[i], answers[i].status()));
-  }
-  return out;
+  unit->done = [done = std::move(done)](Unit& u, const Status& st) {
+    if (!st.ok()) return done(st);
+    std::vector<DeviceAnswer> out;
+    out.reserve(u.answers.size());
+    for (std::size_t i = 0; i < u.answers.size(); ++i) {
+      out.push_back(u.answers[i].ok() ? std::move(u.answers[i]).value()
+                                      : Rejection(u.items[i].event, u.answers[i].status()));
+    }
+    done(std::move(out));
+  };
+  Submit(std::move(unit));
+}
+
+Result<DeviceAnswer> TerminalService::Handle(const RequestContext& ctx, const DeviceEvent& event) {
+  Waiter<DeviceAnswer> waiter;
+  HandleAsync(ctx, event, waiter.Callback());
+  return waiter.Wait();
+}
+
+Result<std::vector<DeviceAnswer>> TerminalService::HandleBatch(
+    const RequestContext& ctx, const std::vector<DeviceEvent>& events) {
+  Waiter<std::vector<DeviceAnswer>> waiter;
+  HandleBatchAsync(ctx, events, waiter.Callback());
+  return waiter.Wait();
 }
 
 }  // namespace xb::warehouse_flow

@@ -16,7 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +71,13 @@ class TerminalService {
   // is not stored.
   Result<std::vector<DeviceAnswer>> HandleBatch(const RequestContext& ctx,
                                                 const std::vector<warehouse::DeviceEvent>& events);
+  // The same without waiting: `done` is called once, on the writer thread once the answer is
+  // durable (or at once for a request refused before it is queued). It must be quick.
+  void HandleAsync(const RequestContext& ctx, const warehouse::DeviceEvent& event,
+                   std::function<void(Result<DeviceAnswer>)> done);
+  void HandleBatchAsync(const RequestContext& ctx,
+                        const std::vector<warehouse::DeviceEvent>& events,
+                        std::function<void(Result<std::vector<DeviceAnswer>>)> done);
 
   TerminalStats stats() const;
 
@@ -79,7 +86,7 @@ class TerminalService {
   struct Unit;
   class Lookups;
   struct Outcome;
-  Result<std::vector<Result<DeviceAnswer>>> Submit(std::vector<Item> items);
+  void Submit(std::shared_ptr<Unit> unit);
   void Loop();
   // Applies `units` in one transaction; on a refusal that is about stock, unit by unit, then
   // event by event.
