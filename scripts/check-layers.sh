@@ -14,7 +14,8 @@
 # quoted includes relative to the including file are resolved too. The domain
 # also may not include I/O or JSON libraries (see banned_in_domain below).
 # DEPS files must name existing modules and must not form a cycle.
-# *_test.cpp files are exempt. Third-party and system headers are otherwise free.
+# Test code is exempt: *_test.cpp files and the *_test_support.h headers only they include.
+# Third-party and system headers are otherwise free.
 #
 # Usage: scripts/check-layers.sh [REPO_ROOT]
 # Prints each violation as path:line: message; exits 1 if there is any.
@@ -133,7 +134,7 @@ normalize() {
 mapfile -t files < <(
   find src -type f \( -name '*.h' -o -name '*.hh' -o -name '*.hpp' -o -name '*.hxx' \
     -o -name '*.inl' -o -name '*.ipp' -o -name '*.c' -o -name '*.cc' -o -name '*.cpp' \
-    -o -name '*.cxx' \) ! -name '*_test.cpp' ! -name '*_test.cc' | LC_ALL=C sort
+    -o -name '*.cxx' \) ! -name '*_test.cpp' ! -name '*_test.cc' ! -name '*_test_support.h' | LC_ALL=C sort
 )
 
 if ((${#files[@]} == 0)); then
