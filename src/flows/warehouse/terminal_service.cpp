@@ -556,8 +556,13 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
   }
   if (!change.ok()) return change.status();
   out.line_no = line->line_no;
-  change->step["device"] = event.device_id;
-  change->step["event_key"] = event.event_key;
+  change->step = [inner = std::move(change->step), device = event.device_id,
+                  key = event.event_key] {
+    json step = inner ? inner() : json::object();
+    step["device"] = device;
+    step["event_key"] = key;
+    return step;
+  };
   out.change = std::move(change).value();
   return out;
 }

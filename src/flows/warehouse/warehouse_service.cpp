@@ -876,14 +876,19 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
   if (!good) m.note = receipt.reason;
   change.movements.push_back(std::move(m));
   change.event_type = "warehouse.receipt.recorded";
-  change.step = {{"step", "receipt"},
-                 {"line_no", entry.line_no},
-                 {"sku_id", line->sku_id},
-                 {"lot_id", lot_id.value()},
-                 {"lot_number", receipt.lot_number},
-                 {"quantity", receipt.quantity},
-                 {"condition", EnumName(receipt.condition)}};
-  if (!good) change.step["reason"] = receipt.reason;
+  change.step = [line_no = entry.line_no, sku = line->sku_id, lot = lot_id.value(),
+                 number = receipt.lot_number, qty = receipt.quantity, good,
+                 reason = good ? std::string() : receipt.reason] {
+    json step = {{"step", "receipt"},
+                 {"line_no", line_no},
+                 {"sku_id", sku},
+                 {"lot_id", lot},
+                 {"lot_number", number},
+                 {"quantity", qty},
+                 {"condition", good ? "good" : "damaged"}};
+    if (!good) step["reason"] = reason;
+    return step;
+  };
   change.after = std::move(after);
   return change;
 }
@@ -919,10 +924,9 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
   change.base_version = task.version;
   change.movements.push_back(LineMovement(ctx, after, *changed, entry.quantity, clock_.Now()));
   change.event_type = "warehouse.task.progressed";
-  change.step = {{"step", "progress"},
-                 {"line_no", entry.line_no},
-                 {"quantity", entry.quantity},
-                 {"to_bin", to_bin}};
+  change.step = [line_no = entry.line_no, qty = entry.quantity, to_bin] {
+    return json{{"step", "progress"}, {"line_no", line_no}, {"quantity", qty}, {"to_bin", to_bin}};
+  };
   change.after = std::move(after);
   return change;
 }
@@ -937,7 +941,9 @@ Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& /*tx*/,
   TaskChange change;
   change.base_version = task.version;
   change.event_type = "warehouse.count.recorded";
-  change.step = {{"step", "count"}, {"line_no", line_no}, {"counted", counted}};
+  change.step = [line_no, counted] {
+    return json{{"step", "count"}, {"line_no", line_no}, {"counted", counted}};
+  };
   change.after = std::move(after);
   return change;
 }
@@ -955,7 +961,9 @@ Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& /*tx*/,
   TaskChange change;
   change.base_version = task.version;
   change.event_type = "warehouse.count.recorded";
-  change.step = {{"step", "recount"}, {"line_no", line_no}, {"counted", counted}, {"reason", why}};
+  change.step = [line_no, counted, why] {
+    return json{{"step", "recount"}, {"line_no", line_no}, {"counted", counted}, {"reason", why}};
+  };
   change.after = std::move(after);
   return change;
 }
@@ -1049,7 +1057,7 @@ Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::St
     std::int64_t moved = 0;
     for (const std::size_t i : list) {
       if (changes[i].event_type != type) type = "warehouse.task.progressed";
-      if (list.size() <= kListedSteps) steps.push_back(std::move(changes[i].step));
+      if (list.size() <= kListedSteps && changes[i].step) steps.push_back(changes[i].step());
       for (const auto& m : changes[i].movements) moved += m.quantity;
     }
     // Every change of the task shows the version it was saved as.
@@ -1123,7 +1131,7 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
   TaskChange change;
   change.base_version = task.version;
   change.event_type = "warehouse.task.closed";
-  change.step = {{"step", "close"}};
+  json step = {{"step", "close"}};
   TaskView view;
 
   if (options.complete) {
@@ -1145,7 +1153,7 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
       change.movements.push_back(LineMovement(ctx, task, l, qty, now));
     }
     if (completed > 0) task.state = TaskState::kInProgress;
-    change.step["completed_qty"] = completed;
+    step["completed_qty"] = completed;
   }
 
   XB_ASSIGN_OR_RETURN(Task after, warehouse::Close(std::move(task), now));
@@ -1168,14 +1176,14 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
       change.movements.push_back(std::move(m));
       adjustments.push_back({{"line_no", l.line_no}, {"delta", delta}, {"reason", m.note}});
     }
-    change.step["adjustments"] = std::move(adjustments);
+    step["adjustments"] = std::move(adjustments);
   }
 
   if (after.kind == TaskKind::kReceive) {
     view.variances = warehouse::Variances(after);
     json variances = json::array();
     for (const auto& v : view.variances) variances.push_back(VarianceJson(v));
-    change.step["variances"] = std::move(variances);
+    step["variances"] = std::move(variances);
     if (after.ref_type == "purchase_order") {
       const auto po_id = ParseInt64(after.ref_id);
       if (!po_id) return Internal("task " + after.code + " names purchase order " + after.ref_id);
@@ -1208,7 +1216,7 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
         po_after.version = po.version + 1;
         po_after.updated_at = now;
         XB_RETURN_IF_ERROR(tx->procurement().UpdateOrder(po_after, po.version));
-        change.step["goods_receipt_id"] = stored.id.value();
+        step["goods_receipt_id"] = stored.id.value();
         json lines = json::array();
         for (const auto& l : stored.lines) {
           lines.push_back({{"line_no", l.line_no},
@@ -1230,6 +1238,7 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
   }
 
   change.after = std::move(after);
+  change.step = [step = std::move(step)] { return step; };
   inventory_flow::StockPosting posting(engine_);
   XB_RETURN_IF_ERROR(WriteChanges(*tx, posting, ctx, std::span<TaskChange>(&change, 1)));
   XB_RETURN_IF_ERROR(tx->Commit());
@@ -1244,7 +1253,7 @@ Result<Task> WarehouseService::Cancel(const RequestContext& ctx, TaskId id) {
     TaskChange change;
     change.base_version = task.version;
     change.event_type = "warehouse.task.cancelled";
-    change.step = {{"step", "cancel"}};
+    change.step = [] { return json{{"step", "cancel"}}; };
     change.after = std::move(after);
     return change;
   });

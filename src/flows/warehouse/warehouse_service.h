@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -128,7 +129,9 @@ struct TaskChange {
   std::int64_t base_version = 0;  // the task's version when it was read from the store
   std::vector<inventory::Movement> movements;
   std::string event_type;  // "warehouse.task.progressed", ...
-  nlohmann::json step;     // what happened, for the event's payload
+  // What happened, for the event's payload; built only when the event lists its steps (a batch
+  // of many steps on one task counts them instead).
+  std::function<nlohmann::json()> step;
 };
 
 // What steps read again and again. A caller that runs many steps in one transaction (the
