@@ -753,10 +753,18 @@ Status TerminalService::ApplyShared(
   }
 
   const Timestamp now = service_.clock().Now();
+  DeviceEventRecord record;
+  record.received_at = now;
   for (std::size_t i = 0; i < n; ++i) {
     if (!fresh[i]) continue;
-    XB_RETURN_IF_ERROR(
-        tx.warehouse().InsertDeviceEvent(RecordOf(items[i]->event, **answers[i], now)));
+    // The answer goes into the record and back, rather than being copied.
+    DeviceAnswer& answer = (*answers[i]).value();
+    record.event = items[i]->event;
+    record.status = answer.status;
+    record.answer = std::move(answer.body);
+    const Status st = tx.warehouse().InsertDeviceEvent(record);
+    answer.body = std::move(record.answer);
+    XB_RETURN_IF_ERROR(st);
   }
   // Later copies of an event get the first copy's answer.
   for (std::size_t i = 0; i < n; ++i) {

@@ -205,7 +205,7 @@ void BM_TerminalBatch(benchmark::State& state) {
   state.counters["ledger_rows_per_s"] =
       benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_TerminalBatch)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TerminalBatch)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 struct SingleFixture {
   std::unique_ptr<Floor> floor;

@@ -786,7 +786,8 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
   if (receipt.condition == warehouse::Condition::kDamaged && receipt.reason.empty()) {
     return InvalidArgument("reason: say why the goods are damaged", "reason");
   }
-  catalog::Sku sku;
+  catalog::Sku fetched_sku;
+  const catalog::Sku* found_sku = &fetched_sku;
   if (cache != nullptr) {
     const auto key = std::make_pair(tenant.value(), line->sku_id);
     auto it = cache->skus.find(key);
@@ -794,10 +795,11 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
       XB_ASSIGN_OR_RETURN(auto fetched, tx.skus().Get(tenant, line->sku_id));
       it = cache->skus.emplace(key, std::move(fetched)).first;
     }
-    sku = it->second;
+    found_sku = &it->second;
   } else {
-    XB_ASSIGN_OR_RETURN(sku, tx.skus().Get(tenant, line->sku_id));
+    XB_ASSIGN_OR_RETURN(fetched_sku, tx.skus().Get(tenant, line->sku_id));
   }
+  const catalog::Sku& sku = *found_sku;
   const Date today = Date::OfTimestamp(clock_.Now());
   const bool dated = sku.shelf_life_days.has_value();
   if (dated && receipt.lot_number.empty()) {
