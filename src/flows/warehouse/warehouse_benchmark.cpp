@@ -127,6 +127,7 @@ std::int64_t ReceiveTask(warehouse_flow::WarehouseService& svc, const Floor& f, 
   return Must(svc.CreateReceive(Floor::Ctx(), d)).id.value();
 }
 
+// NOLINTNEXTLINE(readability-identifier-naming): Google Benchmark's naming
 void BM_ClosePickWave(benchmark::State& state) {
   constexpr int kLines = 5000;
   Floor f("pick");
@@ -145,7 +146,8 @@ void BM_ClosePickWave(benchmark::State& state) {
         lot.tenant_id = TenantId(1);
         lot.sku_id = f.sku;
         char number[32];
-        std::snprintf(number, sizeof number, "L%lld", static_cast<long long>(next_reservation + i));
+        std::snprintf(number, sizeof number, "L%lld",
+                      static_cast<long long>(next_reservation) + static_cast<long long>(i));
         lot.lot_number = number;
         const auto stored = Must(tx->inventory().InsertLot(lot));
         inventory::Movement m;
@@ -184,6 +186,7 @@ void BM_ClosePickWave(benchmark::State& state) {
 }
 BENCHMARK(BM_ClosePickWave)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 
+// NOLINTNEXTLINE(readability-identifier-naming): Google Benchmark's naming
 void BM_TerminalBatch(benchmark::State& state) {
   const auto batch = static_cast<int>(state.range(0));
   Floor f("batch");
@@ -216,6 +219,7 @@ struct SingleFixture {
 };
 SingleFixture* single = nullptr;
 
+// NOLINTNEXTLINE(readability-identifier-naming): Google Benchmark's naming
 void BM_TerminalSingle(benchmark::State& state) {
   if (state.thread_index() == 0) {
     single = new SingleFixture;

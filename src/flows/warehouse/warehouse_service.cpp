@@ -1175,8 +1175,8 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
         m.from = place;
       }
       m.note = l.reason.empty() ? "count" : l.reason;
-      change.movements.push_back(std::move(m));
       adjustments.push_back({{"line_no", l.line_no}, {"delta", delta}, {"reason", m.note}});
+      change.movements.push_back(std::move(m));
     }
     step["adjustments"] = std::move(adjustments);
   }

@@ -383,6 +383,12 @@ TEST_F(WarehouseServiceTest, CountsRecountDisagreementsAndPostTheAdjustmentWithI
   EXPECT_EQ(moves->back().reason, inventory::MovementReason::kCountLoss);
   EXPECT_EQ(moves->back().quantity, 1);
   EXPECT_EQ(moves->back().note, "broken_case");
+  const auto closed_events = Events("warehouse.task.closed");
+  ASSERT_FALSE(closed_events.empty());
+  EXPECT_NE(closed_events.back().payload.find(R"("delta":-1,"line_no":)"), std::string::npos)
+      << closed_events.back().payload;
+  EXPECT_NE(closed_events.back().payload.find(R"("reason":"broken_case")"), std::string::npos)
+      << closed_events.back().payload;
 }
 
 TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
