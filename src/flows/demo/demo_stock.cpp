@@ -57,10 +57,13 @@ Result<DemoStockCounts> LoadDemoStock(store::Database& db, TenantId tenant, Date
       continue;
     ListQuery bin_query;
     bin_query.limit = kMaxPageSize;
-    bin_query.equals.emplace_back("warehouse_id", FieldValue{wh.id.value()});
-    bin_query.equals.emplace_back("kind", FieldValue{std::string("storage")});
-    XB_ASSIGN_OR_RETURN(auto bins, tx->bins().List(tenant, bin_query));
-    if (bins.items.empty()) continue;
+    bin_query.equals.emplace_back("warehouse_id", FieldValue(wh.id.value()));
+    XB_ASSIGN_OR_RETURN(auto all_bins, tx->bins().List(tenant, bin_query));
+    std::vector<std::int64_t> bins;
+    for (const auto& bin : all_bins.items) {
+      if (bin.kind == partners::BinKind::kStorage) bins.push_back(bin.id.value());
+    }
+    if (bins.empty()) continue;
     std::size_t next_bin = 0;
     for (const auto& sku : skus.items) {
       const int lots = sku.shelf_life_days ? size.lots_per_sku : 1;
@@ -87,9 +90,8 @@ Result<DemoStockCounts> LoadDemoStock(store::Database& db, TenantId tenant, Date
         m.tenant_id = tenant;
         m.sku_id = sku.id.value();
         m.lot_id = lot_id;
-        m.to =
-            inventory::Place{wh.id.value(), bins.items[next_bin++ % bins.items.size()].id.value(),
-                             inventory::StockState::kAvailable};
+        m.to = inventory::Place{wh.id.value(), bins[next_bin++ % bins.size()],
+                                inventory::StockState::kAvailable};
         m.quantity = rng.Uniform(20, 200);
         m.reason = inventory::MovementReason::kReceipt;
         m.ref_type = std::string(kDemoRef);
