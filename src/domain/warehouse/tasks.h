@@ -244,6 +244,24 @@ class WarehouseStore {
   virtual Result<std::optional<DeviceEventRecord>> FindDeviceEvent(TenantId tenant,
                                                                    std::string_view device_id,
                                                                    std::string_view event_key) = 0;
+
+  // Batch forms of the two above, for a writer that applies many events in one transaction (the
+  // scanner terminal); an adapter may answer each with one statement. The defaults call the
+  // single forms. The stored records among `keys` of one device (keys not stored are left out):
+  virtual Result<std::vector<DeviceEventRecord>> FindDeviceEvents(
+      TenantId tenant, std::string_view device_id, std::span<const std::string> keys) {
+    std::vector<DeviceEventRecord> found;
+    for (const auto& key : keys) {
+      XB_ASSIGN_OR_RETURN(auto record, FindDeviceEvent(tenant, device_id, key));
+      if (record) found.push_back(std::move(*record));
+    }
+    return found;
+  }
+  // kAlreadyExists when one of them is stored already; the caller then rolls back.
+  virtual Status InsertDeviceEvents(std::span<const DeviceEventRecord> records) {
+    for (const auto& record : records) XB_RETURN_IF_ERROR(InsertDeviceEvent(record));
+    return Status::Ok();
+  }
 };
 
 }  // namespace xb::warehouse

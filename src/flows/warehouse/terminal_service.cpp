@@ -676,6 +676,29 @@ Status TerminalService::ApplyShared(
   std::vector<int> line_of(n, 0);
   std::vector<TaskChange> changes;
   std::vector<std::size_t> change_item;
+  // Which events were answered before: one lookup per device.
+  std::map<std::pair<std::int64_t, std::string>, std::vector<std::string>> keys_of;
+  for (std::size_t i = 0; i < n; ++i) {
+    const DeviceEvent& e = items[i]->event;
+    if (!items[i]->invalid.ok()) continue;
+    auto [seen, added] =
+        first.emplace(std::make_tuple(e.tenant_id.value(), e.device_id, e.event_key), i);
+    if (!added) {
+      copy_of[i] = seen->second;  // answered below, from the first copy
+      continue;
+    }
+    keys_of[{e.tenant_id.value(), e.device_id}].push_back(e.event_key);
+  }
+  std::map<std::tuple<std::int64_t, std::string, std::string>, DeviceEventRecord> stored;
+  for (const auto& [device, keys] : keys_of) {
+    XB_ASSIGN_OR_RETURN(
+        auto found, tx.warehouse().FindDeviceEvents(TenantId(device.first), device.second, keys));
+    for (auto& r : found) {
+      auto key = std::make_tuple(device.first, device.second, r.event.event_key);
+      stored.emplace(std::move(key), std::move(r));
+    }
+  }
+
   for (std::size_t i = 0; i < n; ++i) {
     const Item& item = *items[i];
     const DeviceEvent& e = item.event;
@@ -683,17 +706,12 @@ Status TerminalService::ApplyShared(
       answers[i] = item.invalid;
       continue;
     }
-    auto [seen, added] =
-        first.emplace(std::make_tuple(e.tenant_id.value(), e.device_id, e.event_key), i);
-    if (!added) {
-      copy_of[i] = seen->second;  // answered below, from the first copy
-      continue;
-    }
-    XB_ASSIGN_OR_RETURN(auto stored,
-                        tx.warehouse().FindDeviceEvent(e.tenant_id, e.device_id, e.event_key));
-    if (stored) {
-      answers[i] = SameEvent(stored->event, e)
-                       ? Result<DeviceAnswer>(DeviceAnswer{stored->status, stored->answer, true})
+    if (copy_of[i]) continue;
+    if (auto it = stored.find(std::make_tuple(e.tenant_id.value(), e.device_id, e.event_key));
+        it != stored.end()) {
+      const DeviceEventRecord& r = it->second;
+      answers[i] = SameEvent(r.event, e)
+                       ? Result<DeviceAnswer>(DeviceAnswer{r.status, r.answer, true})
                        : Result<DeviceAnswer>(KeyReused(e));
       continue;
     }
@@ -752,20 +770,25 @@ Status TerminalService::ApplyShared(
     }
   }
 
+  // Every new answer, in one insert; the bodies go into the records and back, not copied.
   const Timestamp now = service_.clock().Now();
-  DeviceEventRecord record;
-  record.received_at = now;
+  std::vector<DeviceEventRecord> records;
+  std::vector<std::size_t> record_item;
   for (std::size_t i = 0; i < n; ++i) {
     if (!fresh[i]) continue;
-    // The answer goes into the record and back, rather than being copied.
     DeviceAnswer& answer = (*answers[i]).value();
-    record.event = items[i]->event;
-    record.status = answer.status;
-    record.answer = std::move(answer.body);
-    const Status st = tx.warehouse().InsertDeviceEvent(record);
-    answer.body = std::move(record.answer);
-    XB_RETURN_IF_ERROR(st);
+    DeviceEventRecord& r = records.emplace_back();
+    r.event = items[i]->event;
+    r.status = answer.status;
+    r.answer = std::move(answer.body);
+    r.received_at = now;
+    record_item.push_back(i);
   }
+  const Status inserted = tx.warehouse().InsertDeviceEvents(records);
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    (*answers[record_item[k]]).value().body = std::move(records[k].answer);
+  }
+  XB_RETURN_IF_ERROR(inserted);
   // Later copies of an event get the first copy's answer.
   for (std::size_t i = 0; i < n; ++i) {
     if (!copy_of[i]) continue;
