@@ -682,11 +682,15 @@ Status SqlInventoryStore::SaveReservations(std::span<const Reservation> reservat
     if (!r.id.assigned()) return InvalidArgument("id: a reservation needs an id", "id");
     if (!r.client_key.empty()) {
       // Checked first: a failed statement would end a PostgreSQL transaction. The unique index
-      // still catches a concurrent writer.
+      // still catches a concurrent writer. "client_key <> ''" repeats the partial index's
+      // condition so that the planner may use the index (without it, both dialects scan the
+      // tenant's reservations).
       const Value k[] = {r.tenant_id.value(), r.client_key, r.id.value()};
-      XB_ASSIGN_OR_RETURN(auto taken, c_.Query("SELECT id FROM inventory_reservation WHERE "
-                                               "tenant_id = ? AND client_key = ? AND id <> ?",
-                                               k));
+      XB_ASSIGN_OR_RETURN(auto taken,
+                          c_.Query("SELECT id FROM inventory_reservation WHERE "
+                                   "tenant_id = ? AND client_key = ? AND client_key <> '' "
+                                   "AND id <> ?",
+                                   k));
       if (!taken.empty()) {
         return AlreadyExists("client_key: a reservation with this key exists", "client_key");
       }
@@ -728,7 +732,7 @@ Result<std::optional<Reservation>> SqlInventoryStore::FindReservationByKey(
   const Value p[] = {tenant.value(), std::string(client_key)};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kReservationColumns) +
                                               " FROM inventory_reservation WHERE tenant_id = ? "
-                                              "AND client_key = ?",
+                                              "AND client_key = ? AND client_key <> ''",
                                           p));
   if (rows.empty()) return std::optional<Reservation>();
   return std::optional<Reservation>(DecodeReservation(rows[0]));
