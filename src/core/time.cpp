@@ -70,11 +70,19 @@ char* PutDigits(char* out, std::int64_t value, int width) {
   return out + width;
 }
 
-// "YYYY-MM-DD" into `out` (10 characters; years outside 0..9999 are not produced by xborder).
+// "YYYY-MM-DD" into `out` (10 characters; years before 0 get a sign and years past 9999 more
+// digits, as "%04d" would write them: at most 17 characters).
 char* PutDate(char* out, std::int32_t days) {
   using namespace std::chrono;
   const year_month_day ymd{sys_days{std::chrono::days{days}}};
-  out = PutDigits(out, static_cast<int>(ymd.year()), 4);
+  std::int64_t year = static_cast<int>(ymd.year());
+  if (year < 0) {
+    *out++ = '-';
+    year = -year;
+  }
+  int width = 4;
+  for (std::int64_t y = year; y > 9999; y /= 10) ++width;
+  out = PutDigits(out, year, width);
   *out++ = '-';
   out = PutDigits(out, static_cast<unsigned>(ymd.month()), 2);
   *out++ = '-';
@@ -86,9 +94,9 @@ char* PutDate(char* out, std::int32_t days) {
 // Formatted by hand rather than with snprintf: timestamps are written for every record of every
 // API answer, and this is several times faster.
 std::string Date::ToIso8601() const {
-  char buf[10];
-  PutDate(buf, days_);
-  return std::string(buf, sizeof buf);
+  char buf[24];
+  const char* end = PutDate(buf, days_);
+  return std::string(buf, static_cast<std::size_t>(end - buf));
 }
 
 std::string Timestamp::ToIso8601() const {
@@ -96,7 +104,7 @@ std::string Timestamp::ToIso8601() const {
   const std::int64_t in_day = micros_ - static_cast<std::int64_t>(date.days()) * kMicrosPerDay;
   const std::int64_t secs = in_day / kMicrosPerSecond;
   const std::int64_t frac = in_day % kMicrosPerSecond;
-  char buf[32];
+  char buf[48];
   char* p = PutDate(buf, date.days());
   *p++ = 'T';
   p = PutDigits(p, secs / 3600, 2);

@@ -210,3 +210,17 @@ TEST(ClockTest, SystemClockReadsTheCurrentTime) {
 
 }  // namespace
 }  // namespace xb
+
+namespace xb {
+
+TEST(DateTest, FormatsYearsOutsideFourDigits) {
+  // 0000-01-01 is day -719528 of the Unix epoch; a year before it gets a sign, after 9999 more
+  // digits, as printf("%04d") would write them.
+  EXPECT_EQ(Date::FromDays(-719528).ToIso8601(), "0000-01-01");
+  EXPECT_EQ(Date::FromDays(-719529).ToIso8601(), "-0001-12-31");
+  EXPECT_EQ(Date::FromDays(2932897).ToIso8601(), "10000-01-01");
+  EXPECT_EQ(Timestamp::FromMicros(std::int64_t{2932897} * 86'400'000'000LL + 1).ToIso8601(),
+            "10000-01-01T00:00:00.000001Z");
+}
+
+}  // namespace xb
