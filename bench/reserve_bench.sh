@@ -7,7 +7,7 @@
 #      afterwards exactly STOCK reservations must exist and nothing be available.
 # Prints requests/s, p99 and the server's CPU per request, then the oversell check; exits 1 if it
 # fails. Environment: DURATION (10s), CONNECTIONS (128), SERVER_THREADS (2), STOCK (50000),
-# SKIP_BUILD=1.
+# SKIP_BUILD=1, XBORDER=path/to/xborder (with SKIP_BUILD=1: another build).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +24,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   cmake --preset release >/dev/null
   cmake --build --preset release --target xborder
 fi
-XBORDER="$ROOT/build/release/src/apps/xborder/xborder"
+XBORDER="${XBORDER:-$ROOT/build/release/src/apps/xborder/xborder}"
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/xb_reserve_bench.XXXXXX")"
 PID=""
@@ -48,11 +48,11 @@ done
 KEY="$(cat "$TMP/key")"
 BASE="http://$HOST:$PORT/api/v1"
 api() {  # api METHOD PATH [BODY]
-  curl -sf -X "$1" -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \
+  curl -sS --fail-with-body -X "$1" -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \
     ${3:+-d "$3"} "$BASE$2"
 }
 api POST /warehouses '{"code":"WH1","name":"Bench","kind":"overseas","country":"DE","operator":"self"}' >/dev/null
-api POST /bins '{"code":"A1","name":"A1","warehouse_id":1,"kind":"storage"}' >/dev/null
+api POST /warehouses/1/bins '{"code":"A1","name":"A1","kind":"storage"}' >/dev/null
 for s in 1 2; do
   api POST /skus "{\"code\":\"S$s\",\"name\":\"Bench $s\",\"category\":\"cosmetics\",\"hs_code\":\"3304990099\",\"legal_unit\":\"piece\",\"legal_quantity\":\"1\",\"origin_country\":\"DE\"}" >/dev/null
 done
@@ -64,7 +64,7 @@ TICK=$(getconf CLK_TCK)
 run() {  # run NAME URL [SCRIPT]
   local c0 c1 out n
   c0=$(cpu_ticks)
-  out="$(XB_BENCH_KEY="$KEY" XB_BENCH_SKU="$3" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency \
+  out="$(XB_BENCH_KEY="$KEY" XB_BENCH_SKU="$3" XB_BENCH_SKUS=2 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency \
            -s "$ROOT/bench/$4" "$2")"
   c1=$(cpu_ticks)
   n=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -72,7 +72,7 @@ run() {  # run NAME URL [SCRIPT]
     "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
     "$(echo "$out" | awk '$1 == "99%" {print $2}')" \
     "$(( (c1 - c0) * 1000000 / TICK / n ))" \
-    "$(echo "$out" | awk '/Non-2xx/ {print $4}')"
+    "$(echo "$out" | awk '/Non-2xx/ {print $5}')"
 }
 echo "| request | requests/s | p99 | server CPU per request | non-2xx |"
 echo "|---|---|---|---|---|"
