@@ -133,6 +133,43 @@ TEST_P(TerminalApi, ScansAnswerWhatABinHoldsAndWhichLineTheItemIs) {
   EXPECT_EQ(Stock(f, f.rcv, f.milk), 6) << "scans move nothing";
 }
 
+TEST_P(TerminalApi, ATerminalReceivesPutsAwayAndPicksAReservation) {
+  const Floor f = NewFloor();
+  const std::string device = NewKey("device", f.key);
+  const auto event = [&](const json& e) {
+    const Response r = Post("/api/v1/devices/HT-7/events", e, device);
+    if (r.status != 200) throw UnexpectedResponse("device event refused: " + r.body);
+    return r.Json();
+  };
+  const json rcv = AsnTask(f, 12);
+  event(Confirm("r1", Id(rcv), 1, 12, MilkLabel("L-9"), "RCV-1"));
+  Must("/api/v1/tasks/" + Q(Id(rcv)) + "/close", json::object(), f.key);
+  const json put = Must("/api/v1/tasks/putaway", {{"receive_task_id", Id(rcv)}}, f.key, 201);
+  // The operator puts it into A-02 instead of the suggested bin.
+  const json put_answer = event(Confirm("p1", Id(put), 1, 12, MilkLabel("L-9"), "A-02"));
+  EXPECT_EQ(put_answer["task"]["line"]["to_bin"], f.a2);
+  EXPECT_EQ(Stock(f, f.a2, f.milk), 12);
+
+  const json reservation = Must(
+      "/api/v1/reservations",
+      {{"warehouse_id", f.warehouse}, {"sku_id", f.milk}, {"quantity", 5}, {"order_ref", "SO-T"}},
+      f.key, 201);
+  const json pick = Must("/api/v1/tasks/pick",
+                         {{"warehouse_id", f.warehouse},
+                          {"staging_bin_id", f.stg},
+                          {"reservation_ids", {Id(reservation)}}},
+                         f.key, 201);
+  event(Confirm("k1", Id(pick), 1, 3, MilkLabel("L-9"), "A-02"));
+  const json last = event(Confirm("k2", Id(pick), 1, 2, MilkLabel("L-9"), "A-02"));
+  EXPECT_EQ(last["task"]["line"]["done_qty"], 5);
+  EXPECT_EQ(Stock(f, f.stg, f.milk, "picked"), 5);
+  EXPECT_EQ(Stock(f, f.a2, f.milk), 7);
+  EXPECT_EQ(GetJson("/api/v1/reservations/" + Q(Id(reservation)), f.key)["state"], "consumed");
+  const json s = Summary(f, f.milk);
+  EXPECT_EQ(s["reserved"], 0);
+  EXPECT_EQ(s["available"], 7);
+}
+
 TEST_P(TerminalApi, ABatchAnswersEachEventAsIfItCameAlone) {
   const Floor f = NewFloor();
   const json task = AsnTask(f, 100, 10);
