@@ -1,4 +1,4 @@
-# Writes OUT: a C++ file defining `std::string_view NAME_i` for each input file and a table
+# Writes OUT: a C++ file defining `std::string_view NAMEi` (over a char array) for each input file and a table
 # `NAME[]` of {file name, contents}. Run with cmake -P (see xb_embed_files).
 set(content "// Generated from the files listed below; do not edit.\n#include <string_view>\n#include <utility>\nnamespace xb::embedded {\n")
 set(table "")
@@ -6,7 +6,10 @@ set(i 0)
 foreach(file IN LISTS FILES)
   file(READ "${file}" data)
   get_filename_component(fname "${file}" NAME)
-  string(APPEND content "static constexpr std::string_view ${NAME}${i} = R\"xbembed(${data})xbembed\";\n")
+  # A char array with its size, not a constexpr string_view: computing a literal's length at
+  # compile time runs into GCC's constexpr loop limit (262,144) for large files.
+  string(APPEND content "static const char ${NAME}${i}_data[] = R\"xbembed(${data})xbembed\";\n")
+  string(APPEND content "static const std::string_view ${NAME}${i}(${NAME}${i}_data, sizeof ${NAME}${i}_data - 1);\n")
   string(APPEND table "  {\"${fname}\", ${NAME}${i}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
