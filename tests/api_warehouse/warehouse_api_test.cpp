@@ -236,7 +236,9 @@ TEST_P(WarehouseFlowApi, ACycleCountRecountsDisagreementsAndAdjustsWithTheReason
   }
   // The terminal's view hides the system quantity.
   const std::string device = NewKey("device", f.key);
-  for (const auto& l : GetJson(c, device)["lines"]) EXPECT_FALSE(l.contains("system_qty")) << l;
+  const json device_view =
+      GetJson(c, device);  // kept: a range-for over a temporary's member dangles
+  for (const auto& l : device_view["lines"]) EXPECT_FALSE(l.contains("system_qty")) << l;
 
   Must(c + "/counts", {{"line_no", milk_line}, {"counted", 10}}, f.key);
   const json differs = Must(c + "/counts", {{"line_no", bottle_line}, {"counted", 4}}, f.key);
