@@ -51,4 +51,35 @@ Router::RouteHandler Authed(access::AccessService& access, AuthedHandler handler
   };
 }
 
+Status KnownParams(const HttpRequest& req, std::initializer_list<std::string_view> names) {
+  for (const auto& [key, value] : req.query) {
+    bool known = false;
+    for (const auto n : names) known = known || n == key;
+    if (!known) return InvalidArgument("unknown query parameter '" + key + "'", key);
+  }
+  return Status::Ok();
+}
+
+std::optional<std::string> Param(const HttpRequest& req, const std::string& key) {
+  auto it = req.query.find(key);
+  if (it == req.query.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<std::optional<std::int64_t>> IntParam(const HttpRequest& req, const std::string& key) {
+  auto text = Param(req, key);
+  if (!text) return std::optional<std::int64_t>();
+  auto n = ParseInt64(*text);
+  if (!n) return InvalidArgument(key + ": must be an integer", key);
+  return std::optional<std::int64_t>(*n);
+}
+
+Result<std::optional<Date>> DateParam(const HttpRequest& req, const std::string& key) {
+  auto text = Param(req, key);
+  if (!text) return std::optional<Date>();
+  auto d = Date::ParseIso8601(*text);
+  if (!d.ok()) return InvalidArgument(key + ": must be a date like 2026-11-25", key);
+  return std::optional<Date>(*d);
+}
+
 }  // namespace xb::http

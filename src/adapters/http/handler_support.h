@@ -5,13 +5,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "adapters/http/http_types.h"
 #include "adapters/http/router.h"
 #include "core/status.h"
+#include "core/time.h"
 #include "flows/access/access_service.h"
 
 namespace xb::http {
@@ -32,5 +35,12 @@ Result<std::int64_t> PathId(const HttpRequest& req, const std::string& name = "i
 using AuthedHandler = std::function<void(HttpRequest&, HttpResponse&, const access::Principal&)>;
 // Wraps `handler`: 401 without a valid key.
 Router::RouteHandler Authed(access::AccessService& access, AuthedHandler handler);
+
+// Query parameters. KnownParams refuses any parameter not named (naming it); the others read one
+// parameter, absent when not given, kInvalidArgument naming it when malformed.
+Status KnownParams(const HttpRequest& req, std::initializer_list<std::string_view> names);
+std::optional<std::string> Param(const HttpRequest& req, const std::string& key);
+Result<std::optional<std::int64_t>> IntParam(const HttpRequest& req, const std::string& key);
+Result<std::optional<Date>> DateParam(const HttpRequest& req, const std::string& key);
 
 }  // namespace xb::http

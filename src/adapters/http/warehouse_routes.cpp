@@ -119,29 +119,6 @@ class Body {
   std::string field_;
 };
 
-Status KnownParams(const HttpRequest& req, std::initializer_list<std::string_view> names) {
-  for (const auto& [key, value] : req.query) {
-    bool known = false;
-    for (const auto n : names) known = known || n == key;
-    if (!known) return InvalidArgument("unknown query parameter '" + key + "'", key);
-  }
-  return Status::Ok();
-}
-
-std::optional<std::string> Param(const HttpRequest& req, const std::string& key) {
-  auto it = req.query.find(key);
-  if (it == req.query.end()) return std::nullopt;
-  return it->second;
-}
-
-Result<std::optional<std::int64_t>> IntParam(const HttpRequest& req, const std::string& key) {
-  auto text = Param(req, key);
-  if (!text) return std::optional<std::int64_t>();
-  auto n = ParseInt64(*text);
-  if (!n) return InvalidArgument(key + ": must be an integer", key);
-  return std::optional<std::int64_t>(*n);
-}
-
 template <class E>
 Result<std::optional<E>> EnumParam(const HttpRequest& req, const std::string& key) {
   auto text = Param(req, key);
