@@ -33,7 +33,12 @@ bool RoleAllows(Role role, Action action) {
       return role == Role::kAdmin || role == Role::kWarehouseOperator;
     case Action::kReadSourcing:
     case Action::kReadInventory:
+    case Action::kReadOrders:
       return role != Role::kDevice;
+    case Action::kWriteOrders:
+      return role == Role::kAdmin || role == Role::kPlanner;
+    case Action::kOperateCustoms:
+      return role == Role::kAdmin || role == Role::kCustomsBroker;
     case Action::kWriteInventory:
       return role == Role::kAdmin || role == Role::kWarehouseOperator;
     case Action::kReserve:

@@ -54,6 +54,10 @@ enum class Action {
   kWriteInventory,    // lots, count adjustments, holds and releases
   kReserve,           // reserve stock for orders, release and confirm reservations
   kOperateWarehouse,  // scanner-terminal events on warehouse tasks: admins, operators, devices
+  kReadOrders,        // consumer orders, declarations, returns, rule tables: every role but devices
+  kWriteOrders,       // take, import and cancel consumer orders, request returns: admins, planners
+  kOperateCustoms,    // customs receipts, rules, positive list, declaration cancels, account books,
+                      // quota lookups of an identity: admins and customs brokers
 };
 bool RoleAllows(Role role, Action action);
 

@@ -21,12 +21,13 @@ const std::vector<Role> kAllRoles = {
     Role::kDevice, Role::kCustomsBroker, Role::kReadOnly};
 
 const std::vector<Action> kAllActions = {
-    Action::kReadMasterData,  Action::kWriteCatalog,    Action::kWriteSuppliers,
-    Action::kWriteChannels,   Action::kWriteCarriers,   Action::kWriteWarehouses,
-    Action::kManageKeys,      Action::kReadAudit,       Action::kManageTenants,
-    Action::kReadSourcing,    Action::kWriteEvaluation, Action::kWriteProcurement,
-    Action::kReadInventory,   Action::kWriteInventory,  Action::kReserve,
-    Action::kOperateWarehouse};
+    Action::kReadMasterData,   Action::kWriteCatalog,    Action::kWriteSuppliers,
+    Action::kWriteChannels,    Action::kWriteCarriers,   Action::kWriteWarehouses,
+    Action::kManageKeys,       Action::kReadAudit,       Action::kManageTenants,
+    Action::kReadSourcing,     Action::kWriteEvaluation, Action::kWriteProcurement,
+    Action::kReadInventory,    Action::kWriteInventory,  Action::kReserve,
+    Action::kOperateWarehouse, Action::kReadOrders,      Action::kWriteOrders,
+    Action::kOperateCustoms};
 
 // The intended matrix, written out independently of the implementation: action -> roles allowed.
 const std::map<Action, std::set<Role>>& Matrix() {
@@ -51,6 +52,11 @@ const std::map<Action, std::set<Role>>& Matrix() {
       {Action::kWriteInventory, {Role::kAdmin, Role::kWarehouseOperator}},
       {Action::kReserve, {Role::kAdmin, Role::kPlanner, Role::kWarehouseOperator}},
       {Action::kOperateWarehouse, {Role::kAdmin, Role::kWarehouseOperator, Role::kDevice}},
+      {Action::kReadOrders,
+       {Role::kAdmin, Role::kBuyer, Role::kPlanner, Role::kWarehouseOperator, Role::kCustomsBroker,
+        Role::kReadOnly}},
+      {Action::kWriteOrders, {Role::kAdmin, Role::kPlanner}},
+      {Action::kOperateCustoms, {Role::kAdmin, Role::kCustomsBroker}},
   };
   return m;
 }
