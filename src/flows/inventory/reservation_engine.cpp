@@ -218,7 +218,21 @@ void ReservationEngine::ReserveAsync(const ReserveRequest& request, ReserveDone 
   });
 }
 
-void ReservationEngine::ReserveNew(const ReserveRequest& request, ReserveDone done) {
+Result<ReserveAnswer> ReservationEngine::ReserveArrived(
+    const ReserveRequest& request, std::span<const inventory::LotAvailability> arrived) {
+  XB_RETURN_IF_ERROR(CheckRequest(request));
+  if (!request.client_key.empty()) {
+    return InvalidArgument("client_key: a reservation of arrived stock has none", "client_key");
+  }
+  std::promise<Result<ReserveAnswer>> answer;
+  std::future<Result<ReserveAnswer>> ready = answer.get_future();
+  ReserveNew(
+      request, [&answer](Result<ReserveAnswer> a) { answer.set_value(std::move(a)); }, arrived);
+  return ready.get();
+}
+
+void ReservationEngine::ReserveNew(const ReserveRequest& request, ReserveDone done,
+                                   std::span<const inventory::LotAvailability> deposit_first) {
   const Timestamp now = clock_.Now();
   Reservation r;
   r.id = ReservationId(next_id_.fetch_add(1));
@@ -239,6 +253,10 @@ void ReservationEngine::ReserveNew(const ReserveRequest& request, ReserveDone do
 
   Result<Reservation> made = [&]() -> Result<Reservation> {
     std::lock_guard lock(shard.mu);
+    const PoolKey pool = PoolOf(r);
+    for (const auto& lot : deposit_first) {
+      shard.book.Deposit(pool, lot.lot_id, lot.expiry_date, lot.available);
+    }
     auto res = shard.book.Reserve(std::move(r), request.quantity, Date::OfTimestamp(now),
                                   request.min_remaining_days);
     if (res.ok()) shard.unacked.insert(id.value());

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -89,6 +90,13 @@ class ReservationEngine {
   // Lets a server keep many reservations in flight without a thread each.
   using ReserveDone = std::function<void(Result<ReserveAnswer>)>;
   void ReserveAsync(const ReserveRequest& request, ReserveDone done);
+  // Stock that became available in the store without the engine being told (posted by a
+  // StockPosting without engine, committed: a customs hold released for its own order) is
+  // deposited and reserved for `request` under one shard lock, so no other request can take it
+  // in between. The deposit stays when the reservation is refused or its write fails (the stock
+  // is available in the store). `request` carries no client key (kInvalidArgument otherwise).
+  Result<ReserveAnswer> ReserveArrived(const ReserveRequest& request,
+                                       std::span<const inventory::LotAvailability> arrived);
   Result<inventory::Reservation> Release(TenantId tenant, inventory::ReservationId id);
   Result<inventory::Reservation> Confirm(TenantId tenant, inventory::ReservationId id);
   // Releases every unconfirmed reservation lapsed at the clock's now; returns how many.
@@ -121,7 +129,8 @@ class ReservationEngine {
   Shard* ShardOfReservation(TenantId tenant, inventory::ReservationId id) const;
   Status CheckRunning() const;
   Status CheckRequest(const ReserveRequest& request) const;
-  void ReserveNew(const ReserveRequest& request, ReserveDone done);
+  void ReserveNew(const ReserveRequest& request, ReserveDone done,
+                  std::span<const inventory::LotAvailability> deposit_first = {});
   Result<ReserveAnswer> Acknowledge(Shard& shard, inventory::Reservation row, Status written);
   Result<ReserveAnswer> Replay(TenantId tenant, inventory::ReservationId id);
   Result<std::optional<inventory::Reservation>> StoredByKey(TenantId tenant,
