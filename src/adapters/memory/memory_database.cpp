@@ -5,7 +5,9 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "adapters/memory/customs_stores.h"
 #include "adapters/memory/inventory_stores.h"
+#include "adapters/memory/orders_stores.h"
 #include "adapters/memory/sourcing_stores.h"
 #include "core/text.h"
 
@@ -37,6 +39,8 @@ struct State {
   EvaluationState evaluation;
   InventoryState inventory;
   WarehouseState warehouse;
+  CustomsState customs;
+  OrdersState orders;
 };
 
 bool LessValue(const FieldValue& a, const FieldValue& b) { return a < b; }
@@ -303,7 +307,9 @@ class MemoryTransaction final : public store::Transaction {
         procurement_(s_.procurement),
         evaluation_(s_.evaluation),
         inventory_(s_.inventory),
-        warehouse_(s_.warehouse) {}
+        warehouse_(s_.warehouse),
+        customs_(s_.customs),
+        orders_(s_.orders) {}
 
   RecordStore<catalog::Sku>& skus() override { return skus_; }
   RecordStore<partners::Supplier>& suppliers() override { return suppliers_; }
@@ -320,6 +326,8 @@ class MemoryTransaction final : public store::Transaction {
   suppliers::EvaluationStore& evaluation() override { return evaluation_; }
   inventory::InventoryStore& inventory() override { return inventory_; }
   warehouse::WarehouseStore& warehouse() override { return warehouse_; }
+  customs::CustomsStore& customs() override { return customs_; }
+  orders::OrdersStore& orders() override { return orders_; }
 
   Status Commit() override {
     if (write_ && work_) {
@@ -351,6 +359,8 @@ class MemoryTransaction final : public store::Transaction {
   MemoryEvaluationStore evaluation_;
   MemoryInventoryStore inventory_;
   MemoryWarehouseStore warehouse_;
+  MemoryCustomsStore customs_;
+  MemoryOrdersStore orders_;
 };
 
 class MemoryDatabase final : public store::Database {

@@ -1,6 +1,8 @@
 #include "adapters/sql/sql_database.h"
 
+#include "adapters/sql/customs_stores.h"
 #include "adapters/sql/inventory_stores.h"
+#include "adapters/sql/orders_stores.h"
 #include "adapters/sql/sourcing_stores.h"
 #include "adapters/sql/sql_record_store.h"
 #include "adapters/sql/warehouse_stores.h"
@@ -265,7 +267,9 @@ class SqlTransaction final : public store::Transaction {
         procurement_(*conn_),
         evaluation_(*conn_),
         inventory_(*conn_),
-        warehouse_(*conn_) {}
+        warehouse_(*conn_),
+        customs_(*conn_),
+        orders_(*conn_) {}
 
   ~SqlTransaction() override {
     if (!done_) (void)conn_->Rollback();
@@ -287,6 +291,8 @@ class SqlTransaction final : public store::Transaction {
   suppliers::EvaluationStore& evaluation() override { return evaluation_; }
   inventory::InventoryStore& inventory() override { return inventory_; }
   warehouse::WarehouseStore& warehouse() override { return warehouse_; }
+  customs::CustomsStore& customs() override { return customs_; }
+  orders::OrdersStore& orders() override { return orders_; }
 
   Status Commit() override {
     // A failed COMMIT can leave the transaction open (SQLite keeps it on SQLITE_BUSY); the
@@ -314,6 +320,8 @@ class SqlTransaction final : public store::Transaction {
   SqlEvaluationStore evaluation_;
   SqlInventoryStore inventory_;
   SqlWarehouseStore warehouse_;
+  SqlCustomsStore customs_;
+  SqlOrdersStore orders_;
   bool done_ = false;
 };
 

@@ -149,6 +149,8 @@ class FlakyDatabase final : public store::Database {
     suppliers::EvaluationStore& evaluation() override { return inner_->evaluation(); }
     inventory::InventoryStore& inventory() override { return inner_->inventory(); }
     warehouse::WarehouseStore& warehouse() override { return inner_->warehouse(); }
+    customs::CustomsStore& customs() override { return inner_->customs(); }
+    orders::OrdersStore& orders() override { return inner_->orders(); }
     Status Commit() override {
       if (fail_.load()) return Unavailable("disk full (test)");
       return inner_->Commit();

@@ -10,8 +10,10 @@
 #include "core/status.h"
 #include "domain/access/access.h"
 #include "domain/catalog/sku.h"
+#include "domain/customs/customs_store.h"
 #include "domain/events/event_log.h"
 #include "domain/inventory/inventory.h"
+#include "domain/orders/orders.h"
 #include "domain/partners/partners.h"
 #include "domain/procurement/procurement.h"
 #include "domain/suppliers/evaluation.h"
@@ -38,6 +40,8 @@ class Transaction {
   virtual suppliers::EvaluationStore& evaluation() = 0;
   virtual inventory::InventoryStore& inventory() = 0;
   virtual warehouse::WarehouseStore& warehouse() = 0;
+  virtual customs::CustomsStore& customs() = 0;
+  virtual orders::OrdersStore& orders() = 0;
   // Makes every write durable. kConflict when a concurrent transaction won (retry the use case).
   virtual Status Commit() = 0;
 };

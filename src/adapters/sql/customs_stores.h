@@ -1,0 +1,64 @@
+// The SQL implementation of the customs store, written once for SQLite and PostgreSQL against
+// sql::Connection (tables of migration 0004_orders_customs).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/sql/connection.h"
+#include "domain/customs/customs_store.h"
+
+namespace xb::sql {
+
+class SqlCustomsStore final : public customs::CustomsStore {
+ public:
+  explicit SqlCustomsStore(Connection& c) : c_(c) {}
+
+  Result<customs::RuleRow> InsertRule(customs::RuleRow row) override;
+  Result<std::vector<customs::RuleRow>> ListRules(TenantId tenant) override;
+  Status InsertPositiveList(std::span<const customs::PositiveListLine> lines) override;
+  Result<std::vector<customs::PositiveListLine>> ListPositiveList(TenantId tenant) override;
+
+  Status AppendQuota(std::span<customs::QuotaEntry> entries) override;
+  Result<std::int64_t> QuotaUsed(TenantId tenant, std::string_view id_type,
+                                 std::string_view id_number, int year) override;
+  Result<std::vector<customs::QuotaEntry>> ListQuota(TenantId tenant, std::string_view id_type,
+                                                     std::string_view id_number, int year) override;
+  Result<std::vector<QuotaTotal>> QuotaTotals(int from_year) override;
+
+  Result<customs::Declaration> InsertDeclaration(customs::Declaration d) override;
+  Status UpdateDeclaration(customs::Declaration& d) override;
+  Result<customs::Declaration> GetDeclaration(TenantId tenant, customs::DeclarationId id) override;
+  Result<std::optional<customs::Declaration>> FindDeclarationByListNo(
+      TenantId tenant, std::string_view list_no) override;
+  Result<std::pair<std::vector<customs::Declaration>, std::int64_t>> ListDeclarations(
+      TenantId tenant, const customs::DeclarationQuery& query) override;
+  Result<std::vector<customs::Declaration>> DueForSubmission(Timestamp now, int limit) override;
+  Result<std::vector<customs::QueueStats>> QueueBacklog(TenantId tenant) override;
+
+  Status InsertReceipt(TenantId tenant, customs::DeclarationId id,
+                       const customs::Receipt& receipt) override;
+  Result<std::vector<customs::Receipt>> ListReceipts(TenantId tenant,
+                                                     customs::DeclarationId id) override;
+
+  Result<customs::Return> InsertReturn(customs::Return r) override;
+  Status UpdateReturn(customs::Return& r) override;
+  Result<customs::Return> GetReturn(TenantId tenant, customs::ReturnId id) override;
+  Result<std::pair<std::vector<customs::Return>, std::int64_t>> ListReturns(
+      TenantId tenant, std::optional<std::int64_t> order_id, std::int64_t after_id,
+      int limit) override;
+
+  Status AppendAccountEntries(std::span<customs::AccountEntry> entries) override;
+  Result<std::vector<customs::BookBalance>> AccountBalances(TenantId tenant,
+                                                            std::string_view ems_no) override;
+  Result<std::pair<std::vector<customs::AccountEntry>, std::int64_t>> ListAccountEntries(
+      TenantId tenant, std::string_view ems_no, std::int64_t after_id, int limit) override;
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace xb::sql
