@@ -1,6 +1,8 @@
 // UI strings in English (default) and Simplified Chinese.
 // `zh` is typed against `en`, so a missing translation fails the type check.
 
+import { ordersEn, ordersZh } from './i18n-orders';
+
 const en = {
   'app.title': 'xborder console',
   'app.brand': 'xborder',
@@ -695,6 +697,7 @@ const en = {
 
   'coming.title': '{module}',
   'coming.body': 'This module is being built. Master data is available now.',
+  ...ordersEn,
 } as const;
 
 export type Key = keyof typeof en;
@@ -1394,6 +1397,7 @@ const zh: Record<Key, string> = {
 
   'coming.title': '{module}',
   'coming.body': '该模块正在建设中，目前可使用主数据功能。',
+  ...ordersZh,
 };
 
 const TABLES: Record<Lang, Record<Key, string>> = { en, zh };

@@ -198,7 +198,7 @@ export function badge(kind: string, value: string | null | undefined, testid?: s
 // ---- records: labels and pickers ------------------------------------------------------------
 
 /** Record kinds readable by id; `bins` only by id (GET /bins/{id}), never listed by a picker. */
-export type RecordPath = 'suppliers' | 'skus' | 'warehouses' | 'bins';
+export type RecordPath = 'suppliers' | 'skus' | 'warehouses' | 'bins' | 'channels';
 
 const cache = new Map<string, Promise<Entity | null>>();
 

@@ -15,6 +15,7 @@ import { renderEvaluation } from './pages/evaluation';
 import { renderProcurement } from './pages/procurement';
 import { renderInventory } from './pages/inventory';
 import { renderWarehouseOps } from './pages/warehouse-ops';
+import { renderOrders } from './pages/orders';
 import { runLeaveHooks } from './kit';
 
 const root = document.getElementById('app')!;
@@ -48,6 +49,7 @@ function renderPage(): HTMLElement {
   if (section === 'procurement') return renderProcurement(parts.slice(1), query);
   if (section === 'inventory') return renderInventory(parts.slice(1), query);
   if (section === 'warehouse') return renderWarehouseOps(parts.slice(1), query);
+  if (section === 'orders') return renderOrders(parts.slice(1), query);
   const spec = entityByPath(section);
   if (!spec || parts.length > 2) {
     return h('section', { class: 'page', testid: 'page-not-found' }, h('h1', {}, t('error.notFoundPage')));

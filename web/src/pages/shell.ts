@@ -37,7 +37,7 @@ const MODULES: NavEntry[] = [
   { id: 'procurement', label: 'nav.procurement', path: 'procurement' },
   { id: 'inventory', label: 'nav.inventory', path: 'inventory' },
   { id: 'warehouse-ops', label: 'nav.warehouseOps', path: 'warehouse' },
-  { id: 'orders-customs', label: 'nav.orders' },
+  { id: 'orders-customs', label: 'nav.orders', path: 'orders' },
   { id: 'tracking', label: 'nav.tracking' },
   { id: 'planning', label: 'nav.planning' },
   { id: 'mode-strategy', label: 'nav.modeStrategy' },
