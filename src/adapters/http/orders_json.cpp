@@ -1,0 +1,897 @@
+#include "adapters/http/orders_json.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <utility>
+
+#include "adapters/crypto/key_crypto.h"
+#include "adapters/csv/csv.h"
+#include "core/text.h"
+
+namespace xb::http {
+namespace {
+
+using nlohmann::json;
+
+json TimeOrNull(const std::optional<Timestamp>& t) { return t ? json(t->ToIso8601()) : json(); }
+json DateOrNull(const std::optional<Date>& d) { return d ? json(d->ToIso8601()) : json(); }
+std::string Fen(std::int64_t fen) { return customs::FenToString(fen); }
+
+// Typed members of a JSON object. Messages and error fields name the member with its path
+// ("buyer.id_number", "lines[1].quantity").
+class Body {
+ public:
+  explicit Body(const json& obj, std::string where = {}) : obj_(obj), where_(std::move(where)) {}
+
+  Status Known(std::initializer_list<std::string_view> names) const {
+    for (const auto& [key, value] : obj_.items()) {
+      bool known = false;
+      for (const auto n : names) known = known || n == key;
+      if (!known) {
+        return InvalidArgument("unknown field '" + where_ + key + "'", where_ + key);
+      }
+    }
+    return Status::Ok();
+  }
+  bool Has(const std::string& key) const { return obj_.contains(key) && !obj_[key].is_null(); }
+  std::string Path(const std::string& key) const { return where_ + key; }
+  Status Bad(const std::string& key, const std::string& what) const {
+    return InvalidArgument(Path(key) + ": " + what, Path(key));
+  }
+  Result<std::optional<std::int64_t>> Int(const std::string& key) const {
+    if (!Has(key)) return std::optional<std::int64_t>();
+    const json& v = obj_[key];
+    if (!v.is_number_integer() ||
+        (v.is_number_unsigned() &&
+         v.get<std::uint64_t>() >
+             static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))) {
+      return Bad(key, "must be an integer");
+    }
+    return std::optional<std::int64_t>(v.get<std::int64_t>());
+  }
+  Result<std::int64_t> NeedInt(const std::string& key) const {
+    XB_ASSIGN_OR_RETURN(auto v, Int(key));
+    if (!v) return Bad(key, "is required");
+    return *v;
+  }
+  Result<std::optional<std::string>> Text(const std::string& key) const {
+    if (!Has(key)) return std::optional<std::string>();
+    if (!obj_[key].is_string()) return Bad(key, "must be a string");
+    return std::optional<std::string>(obj_[key].get<std::string>());
+  }
+  Result<std::string> TextOr(const std::string& key, std::string fallback = {}) const {
+    XB_ASSIGN_OR_RETURN(auto v, Text(key));
+    return v ? *v : fallback;
+  }
+  Result<std::string> NeedText(const std::string& key) const {
+    XB_ASSIGN_OR_RETURN(auto v, Text(key));
+    if (!v || Trim(*v).empty()) return Bad(key, "is required");
+    return *v;
+  }
+  Result<std::optional<Date>> Day(const std::string& key) const {
+    XB_ASSIGN_OR_RETURN(auto text, Text(key));
+    if (!text) return std::optional<Date>();
+    auto d = Date::ParseIso8601(*text);
+    if (!d.ok()) return Bad(key, "must be a date like 2026-11-25");
+    return std::optional<Date>(*d);
+  }
+  Result<Date> NeedDay(const std::string& key) const {
+    XB_ASSIGN_OR_RETURN(auto d, Day(key));
+    if (!d) return Bad(key, "is required");
+    return *d;
+  }
+  Result<std::optional<Timestamp>> Time(const std::string& key) const {
+    XB_ASSIGN_OR_RETURN(auto text, Text(key));
+    if (!text) return std::optional<Timestamp>();
+    auto t = Timestamp::ParseIso8601(*text);
+    if (!t.ok()) return Bad(key, "must be a time like 2026-11-25T08:30:00Z");
+    return std::optional<Timestamp>(*t);
+  }
+  // Money: a decimal string "425.00" (CNY).
+  Result<std::optional<std::int64_t>> Money(const std::string& key) const {
+    if (!Has(key)) return std::optional<std::int64_t>();
+    if (!obj_[key].is_string()) return Bad(key, "must be a decimal string like \"425.00\"");
+    auto fen = customs::ParseFen(obj_[key].get<std::string>());
+    if (!fen.ok()) return Bad(key, "must be a decimal string like \"425.00\"");
+    return std::optional<std::int64_t>(*fen);
+  }
+  Result<std::int64_t> MoneyOr(const std::string& key, std::int64_t fallback) const {
+    XB_ASSIGN_OR_RETURN(auto v, Money(key));
+    return v.value_or(fallback);
+  }
+  Result<std::int64_t> NeedMoney(const std::string& key) const {
+    XB_ASSIGN_OR_RETURN(auto v, Money(key));
+    if (!v) return Bad(key, "is required");
+    return *v;
+  }
+  // A rate: a decimal string "0.13" (a JSON number is taken by its text too).
+  Result<std::optional<customs::Rate>> RateOf(const std::string& key) const {
+    if (!Has(key)) return std::optional<customs::Rate>();
+    const json& v = obj_[key];
+    std::string text;
+    if (v.is_string()) {
+      text = v.get<std::string>();
+    } else if (v.is_number()) {
+      text = v.dump();
+    } else {
+      return Bad(key, "must be a decimal string like \"0.13\"");
+    }
+    auto rate = customs::Rate::Parse(text);
+    if (!rate.ok()) return Bad(key, "must be a decimal string like \"0.13\"");
+    return std::optional<customs::Rate>(*rate);
+  }
+  template <class E>
+  Result<std::optional<E>> Enum(const std::string& key) const {
+    XB_ASSIGN_OR_RETURN(auto text, Text(key));
+    if (!text) return std::optional<E>();
+    auto e = EnumOfText<E>(*text);
+    if (!e) return Bad(key, "must be one of " + EnumChoicesText<E>());
+    return std::optional<E>(*e);
+  }
+  Result<const json*> Object(const std::string& key) const {
+    if (!Has(key) || !obj_[key].is_object()) return Bad(key, "must be an object");
+    return &obj_[key];
+  }
+  Result<const json*> Array(const std::string& key) const {
+    if (!Has(key) || !obj_[key].is_array()) return Bad(key, "must be an array");
+    return &obj_[key];
+  }
+
+ private:
+  const json& obj_;
+  std::string where_;
+};
+
+Status NeedObject(const json& v, const std::string& path) {
+  if (!v.is_object()) return InvalidArgument(path + ": must be an object", path);
+  return Status::Ok();
+}
+
+json MaskedIdentity(const customs::Identity& id) {
+  return {{"name", id.name},
+          {"id_type", id.id_type},
+          {"id_number", customs::MaskIdNumber(id.id_number)}};
+}
+
+json DocLineToJson(const customs::DocLine& l) {
+  return {{"sku_code", l.sku_code},
+          {"hs_code", l.hs_code},
+          {"name", l.name},
+          {"quantity", l.quantity},
+          {"legal_quantity", FormatMilli(l.legal_quantity_milli)},
+          {"legal_unit", l.legal_unit},
+          {"price", Fen(l.price_fen)}};
+}
+
+json DocLinesToJson(const std::vector<customs::DocLine>& lines) {
+  json out = json::array();
+  for (const auto& l : lines) out.push_back(DocLineToJson(l));
+  return out;
+}
+
+json CheckToJson(const customs::DocCheck& c) {
+  return {{"check", c.check}, {"passed", c.passed}, {"detail", c.detail}};
+}
+
+// Legal quantity: a JSON number or decimal string with up to three decimals, in thousandths.
+Result<std::int64_t> LegalQuantityMilli(const json& v, const std::string& path) {
+  const Status bad =
+      InvalidArgument(path + ": must be a number with at most 3 decimals, like 20 or 0.5", path);
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > 1'000'000'000'000ULL) return bad;
+    const auto n = v.get<std::int64_t>();
+    if (n < -1'000'000'000'000 || n > 1'000'000'000'000) return bad;
+    return n * 1000;
+  }
+  if (v.is_number_float()) {
+    const double scaled = v.get<double>() * 1000.0;
+    if (!std::isfinite(scaled) || std::fabs(scaled) > 1e15) return bad;
+    const double rounded = std::round(scaled);
+    if (std::fabs(scaled - rounded) > 1e-6) return bad;
+    return static_cast<std::int64_t>(rounded);
+  }
+  if (v.is_string()) {
+    auto milli = ParseMilli(v.get<std::string>());
+    if (!milli) return bad;
+    return *milli;
+  }
+  return bad;
+}
+
+}  // namespace
+
+// --- orders ----------------------------------------------------------------------------------
+
+Result<orders::Order> OrderFromJson(const json& body) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(
+      b.Known({"channel_id", "channel_order_no", "order_date", "policy", "buyer", "address",
+               "payment", "lines", "freight", "insurance", "discount", "tax", "paid"}));
+  orders::Order o;
+  XB_ASSIGN_OR_RETURN(o.channel_id, b.NeedInt("channel_id"));
+  XB_ASSIGN_OR_RETURN(o.channel_order_no, b.NeedText("channel_order_no"));
+  XB_ASSIGN_OR_RETURN(o.order_date, b.NeedDay("order_date"));
+  XB_ASSIGN_OR_RETURN(auto policy, b.Enum<orders::RoutingPolicy>("policy"));
+  o.policy = EnumText(policy.value_or(orders::RoutingPolicy::kSpeedFirst));
+
+  XB_ASSIGN_OR_RETURN(const json* buyer_json, b.Object("buyer"));
+  const Body buyer(*buyer_json, "buyer.");
+  XB_RETURN_IF_ERROR(buyer.Known({"name", "id_type", "id_number", "phone"}));
+  XB_ASSIGN_OR_RETURN(o.buyer.name, buyer.NeedText("name"));
+  XB_ASSIGN_OR_RETURN(o.buyer.id_type, buyer.TextOr("id_type", "id_card"));
+  XB_ASSIGN_OR_RETURN(o.buyer.id_number, buyer.NeedText("id_number"));
+  XB_ASSIGN_OR_RETURN(o.buyer.phone, buyer.TextOr("phone"));
+
+  XB_ASSIGN_OR_RETURN(const json* address_json, b.Object("address"));
+  const Body address(*address_json, "address.");
+  XB_RETURN_IF_ERROR(address.Known(
+      {"consignee", "phone", "province", "city", "district", "street", "postal_code"}));
+  XB_ASSIGN_OR_RETURN(o.address.consignee, address.NeedText("consignee"));
+  XB_ASSIGN_OR_RETURN(o.address.phone, address.TextOr("phone"));
+  XB_ASSIGN_OR_RETURN(o.address.province, address.TextOr("province"));
+  XB_ASSIGN_OR_RETURN(o.address.city, address.TextOr("city"));
+  XB_ASSIGN_OR_RETURN(o.address.district, address.TextOr("district"));
+  XB_ASSIGN_OR_RETURN(o.address.street, address.TextOr("street"));
+  XB_ASSIGN_OR_RETURN(o.address.postal_code, address.TextOr("postal_code"));
+
+  XB_ASSIGN_OR_RETURN(const json* payment_json, b.Object("payment"));
+  const Body payment(*payment_json, "payment.");
+  XB_RETURN_IF_ERROR(
+      payment.Known({"payment_no", "payer_name", "payer_id_type", "payer_id_number", "amount"}));
+  XB_ASSIGN_OR_RETURN(o.payment.payment_no, payment.NeedText("payment_no"));
+  XB_ASSIGN_OR_RETURN(o.payment.payer_name, payment.NeedText("payer_name"));
+  XB_ASSIGN_OR_RETURN(o.payment.payer_id_type, payment.TextOr("payer_id_type", "id_card"));
+  XB_ASSIGN_OR_RETURN(o.payment.payer_id_number, payment.NeedText("payer_id_number"));
+  XB_ASSIGN_OR_RETURN(o.payment.amount_fen, payment.NeedMoney("amount"));
+
+  XB_ASSIGN_OR_RETURN(const json* lines, b.Array("lines"));
+  if (lines->empty()) return b.Bad("lines", "needs at least one line");
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    const std::string where = "lines[" + std::to_string(i) + "]";
+    XB_RETURN_IF_ERROR(NeedObject((*lines)[i], where));
+    const Body lb((*lines)[i], where + ".");
+    XB_RETURN_IF_ERROR(lb.Known({"sku_id", "quantity", "unit_price", "discount"}));
+    orders::OrderLine line;
+    line.line_no = static_cast<std::int64_t>(i) + 1;
+    XB_ASSIGN_OR_RETURN(line.sku_id, lb.NeedInt("sku_id"));
+    XB_ASSIGN_OR_RETURN(line.quantity, lb.NeedInt("quantity"));
+    XB_ASSIGN_OR_RETURN(line.unit_price_fen, lb.NeedMoney("unit_price"));
+    XB_ASSIGN_OR_RETURN(line.discount_fen, lb.MoneyOr("discount", 0));
+    o.lines.push_back(std::move(line));
+  }
+  XB_ASSIGN_OR_RETURN(o.freight_fen, b.MoneyOr("freight", 0));
+  XB_ASSIGN_OR_RETURN(o.insurance_fen, b.MoneyOr("insurance", 0));
+  XB_ASSIGN_OR_RETURN(o.discount_fen, b.MoneyOr("discount", 0));
+  XB_ASSIGN_OR_RETURN(o.tax_fen, b.NeedMoney("tax"));
+  XB_ASSIGN_OR_RETURN(o.paid_fen, b.NeedMoney("paid"));
+  for (const auto& l : o.lines) o.goods_fen += l.unit_price_fen * l.quantity - l.discount_fen;
+  // nlohmann's objects keep their keys sorted: equal bodies dump to equal text.
+  o.request_hash = crypto::Sha256Hex(body.dump());
+  return o;
+}
+
+json OrderToJson(const orders::Order& o) {
+  json lines = json::array();
+  for (const auto& l : o.lines) {
+    lines.push_back({{"id", l.id},
+                     {"line_no", l.line_no},
+                     {"sku_id", l.sku_id},
+                     {"sku_code", l.sku_code},
+                     {"quantity", l.quantity},
+                     {"unit_price", Fen(l.unit_price_fen)},
+                     {"discount", Fen(l.discount_fen)},
+                     {"dutiable", Fen(l.dutiable_fen)},
+                     {"tariff", Fen(l.tariff_fen)},
+                     {"consumption_tax", Fen(l.consumption_tax_fen)},
+                     {"vat", Fen(l.vat_fen)},
+                     {"tax", Fen(l.tariff_fen + l.consumption_tax_fen + l.vat_fen)},
+                     {"mode", EnumText(l.mode)},
+                     {"warehouse_id", l.warehouse_id == 0 ? json() : json(l.warehouse_id)},
+                     {"reservation_id", l.reservation_id == 0 ? json() : json(l.reservation_id)},
+                     {"shipment_ref", l.shipment_ref},
+                     {"route_note", l.route_note},
+                     {"returned_quantity", l.returned_quantity}});
+  }
+  return {{"id", o.id.value()},
+          {"channel_id", o.channel_id},
+          {"channel_order_no", o.channel_order_no},
+          {"order_date", o.order_date.ToIso8601()},
+          {"state", EnumText(o.state)},
+          {"policy", o.policy},
+          {"customs_channel", o.customs_channel},
+          {"buyer",
+           {{"name", o.buyer.name},
+            {"id_type", o.buyer.id_type},
+            {"id_number", customs::MaskIdNumber(o.buyer.id_number)},
+            {"phone", customs::MaskPhone(o.buyer.phone)}}},
+          {"address",
+           {{"consignee", o.address.consignee},
+            {"phone", customs::MaskPhone(o.address.phone)},
+            {"province", o.address.province},
+            {"city", o.address.city},
+            {"district", o.address.district},
+            {"street", o.address.street},
+            {"postal_code", o.address.postal_code}}},
+          {"payment",
+           {{"payment_no", o.payment.payment_no},
+            {"payer_name", o.payment.payer_name},
+            {"payer_id_type", o.payment.payer_id_type},
+            {"payer_id_number", customs::MaskIdNumber(o.payment.payer_id_number)},
+            {"amount", Fen(o.payment.amount_fen)}}},
+          {"lines", std::move(lines)},
+          {"goods", Fen(o.goods_fen)},
+          {"freight", Fen(o.freight_fen)},
+          {"insurance", Fen(o.insurance_fen)},
+          {"discount", Fen(o.discount_fen)},
+          {"dutiable", Fen(o.DutiableFen())},
+          {"tax", Fen(o.tax_fen)},
+          {"paid", Fen(o.paid_fen)},
+          {"reason", o.reason},
+          {"created_at", o.created_at.ToIso8601()},
+          {"updated_at", o.updated_at.ToIso8601()},
+          {"version", o.version}};
+}
+
+json OrderEventToJson(const orders::OrderEvent& e) {
+  return {{"id", e.id},
+          {"order_id", e.order_id.value()},
+          {"at", e.at.ToIso8601()},
+          {"state", e.state},
+          {"detail", e.detail}};
+}
+
+namespace {
+// Columns of the order CSV: order-level first, then the line's.
+constexpr std::string_view kOrderColumns[] = {
+    "channel_id",   "channel_order_no", "order_date",      "policy",
+    "buyer_name",   "buyer_id_type",    "buyer_id_number", "buyer_phone",
+    "consignee",    "address_phone",    "province",        "city",
+    "district",     "street",           "postal_code",     "payment_no",
+    "payer_name",   "payer_id_type",    "payer_id_number", "payment_amount",
+    "freight",      "insurance",        "discount",        "tax",
+    "paid",         "sku_id",           "quantity",        "unit_price",
+    "line_discount"};
+constexpr std::size_t kFirstLineColumn = 25;  // sku_id
+// Columns whose cells must be decimal strings, and integers.
+bool IsMoneyColumn(std::string_view c) {
+  return c == "payment_amount" || c == "freight" || c == "insurance" || c == "discount" ||
+         c == "tax" || c == "paid" || c == "unit_price" || c == "line_discount";
+}
+bool IsIntColumn(std::string_view c) {
+  return c == "channel_id" || c == "sku_id" || c == "quantity";
+}
+}  // namespace
+
+std::span<const std::string_view> OrderCsvColumns() { return kOrderColumns; }
+
+Result<std::vector<OrderCsvGroup>> OrderBodiesFromCsv(std::string_view text,
+                                                      std::vector<CsvRowError>& errors) {
+  XB_ASSIGN_OR_RETURN(csv::Table table, csv::Parse(text));
+  std::map<std::string, std::size_t> col;  // column name -> index in the file
+  for (std::size_t i = 0; i < table.header.size(); ++i) {
+    const std::string name(Trim(table.header[i]));
+    bool known = false;
+    for (const auto c : kOrderColumns) known = known || c == name;
+    if (!known) {
+      errors.push_back({1, name, "unknown column (columns: channel_id, channel_order_no, ...)"});
+    } else if (!col.emplace(name, i).second) {
+      errors.push_back({1, name, "the column appears twice"});
+    }
+  }
+  for (const auto c :
+       {"channel_id", "channel_order_no", "order_date", "buyer_name", "buyer_id_number",
+        "consignee", "payment_no", "payer_name", "payer_id_number", "payment_amount", "tax", "paid",
+        "sku_id", "quantity", "unit_price"}) {
+    if (col.count(c) == 0) errors.push_back({1, c, "required column missing"});
+  }
+  if (!errors.empty()) return std::vector<OrderCsvGroup>();
+
+  std::vector<OrderCsvGroup> groups;
+  std::map<std::string, std::size_t> group_of;           // channel_order_no -> groups index
+  std::map<std::string, std::vector<std::string>> head;  // order-level cells of the first row
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    const std::int64_t line = table.lines[r];
+    const auto cell = [&](std::string_view name) -> std::string {
+      auto it = col.find(std::string(name));
+      return it == col.end() ? std::string() : std::string(Trim(row[it->second]));
+    };
+    bool row_ok = true;
+    for (const auto& [name, index] : col) {
+      const std::string value(Trim(row[index]));
+      if (value.empty()) continue;
+      if (IsMoneyColumn(name) && !customs::ParseFen(value).ok()) {
+        errors.push_back({line, name, "must be a decimal amount like 425.00"});
+        row_ok = false;
+      } else if (IsIntColumn(name) && !ParseInt64(value)) {
+        errors.push_back({line, name, "must be an integer"});
+        row_ok = false;
+      }
+    }
+    const std::string no = cell("channel_order_no");
+    if (no.empty()) {
+      errors.push_back({line, "channel_order_no", "is required"});
+      continue;
+    }
+    if (!row_ok) continue;
+    std::vector<std::string> order_cells;
+    for (std::size_t c = 0; c < kFirstLineColumn; ++c)
+      order_cells.push_back(cell(kOrderColumns[c]));
+    auto [it, fresh] = group_of.emplace(no, groups.size());
+    if (fresh) {
+      head[no] = order_cells;
+      const auto text_or_null = [&](std::string_view name) {
+        const std::string v = cell(name);
+        return v.empty() ? json() : json(v);
+      };
+      const auto int_or_null = [&](std::string_view name) {
+        const auto v = ParseInt64(cell(name));
+        return v ? json(*v) : json();
+      };
+      json body = {{"channel_id", int_or_null("channel_id")},
+                   {"channel_order_no", no},
+                   {"order_date", text_or_null("order_date")},
+                   {"buyer",
+                    {{"name", text_or_null("buyer_name")},
+                     {"id_type", text_or_null("buyer_id_type")},
+                     {"id_number", text_or_null("buyer_id_number")},
+                     {"phone", text_or_null("buyer_phone")}}},
+                   {"address",
+                    {{"consignee", text_or_null("consignee")},
+                     {"phone", text_or_null("address_phone")},
+                     {"province", text_or_null("province")},
+                     {"city", text_or_null("city")},
+                     {"district", text_or_null("district")},
+                     {"street", text_or_null("street")},
+                     {"postal_code", text_or_null("postal_code")}}},
+                   {"payment",
+                    {{"payment_no", text_or_null("payment_no")},
+                     {"payer_name", text_or_null("payer_name")},
+                     {"payer_id_type", text_or_null("payer_id_type")},
+                     {"payer_id_number", text_or_null("payer_id_number")},
+                     {"amount", text_or_null("payment_amount")}}},
+                   {"lines", json::array()},
+                   {"tax", text_or_null("tax")},
+                   {"paid", text_or_null("paid")}};
+      for (const auto name : {"policy", "freight", "insurance", "discount"}) {
+        if (!cell(name).empty()) body[name] = cell(name);
+      }
+      groups.push_back({line, no, std::move(body)});
+    } else {
+      const auto& first = head[no];
+      for (std::size_t c = 0; c < kFirstLineColumn; ++c) {
+        if (order_cells[c] != first[c]) {
+          errors.push_back({line, std::string(kOrderColumns[c]),
+                            "differs from the first row of order " + no + " (line " +
+                                std::to_string(groups[it->second].first_line) + ")"});
+          row_ok = false;
+        }
+      }
+      if (!row_ok) continue;
+    }
+    json order_line = {
+        {"sku_id", ParseInt64(cell("sku_id")) ? json(*ParseInt64(cell("sku_id"))) : json()},
+        {"quantity", ParseInt64(cell("quantity")) ? json(*ParseInt64(cell("quantity"))) : json()},
+        {"unit_price", cell("unit_price").empty() ? json() : json(cell("unit_price"))}};
+    if (!cell("line_discount").empty()) order_line["discount"] = cell("line_discount");
+    groups[it->second].body["lines"].push_back(std::move(order_line));
+  }
+  // Drop nulls so the bodies read as a client would send them.
+  for (auto& g : groups) {
+    for (auto obj : {&g.body, &g.body["buyer"], &g.body["address"], &g.body["payment"]}) {
+      for (auto i = obj->begin(); i != obj->end();) {
+        i = i->is_null() ? obj->erase(i) : std::next(i);
+      }
+    }
+    for (auto& l : g.body["lines"]) {
+      for (auto i = l.begin(); i != l.end();) i = i->is_null() ? l.erase(i) : std::next(i);
+    }
+  }
+  return groups;
+}
+
+// --- tax -------------------------------------------------------------------------------------
+
+Result<customs::TaxInput> TaxInputFromJson(const json& body) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(b.Known({"date", "annual_used", "freight", "insurance", "discount", "lines"}));
+  customs::TaxInput in;
+  XB_ASSIGN_OR_RETURN(in.date, b.NeedDay("date"));
+  XB_ASSIGN_OR_RETURN(in.annual_used_fen, b.MoneyOr("annual_used", 0));
+  XB_ASSIGN_OR_RETURN(in.freight_fen, b.MoneyOr("freight", 0));
+  XB_ASSIGN_OR_RETURN(in.insurance_fen, b.MoneyOr("insurance", 0));
+  XB_ASSIGN_OR_RETURN(in.discount_fen, b.MoneyOr("discount", 0));
+  XB_ASSIGN_OR_RETURN(const json* lines, b.Array("lines"));
+  if (lines->empty()) return b.Bad("lines", "needs at least one line");
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    const std::string where = "lines[" + std::to_string(i) + "]";
+    XB_RETURN_IF_ERROR(NeedObject((*lines)[i], where));
+    const Body lb((*lines)[i], where + ".");
+    XB_RETURN_IF_ERROR(
+        lb.Known({"ref", "value", "quantity", "legal_quantity", "legal_unit", "hs_code", "vat_rate",
+                  "vat_class", "consumption_tax", "tariff_rate"}));
+    customs::TaxLineInput l;
+    XB_ASSIGN_OR_RETURN(l.ref, lb.TextOr("ref", std::to_string(i + 1)));
+    XB_ASSIGN_OR_RETURN(l.value_fen, lb.NeedMoney("value"));
+    XB_ASSIGN_OR_RETURN(auto qty, lb.Int("quantity"));
+    l.quantity = qty.value_or(1);
+    if (lb.Has("legal_quantity")) {
+      XB_ASSIGN_OR_RETURN(l.legal_quantity_milli, LegalQuantityMilli((*lines)[i]["legal_quantity"],
+                                                                     lb.Path("legal_quantity")));
+    }
+    XB_ASSIGN_OR_RETURN(l.legal_unit, lb.TextOr("legal_unit"));
+    XB_ASSIGN_OR_RETURN(l.hs_code, lb.TextOr("hs_code"));
+    XB_ASSIGN_OR_RETURN(l.vat_rate, lb.RateOf("vat_rate"));
+    XB_ASSIGN_OR_RETURN(l.vat_class, lb.TextOr("vat_class"));
+    XB_ASSIGN_OR_RETURN(l.tariff_rate, lb.RateOf("tariff_rate"));
+    XB_ASSIGN_OR_RETURN(auto ct, lb.TextOr("consumption_tax", "none"));
+    if (ct == "none") {
+      l.consumption_tax = customs::ConsumptionTaxMode::kNone;
+    } else if (ct == "high_end_cosmetics") {
+      l.consumption_tax = customs::ConsumptionTaxMode::kHighEndCosmetics;
+    } else {
+      auto rate = customs::Rate::Parse(ct);
+      if (!rate.ok()) {
+        return lb.Bad("consumption_tax", "must be none, high_end_cosmetics or a rate like 0.15");
+      }
+      l.consumption_tax = customs::ConsumptionTaxMode::kExplicit;
+      l.consumption_tax_rate = *rate;
+    }
+    if (l.hs_code.empty() && !l.vat_rate && l.vat_class.empty()) {
+      return lb.Bad("vat_rate", "is required when the line has no hs_code");
+    }
+    in.lines.push_back(std::move(l));
+  }
+  return in;
+}
+
+json TaxQuoteToJson(const customs::TaxQuote& q) {
+  json lines = json::array();
+  for (const auto& l : q.lines) {
+    json rules = json::array();
+    for (const auto& r : l.rules_used) rules.push_back(r.value());
+    lines.push_back({{"ref", l.ref},
+                     {"dutiable", Fen(l.dutiable_fen)},
+                     {"tariff_rate", l.tariff_rate.ToString()},
+                     {"vat_rate", l.vat_rate.ToString()},
+                     {"consumption_tax_rate", l.consumption_tax_rate.ToString()},
+                     {"tariff", Fen(l.tariff_fen)},
+                     {"consumption_tax", Fen(l.consumption_tax_fen)},
+                     {"vat", Fen(l.vat_fen)},
+                     {"total", Fen(l.total_fen)},
+                     {"unit_price", l.unit_price},
+                     {"rules_used", std::move(rules)},
+                     {"notes", l.notes}});
+  }
+  return {{"channel", EnumText(q.channel)},
+          {"tax_share", q.tax_share.ToString()},
+          {"lines", std::move(lines)},
+          {"dutiable", Fen(q.dutiable_fen)},
+          {"tariff", Fen(q.tariff_fen)},
+          {"consumption_tax", Fen(q.consumption_tax_fen)},
+          {"vat", Fen(q.vat_fen)},
+          {"total_tax", Fen(q.total_fen)},
+          {"reasons", q.reasons}};
+}
+
+json ViolationToJson(const customs::Violation& v) {
+  return {{"rule", v.rule}, {"message", v.message}};
+}
+
+// --- rules -----------------------------------------------------------------------------------
+
+Result<customs::RuleRow> RuleFromJson(const json& body) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(b.Known(
+      {"kind", "key", "rate", "amount", "quantity", "unit", "valid_from", "valid_to", "source"}));
+  customs::RuleRow r;
+  XB_ASSIGN_OR_RETURN(auto kind, b.Enum<customs::RuleKind>("kind"));
+  if (!kind) return b.Bad("kind", "is required");
+  r.kind = *kind;
+  XB_ASSIGN_OR_RETURN(r.key, b.TextOr("key"));
+  XB_ASSIGN_OR_RETURN(r.rate, b.RateOf("rate"));
+  XB_ASSIGN_OR_RETURN(r.amount_fen, b.Money("amount"));
+  XB_ASSIGN_OR_RETURN(r.quantity, b.Int("quantity"));
+  XB_ASSIGN_OR_RETURN(r.unit, b.TextOr("unit"));
+  XB_ASSIGN_OR_RETURN(r.valid_from, b.NeedDay("valid_from"));
+  XB_ASSIGN_OR_RETURN(r.valid_to, b.Day("valid_to"));
+  XB_ASSIGN_OR_RETURN(r.source, b.NeedText("source"));
+  return r;
+}
+
+json RuleToJson(const customs::RuleRow& r) {
+  return {{"id", r.id.value()},
+          {"scope", r.tenant_id.value() == 0 ? "platform" : "tenant"},
+          {"kind", EnumText(r.kind)},
+          {"key", r.key},
+          {"rate", r.rate ? json(r.rate->ToString()) : json()},
+          {"amount", r.amount_fen ? json(Fen(*r.amount_fen)) : json()},
+          {"quantity", r.quantity ? json(*r.quantity) : json()},
+          {"unit", r.unit},
+          {"valid_from", r.valid_from.ToIso8601()},
+          {"valid_to", DateOrNull(r.valid_to)},
+          {"source", r.source}};
+}
+
+json PositiveListLineToJson(const customs::PositiveListLine& l) {
+  return {{"hs_code", l.hs_code},
+          {"scope", l.tenant_id.value() == 0 ? "platform" : "tenant"},
+          {"description", l.description},
+          {"valid_from", l.valid_from.ToIso8601()},
+          {"valid_to", DateOrNull(l.valid_to)},
+          {"source", l.source}};
+}
+
+std::vector<customs::PositiveListLine> PositiveListFromCsv(std::string_view text,
+                                                           std::vector<CsvRowError>& errors) {
+  std::vector<customs::PositiveListLine> out;
+  auto table = csv::Parse(text);
+  if (!table.ok()) {
+    errors.push_back({0, "", table.status().message()});
+    return out;
+  }
+  const std::vector<std::string> expected = {"hs_code", "description", "valid_from", "valid_to",
+                                             "source"};
+  std::vector<std::string> header;
+  for (const auto& h : table->header) header.emplace_back(Trim(h));
+  if (header != expected) {
+    errors.push_back({1, "", "the header must be hs_code,description,valid_from,valid_to,source"});
+    return out;
+  }
+  for (std::size_t r = 0; r < table->rows.size(); ++r) {
+    const auto& row = table->rows[r];
+    const std::int64_t line = table->lines[r];
+    customs::PositiveListLine l;
+    l.hs_code = std::string(Trim(row[0]));
+    l.description = std::string(Trim(row[1]));
+    auto from = Date::ParseIso8601(Trim(row[2]));
+    if (!from.ok()) {
+      errors.push_back({line, "valid_from", "must be a date like 2022-03-01"});
+      continue;
+    }
+    l.valid_from = *from;
+    if (!Trim(row[3]).empty()) {
+      auto to = Date::ParseIso8601(Trim(row[3]));
+      if (!to.ok()) {
+        errors.push_back({line, "valid_to", "must be a date like 2022-03-01 or empty"});
+        continue;
+      }
+      l.valid_to = *to;
+    }
+    l.source = std::string(Trim(row[4]));
+    if (Status st = customs::Validate(l); !st.ok()) {
+      errors.push_back({line, st.field(), st.message()});
+      continue;
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+// --- quota -----------------------------------------------------------------------------------
+
+Result<QuotaLookup> QuotaLookupFromJson(const json& body) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(b.Known({"id_type", "id_number", "year"}));
+  QuotaLookup q;
+  XB_ASSIGN_OR_RETURN(q.id_type, b.TextOr("id_type", "id_card"));
+  XB_ASSIGN_OR_RETURN(q.id_number, b.NeedText("id_number"));
+  XB_ASSIGN_OR_RETURN(auto year, b.NeedInt("year"));
+  if (year < 2000 || year > 9999) return b.Bad("year", "must be a year like 2026");
+  q.year = static_cast<int>(year);
+  return q;
+}
+
+json QuotaEntryToJson(const customs::QuotaEntry& e) {
+  return {{"id", e.id},
+          {"id_type", e.id_type},
+          {"id_number", customs::MaskIdNumber(e.id_number)},
+          {"year", e.year},
+          {"amount", Fen(e.amount_fen)},
+          {"kind", EnumText(e.kind)},
+          {"order_id", e.order_id == 0 ? json() : json(e.order_id)},
+          {"ref", e.ref},
+          {"at", e.at.ToIso8601()}};
+}
+
+// --- declarations and receipts ---------------------------------------------------------------
+
+json DeclarationSummaryToJson(const customs::Declaration& d) {
+  return {{"id", d.id.value()},
+          {"order_id", d.order_id},
+          {"list_no", d.list.list_no},
+          {"shipment_ref", d.shipment_ref},
+          {"trade_mode", d.list.trade_mode},
+          {"ems_no", d.list.ems_no},
+          {"signing_key", d.signing_key},
+          {"state", EnumText(d.state)},
+          {"reason", d.reason},
+          {"attempts", d.attempts},
+          {"next_attempt_at", TimeOrNull(d.next_attempt_at)},
+          {"released_at", TimeOrNull(d.released_at)},
+          {"checks_passed", customs::AllPassed(d.checks)},
+          {"created_at", d.created_at.ToIso8601()},
+          {"updated_at", d.updated_at.ToIso8601()},
+          {"version", d.version}};
+}
+
+json DeclarationToJson(const customs::Declaration& d, std::span<const customs::Receipt> receipts) {
+  json out = DeclarationSummaryToJson(d);
+  out["order"] = {{"order_no", d.order.order_no},
+                  {"buyer", MaskedIdentity(d.order.buyer)},
+                  {"buyer_phone", customs::MaskPhone(d.order.buyer_phone)},
+                  {"lines", DocLinesToJson(d.order.lines)},
+                  {"goods", Fen(d.order.goods_fen)},
+                  {"freight", Fen(d.order.freight_fen)},
+                  {"insurance", Fen(d.order.insurance_fen)},
+                  {"discount", Fen(d.order.discount_fen)},
+                  {"tax", Fen(d.order.tax_fen)},
+                  {"paid", Fen(d.order.paid_fen)}};
+  out["payment"] = {{"order_no", d.payment.order_no},
+                    {"payment_no", d.payment.payment_no},
+                    {"payer", MaskedIdentity(d.payment.payer)},
+                    {"amount", Fen(d.payment.amount_fen)}};
+  out["waybill"] = {{"waybill_no", d.waybill.waybill_no},
+                    {"order_no", d.waybill.order_no},
+                    {"consignee", d.waybill.consignee},
+                    {"weight_g", d.waybill.weight_g},
+                    {"freight", Fen(d.waybill.freight_fen)}};
+  out["list"] = {{"list_no", d.list.list_no},
+                 {"order_no", d.list.order_no},
+                 {"waybill_no", d.list.waybill_no},
+                 {"trade_mode", d.list.trade_mode},
+                 {"ems_no", d.list.ems_no},
+                 {"buyer", MaskedIdentity(d.list.buyer)},
+                 {"lines", DocLinesToJson(d.list.lines)},
+                 {"goods", Fen(d.list.goods_fen)},
+                 {"tax", Fen(d.list.tax_fen)}};
+  json checks = json::array();
+  for (const auto& c : d.checks) checks.push_back(CheckToJson(c));
+  out["checks"] = std::move(checks);
+  json rs = json::array();
+  for (const auto& r : receipts) rs.push_back(ReceiptToJson(r));
+  out["receipts"] = std::move(rs);
+  return out;
+}
+
+Result<customs::Receipt> ReceiptFromJson(const json& body, Timestamp now) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(b.Known({"receipt_id", "list_no", "kind", "reason", "at"}));
+  customs::Receipt r;
+  XB_ASSIGN_OR_RETURN(r.receipt_id, b.NeedText("receipt_id"));
+  XB_ASSIGN_OR_RETURN(r.list_no, b.NeedText("list_no"));
+  XB_ASSIGN_OR_RETURN(auto kind, b.Enum<customs::ReceiptKind>("kind"));
+  if (!kind) return b.Bad("kind", "is required");
+  r.kind = *kind;
+  XB_ASSIGN_OR_RETURN(r.reason, b.TextOr("reason"));
+  XB_ASSIGN_OR_RETURN(auto at, b.Time("at"));
+  r.at = at.value_or(now);
+  return r;
+}
+
+json ReceiptToJson(const customs::Receipt& r) {
+  return {{"receipt_id", r.receipt_id},
+          {"list_no", r.list_no},
+          {"kind", EnumText(r.kind)},
+          {"reason", r.reason},
+          {"at", r.at.ToIso8601()}};
+}
+
+json QueueStatsToJson(const customs::QueueStats& s) {
+  return {{"signing_key", s.signing_key},
+          {"queued", s.queued},
+          {"submitted", s.submitted},
+          {"oldest_queued_at", TimeOrNull(s.oldest_queued_at)}};
+}
+
+// --- returns ---------------------------------------------------------------------------------
+
+Result<ReturnRequestBody> ReturnRequestFromJson(const json& body) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(b.Known({"reason", "lines"}));
+  ReturnRequestBody r;
+  XB_ASSIGN_OR_RETURN(r.reason, b.NeedText("reason"));
+  XB_ASSIGN_OR_RETURN(const json* lines, b.Array("lines"));
+  if (lines->empty()) return b.Bad("lines", "needs at least one line");
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    const std::string where = "lines[" + std::to_string(i) + "]";
+    XB_RETURN_IF_ERROR(NeedObject((*lines)[i], where));
+    const Body lb((*lines)[i], where + ".");
+    XB_RETURN_IF_ERROR(lb.Known({"line_no", "quantity"}));
+    ReturnLineRequest l;
+    XB_ASSIGN_OR_RETURN(l.line_no, lb.NeedInt("line_no"));
+    XB_ASSIGN_OR_RETURN(l.quantity, lb.NeedInt("quantity"));
+    if (l.line_no < 1) return lb.Bad("line_no", "must be a line number of the order");
+    if (l.quantity < 1) return lb.Bad("quantity", "must be positive");
+    r.lines.push_back(l);
+  }
+  return r;
+}
+
+Result<std::vector<ReceiveLineBody>> ReceiveFromJson(const json& body) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(b.Known({"lines"}));
+  XB_ASSIGN_OR_RETURN(const json* lines, b.Array("lines"));
+  if (lines->empty()) return b.Bad("lines", "needs at least one line");
+  std::vector<ReceiveLineBody> out;
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    const std::string where = "lines[" + std::to_string(i) + "]";
+    XB_RETURN_IF_ERROR(NeedObject((*lines)[i], where));
+    const Body lb((*lines)[i], where + ".");
+    XB_RETURN_IF_ERROR(lb.Known({"line_no", "lot_number", "expiry_date", "bin_id"}));
+    ReceiveLineBody l;
+    XB_ASSIGN_OR_RETURN(l.line_no, lb.NeedInt("line_no"));
+    XB_ASSIGN_OR_RETURN(l.lot_number, lb.TextOr("lot_number"));
+    XB_ASSIGN_OR_RETURN(l.expiry_date, lb.Day("expiry_date"));
+    XB_ASSIGN_OR_RETURN(auto bin, lb.Int("bin_id"));
+    l.bin_id = bin.value_or(0);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+json ReturnToJson(const customs::Return& r) {
+  json lines = json::array();
+  for (const auto& l : r.lines) {
+    lines.push_back({{"order_line_id", l.order_line_id},
+                     {"quantity", l.quantity},
+                     {"value", Fen(l.value_fen)},
+                     {"tax", Fen(l.tax_fen)},
+                     {"lot_number", l.lot_number},
+                     {"expiry_date", DateOrNull(l.expiry_date)},
+                     {"outcome", l.outcome}});
+  }
+  return {{"id", r.id.value()},
+          {"order_id", r.order_id},
+          {"declaration_id", r.declaration_id.value()},
+          {"state", EnumText(r.state)},
+          {"reason", r.reason},
+          {"lines", std::move(lines)},
+          {"requested_at", r.requested_at.ToIso8601()},
+          {"received_at", TimeOrNull(r.received_at)},
+          {"apply_by", r.apply_by.ToIso8601()},
+          {"arrive_by", r.arrive_by.ToIso8601()},
+          {"created_at", r.created_at.ToIso8601()},
+          {"updated_at", r.updated_at.ToIso8601()},
+          {"version", r.version}};
+}
+
+// --- bonded account book ---------------------------------------------------------------------
+
+Result<customs::AccountEntry> AccountEntryFromJson(const json& body) {
+  const Body b(body);
+  XB_RETURN_IF_ERROR(b.Known({"warehouse_id", "sku_id", "kind", "quantity", "ref", "hs_code"}));
+  customs::AccountEntry e;
+  XB_ASSIGN_OR_RETURN(e.warehouse_id, b.NeedInt("warehouse_id"));
+  XB_ASSIGN_OR_RETURN(e.sku_id, b.NeedInt("sku_id"));
+  XB_ASSIGN_OR_RETURN(auto kind, b.Enum<customs::AccountEntryKind>("kind"));
+  if (!kind) return b.Bad("kind", "is required");
+  e.kind = *kind;
+  XB_ASSIGN_OR_RETURN(e.quantity, b.NeedInt("quantity"));
+  XB_ASSIGN_OR_RETURN(e.ref, b.TextOr("ref"));
+  XB_ASSIGN_OR_RETURN(e.hs_code, b.TextOr("hs_code"));
+  return e;
+}
+
+json AccountEntryToJson(const customs::AccountEntry& e) {
+  return {{"id", e.id},
+          {"ems_no", e.ems_no},
+          {"warehouse_id", e.warehouse_id},
+          {"sku_id", e.sku_id},
+          {"hs_code", e.hs_code},
+          {"kind", EnumText(e.kind)},
+          {"quantity", e.quantity},
+          {"ref", e.ref},
+          {"at", e.at.ToIso8601()}};
+}
+
+json DiscrepancyToJson(const customs::Discrepancy& d) {
+  return {{"warehouse_id", d.warehouse_id},
+          {"sku_id", d.sku_id},
+          {"book_quantity", d.book_quantity},
+          {"ledger_quantity", d.ledger_quantity},
+          {"difference", d.difference}};
+}
+
+}  // namespace xb::http

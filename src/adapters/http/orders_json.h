@@ -1,0 +1,155 @@
+// JSON forms of consumer orders and of customs records (rules, positive list, tax quotes,
+// declarations with their three documents, receipts, quota, returns, the bonded account book),
+// shared by the HTTP routes and the command line. Money is CNY in decimal strings ("425.00"),
+// dates "YYYY-MM-DD", times RFC 3339 UTC. Personal data is masked in every view: identity numbers
+// (customs::MaskIdNumber) and phones (customs::MaskPhone) are never rendered whole. Request
+// readers refuse unknown fields, wrong types and bad values with kInvalidArgument naming the
+// field ("lines[1].quantity"); they check form only, the rules live in the flows and the domain.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "domain/customs/customs_store.h"
+#include "domain/customs/documents.h"
+#include "domain/customs/returns.h"
+#include "domain/customs/rules.h"
+#include "domain/customs/tax.h"
+#include "domain/orders/orders.h"
+
+namespace xb::http {
+
+// --- orders ----------------------------------------------------------------------------------
+
+// POST /api/v1/orders. The draft carries the request fields; request_hash is the SHA-256 of the
+// body in a canonical form (keys sorted), so the same order sent twice hashes the same.
+Result<orders::Order> OrderFromJson(const nlohmann::json& body);
+// The order view: masked buyer, address phone and payer; money as decimal strings.
+nlohmann::json OrderToJson(const orders::Order& order);
+nlohmann::json OrderEventToJson(const orders::OrderEvent& event);
+
+// POST /api/v1/orders/import: one row per order line, rows of one order grouped by
+// channel_order_no (in the file's order). Columns: OrderCsvColumns(); a row's order-level cells
+// must agree with the first row of its order. Each group becomes an order request body as POST
+// /api/v1/orders takes it. Every bad cell is reported with its line.
+struct CsvRowError {
+  std::int64_t line = 0;
+  std::string column;
+  std::string reason;
+};
+struct OrderCsvGroup {
+  std::int64_t first_line = 0;
+  std::string channel_order_no;
+  nlohmann::json body;
+};
+std::span<const std::string_view> OrderCsvColumns();
+Result<std::vector<OrderCsvGroup>> OrderBodiesFromCsv(std::string_view text,
+                                                      std::vector<CsvRowError>& errors);
+
+// --- tax -------------------------------------------------------------------------------------
+
+// The tax calculator's input (`xborder tax quote`, POST /api/v1/tax/quote):
+// {"date","annual_used","freight"?,"insurance"?,"discount"?,"lines":[{"ref"?,"value","quantity",
+//  "legal_quantity","legal_unit","hs_code"?,"vat_rate"?,"vat_class"?,
+//  "consumption_tax":"none"|"high_end_cosmetics"|"<rate>","tariff_rate"?}]}.
+Result<customs::TaxInput> TaxInputFromJson(const nlohmann::json& body);
+// {"channel","tax_share","lines":[...],"dutiable","tariff","consumption_tax","vat","total_tax",
+//  "reasons":[...]}; each line with its rates, amounts, unit price, rule ids and notes.
+nlohmann::json TaxQuoteToJson(const customs::TaxQuote& quote);
+nlohmann::json ViolationToJson(const customs::Violation& violation);
+
+// --- rules -----------------------------------------------------------------------------------
+
+// {"kind","key"?,"rate"?,"amount"?,"quantity"?,"unit"?,"valid_from","valid_to"?,"source"}.
+Result<customs::RuleRow> RuleFromJson(const nlohmann::json& body);
+nlohmann::json RuleToJson(const customs::RuleRow& rule);
+nlohmann::json PositiveListLineToJson(const customs::PositiveListLine& line);
+// text/csv with the header hs_code,description,valid_from,valid_to,source (valid_to may be
+// empty). Every bad cell is reported.
+std::vector<customs::PositiveListLine> PositiveListFromCsv(std::string_view text,
+                                                           std::vector<CsvRowError>& errors);
+
+// --- quota -----------------------------------------------------------------------------------
+
+struct QuotaLookup {
+  std::string id_type;
+  std::string id_number;
+  int year = 0;
+};
+// {"id_type","id_number","year"}.
+Result<QuotaLookup> QuotaLookupFromJson(const nlohmann::json& body);
+nlohmann::json QuotaEntryToJson(const customs::QuotaEntry& entry);
+
+// --- declarations and receipts ---------------------------------------------------------------
+
+// The declaration without its documents (lists).
+nlohmann::json DeclarationSummaryToJson(const customs::Declaration& declaration);
+// With the three documents and the list side by side (masked), each check and the receipts.
+nlohmann::json DeclarationToJson(const customs::Declaration& declaration,
+                                 std::span<const customs::Receipt> receipts);
+// {"receipt_id","list_no","kind","reason"?,"at"?}; `at` defaults to `now`.
+Result<customs::Receipt> ReceiptFromJson(const nlohmann::json& body, Timestamp now);
+nlohmann::json ReceiptToJson(const customs::Receipt& receipt);
+nlohmann::json QueueStatsToJson(const customs::QueueStats& stats);
+
+// --- returns ---------------------------------------------------------------------------------
+
+struct ReturnLineRequest {
+  std::int64_t line_no = 0;
+  std::int64_t quantity = 0;
+};
+struct ReturnRequestBody {
+  std::string reason;
+  std::vector<ReturnLineRequest> lines;
+};
+// POST /api/v1/orders/{id}/returns: {"reason","lines":[{"line_no","quantity"}]}.
+Result<ReturnRequestBody> ReturnRequestFromJson(const nlohmann::json& body);
+
+struct ReceiveLineBody {
+  std::int64_t line_no = 0;
+  std::string lot_number;
+  std::optional<Date> expiry_date;
+  std::int64_t bin_id = 0;
+};
+// POST /api/v1/returns/{id}/receive: {"lines":[{"line_no","lot_number","expiry_date","bin_id"}]}.
+Result<std::vector<ReceiveLineBody>> ReceiveFromJson(const nlohmann::json& body);
+nlohmann::json ReturnToJson(const customs::Return& r);
+
+// --- bonded account book ---------------------------------------------------------------------
+
+// {"warehouse_id","sku_id","kind","quantity","ref"?,"hs_code"?}; ems_no comes from the path.
+Result<customs::AccountEntry> AccountEntryFromJson(const nlohmann::json& body);
+nlohmann::json AccountEntryToJson(const customs::AccountEntry& entry);
+nlohmann::json DiscrepancyToJson(const customs::Discrepancy& d);
+
+// --- enums -----------------------------------------------------------------------------------
+
+// The enum's text ("accepted", "1210") and its reverse; nullopt when unknown.
+template <class E>
+std::string EnumText(E e) {
+  return std::string(EnumChoices(e)[static_cast<std::size_t>(e)]);
+}
+template <class E>
+std::optional<E> EnumOfText(std::string_view text) {
+  const auto choices = EnumChoices(E{});
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (choices[i] == text) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+// "a, b, c": the enum's choices, for messages.
+template <class E>
+std::string EnumChoicesText() {
+  std::string out;
+  for (const auto c : EnumChoices(E{})) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
+
+}  // namespace xb::http
