@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -14,7 +16,9 @@
 
 namespace xb::customs {
 
-// How a line's consumption tax is decided.
+// How a line's consumption tax is decided. kNone: no consumption-tax class; a consumption-tax row
+// keyed by the line's HS code still applies when the book has one (else 0). kHighEndCosmetics:
+// the "high_end_cosmetics" rate when the unit price reaches the threshold of the legal unit.
 enum class ConsumptionTaxMode { kNone, kHighEndCosmetics, kExplicit };
 
 struct TaxLineInput {
@@ -45,6 +49,13 @@ struct TaxInput {
   std::int64_t discount_fen = 0;  // order-level discount, allocated the same way
 };
 
+// One refusal before acceptance: the rule's code and a message with the numbers.
+struct Violation {
+  std::string rule;     // "positive_list", "single_limit", "annual_limit", "buyer_is_payer",
+                        // "paid_amount", "goods_cap"
+  std::string message;  // "order value 5,200.00 exceeds the single-transaction limit 5,000.00 ..."
+};
+
 enum class Channel { kCbec, kCbecFullRate, kGeneralTrade };
 std::span<const std::string_view> EnumChoices(
     Channel);  // "cbec", "cbec_full_rate", "general_trade"
@@ -70,22 +81,22 @@ struct TaxQuote {
   std::int64_t consumption_tax_fen = 0;
   std::int64_t vat_fen = 0;
   std::int64_t total_fen = 0;
-  Rate tax_share;                    // 0.7 within limits, 1 in full
-  std::vector<std::string> reasons;  // why general trade (empty otherwise), each naming the rule
-                                     // and the numbers
+  Rate tax_share;                     // 0.7 within limits, 1 in full
+  std::vector<std::string> reasons;   // why general trade (empty otherwise), each naming the rule
+                                      // and the numbers
+  std::vector<Violation> violations;  // the same reasons with their rule codes
+  std::vector<RuleId> rules_used;     // order-level rows: limits, the tax share
 };
 
-// Channel decision (single and annual limits, the single-indivisible-item exception) and tax.
+// Channel decision (positive list for lines with an HS code, single and annual limits, the
+// single-indivisible-item exception) and tax.
 // A general-trade order still gets its full-rate breakdown (what it would cost) and reasons.
 // kInvalidArgument for malformed input (no lines, negative value, unknown unit, missing rates
 // that the rule book cannot supply either), naming the line.
 Result<TaxQuote> QuoteTax(const TaxInput& input, const RuleBook& rules);
 
-// One refusal before acceptance: the rule's code and a message with the numbers.
-struct Violation {
-  std::string rule;     // "positive_list", "single_limit", "annual_limit", "buyer_is_payer",
-                        // "paid_amount", "goods_cap"
-  std::string message;  // "order value 5,200.00 exceeds the single-transaction limit 5,000.00 ..."
-};
+// A line's tax as a share of its dutiable value, (t + v + c + t·v) / (1 − c) × share (t is 0
+// within limits), printed with at most `decimals` digits, half up: "0.091", "0.230588".
+std::string CompositeRate(const TaxLine& line, const Rate& share, int decimals = 6);
 
 }  // namespace xb::customs

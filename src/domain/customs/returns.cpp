@@ -1,0 +1,73 @@
+#include "domain/customs/returns.h"
+
+#include <array>
+#include <map>
+#include <utility>
+
+namespace xb::customs {
+namespace {
+
+constexpr std::array<std::string_view, 3> kQuotaEntryKinds = {"order", "cancel", "return"};
+constexpr std::array<std::string_view, 5> kReturnStates = {"requested", "received", "reshelved",
+                                                           "quarantined", "refused"};
+constexpr std::array<std::string_view, 4> kAccountEntryKinds = {"inbound", "outbound",
+                                                                "return_inbound", "adjustment"};
+
+Status CheckWindow(std::string_view rule, std::string_view what, Timestamp released_at, Date on,
+                   std::int64_t days) {
+  const Date released = Date::OfTimestamp(released_at);
+  const Date last = released.AddDays(static_cast<std::int32_t>(days));
+  if (on < released) {
+    return FailedPrecondition(std::string(rule) + ": " + on.ToIso8601() +
+                                  " is before the release on " + released.ToIso8601(),
+                              std::string(rule));
+  }
+  if (on > last) {
+    return FailedPrecondition(std::string(rule) + ": released on " + released.ToIso8601() + ", " +
+                                  std::string(what) + " within " + std::to_string(days) +
+                                  " days (by " + last.ToIso8601() + "), not on " + on.ToIso8601(),
+                              std::string(rule));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::span<const std::string_view> EnumChoices(QuotaEntryKind) { return kQuotaEntryKinds; }
+std::span<const std::string_view> EnumChoices(ReturnState) { return kReturnStates; }
+std::span<const std::string_view> EnumChoices(AccountEntryKind) { return kAccountEntryKinds; }
+
+Status CheckAnnual(std::int64_t used_fen, std::int64_t amount_fen, std::int64_t limit_fen) {
+  if (used_fen + amount_fen > limit_fen) {
+    return FailedPrecondition(
+        "annual_limit: annual total " + FenToGroupedString(used_fen) + " + order " +
+            FenToGroupedString(amount_fen) + " = " + FenToGroupedString(used_fen + amount_fen) +
+            " exceeds the annual limit " + FenToGroupedString(limit_fen) + " (remaining " +
+            FenToGroupedString(used_fen >= limit_fen ? 0 : limit_fen - used_fen) + ")",
+        "annual_limit");
+  }
+  return Status::Ok();
+}
+
+Status CheckReturnApply(Timestamp released_at, Date on, std::int64_t apply_days) {
+  return CheckWindow("return_window", "a return may be applied for", released_at, on, apply_days);
+}
+
+Status CheckReturnArrival(Timestamp released_at, Date on, std::int64_t arrive_days) {
+  return CheckWindow("return_arrival", "returned goods must be back", released_at, on, arrive_days);
+}
+
+std::vector<Discrepancy> Reconcile(std::span<const BookBalance> book,
+                                   std::span<const BookBalance> ledger) {
+  std::map<std::pair<std::int64_t, std::int64_t>, std::pair<std::int64_t, std::int64_t>> sums;
+  for (const BookBalance& b : book) sums[{b.warehouse_id, b.sku_id}].first += b.quantity;
+  for (const BookBalance& l : ledger) sums[{l.warehouse_id, l.sku_id}].second += l.quantity;
+  std::vector<Discrepancy> out;
+  for (const auto& [key, q] : sums) {
+    if (q.first == q.second) continue;
+    out.push_back(Discrepancy{key.first, key.second, q.first, q.second, q.first - q.second});
+  }
+  return out;
+}
+
+}  // namespace xb::customs
