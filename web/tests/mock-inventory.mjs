@@ -1135,5 +1135,10 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     return false;
   }
 
-  return { handle, seed };
+  // What the orders mock (mock-orders.mjs) uses: reservations, lots and the ledger.
+  const engine = {
+    reserve: (body, key) => reserve(body, key), confirmReservation, releaseReservation, getReservation, reservableLots,
+    post, place, findOrCreateLot, lots: () => lots,
+  };
+  return { handle, seed, engine };
 }

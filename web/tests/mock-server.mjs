@@ -12,6 +12,7 @@ import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createSupplyApi } from './mock-supply.mjs';
 import { createInventoryApi } from './mock-inventory.mjs';
+import { createOrdersApi } from './mock-orders.mjs';
 
 export const DEFAULT_ADMIN_KEY = 'mock-admin-key';
 export const VIEWER_KEY = 'mock-viewer-key';
@@ -137,7 +138,12 @@ const SCHEMAS = {
     capacity_units: int({ required: true }),
   },
   brands: { code: str({ required: true }), name: str({ required: true }), owner_country: country() },
-  channels: { code: str({ required: true }), name: str({ required: true }) },
+  channels: {
+    code: str({ required: true }), name: str({ required: true }),
+    platform: oneOf(['tmall_global', 'jd_worldwide', 'kaola', 'douyin', 'pinduoduo', 'own_store', 'other'], { default: 'other' }),
+    shop_id: str({ max: 64 }),
+    min_remaining_shelf_life_days: int({ max: 3650 }),
+  },
   carriers: { code: str({ required: true }), name: str({ required: true }) },
 };
 
@@ -488,10 +494,13 @@ export async function startMockServer(opts = {}) {
   const supply = createSupplyApi({ store, ApiFailure, invalid, readJson, send });
   // Stock, lots, reservations, warehouse tasks and scanner events (mock-inventory.mjs).
   const inventory = createInventoryApi({ store, supply, ApiFailure, invalid, readJson, send });
+  // Orders, customs rules, declarations, quota and returns (mock-orders.mjs).
+  const ordersApi = createOrdersApi({ store, inventory: inventory.engine, ApiFailure, invalid, readJson, readBody, send, parseCsv });
   if (opts.seedData !== false) {
     seed(store);
     supply.seed();
     inventory.seed();
+    ordersApi.seed();
   }
 
   async function api(req, res, url) {
@@ -520,6 +529,7 @@ export async function startMockServer(opts = {}) {
     const parts = path.split('/').filter(Boolean);
     if (await supply.handle(req, res, method, parts, url, actor)) return undefined;
     if (await inventory.handle(req, res, method, parts, url, actor)) return undefined;
+    if (await ordersApi.handle(req, res, method, parts, url, actor)) return undefined;
     const [entity, idText, action] = parts;
     const id = idText === undefined ? undefined : Number(idText);
     if (idText !== undefined && !(Number.isInteger(id) && id > 0)) throw new ApiFailure(404, 'NOT_FOUND', `no such resource: ${path}`);

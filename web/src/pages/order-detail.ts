@@ -78,12 +78,12 @@ export function renderOrderDetail(id: string): HTMLElement {
       h('div', { class: 'detail-grid wide-side' },
         h('div', { class: 'detail-main' },
           h('div', { class: 'panel' }, h('h2', {}, t('ord.summary')), summary),
-          linesPanel(order),
-          tax),
+          timeline),
         h('div', { class: 'side' },
           h('div', { class: 'panel' }, h('h2', {}, t('ord.totals')), totals),
-          canCancel ? cancelPanel(order, msg) : null,
-          timeline)),
+          canCancel ? cancelPanel(order, msg) : null)),
+      linesPanel(order),
+      tax,
       docs,
       returns);
 
@@ -257,6 +257,7 @@ export function renderOrderDetail(id: string): HTMLElement {
     return h('div', { class: 'return-request', testid: 'return-request' }, h('h3', {}, t('ord.returnTitle')), h('p', { class: 'muted small' }, t('ord.returnLead')), form);
   }
 
+  void load();
   return page;
 }
 
@@ -365,14 +366,15 @@ function docBody(doc: Doc | undefined): HTMLElement {
       rows.push(h('dt', {}, tDynamic(`doc.${k}`, k)), h('dd', { 'data-key': k }, docValue(v)));
     }
   }
-  let linesTable: HTMLElement | null = null;
+  // Lines as a short list: "SKU × qty" then the other fields.
+  let linesList: HTMLElement | null = null;
   if (lines && lines.length) {
-    const keys = [...new Set(lines.flatMap((l) => Object.keys(l)))];
-    linesTable = h('table', { class: 'doc-lines' },
-      h('thead', {}, h('tr', {}, keys.map((k) => h('th', { scope: 'col' }, tDynamic(`doc.${k}`, k))))),
-      h('tbody', {}, lines.map((l) => h('tr', {}, keys.map((k) => h('td', {}, docValue(l[k])))))));
+    linesList = h('ol', { class: 'doc-lines', testid: 'doc-lines' }, lines.map((l) => h('li', {},
+      h('strong', {}, `${docValue(l.sku_code ?? l.name)} × ${docValue(l.quantity)}`),
+      h('div', { class: 'muted' }, Object.entries(l).filter(([k]) => k !== 'sku_code' && k !== 'quantity')
+        .map(([k, v]) => `${tDynamic(`doc.${k}`, k)} ${docValue(v)}`).join(' · ')))));
   }
-  return h('div', {}, h('dl', { class: 'summary doc-fields' }, rows), linesTable);
+  return h('div', {}, h('dl', { class: 'summary doc-fields' }, rows), linesList);
 }
 
 function declarationDocs(d: DeclarationDocs): HTMLElement {
