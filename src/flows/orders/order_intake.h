@@ -149,6 +149,7 @@ class OrderIntake {
   void Persist(std::shared_ptr<Pending> p);
   void Finish(std::shared_ptr<Pending> p, Result<IntakeAnswer> answer);
   void Fail(std::shared_ptr<Pending> p, Status status);
+  void Undo(Pending& p);
   Result<IntakeAnswer> ReplayStored(TenantId tenant, const OrderRequest& request,
                                     const std::string& hash);
   Result<std::shared_ptr<const TenantCatalog>> CatalogOf(TenantId tenant, bool missed);
@@ -171,6 +172,11 @@ class OrderIntake {
   // In-flight (tenant, channel, channel order no): waiters retried when the first is answered.
   std::mutex flight_mu_;
   std::unordered_map<std::string, std::vector<std::function<void()>>> in_flight_;
+  std::condition_variable drained_cv_;  // in_flight_count_ reached 0
+  // Keys accepted lately -> (request hash, order id): replays and duplicates decided without a
+  // store read for the common case; the oldest are forgotten first (the store still knows).
+  std::unordered_map<std::string, std::pair<std::string, std::int64_t>> recent_;
+  std::deque<std::string> recent_order_;
 
   std::mutex catalog_mu_;
   std::unordered_map<std::int64_t, std::shared_ptr<const TenantCatalog>> catalogs_;

@@ -4,6 +4,7 @@
 // (shared, immutable) after a reload.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -28,6 +29,7 @@ class RuleCache {
   store::Database& db_;
   std::mutex mu_;
   std::unordered_map<std::int64_t, std::shared_ptr<const customs::RuleBook>> books_;
+  std::uint64_t generation_ = 0;  // bumped by Invalidate
 };
 
 // Reads the rule book of `tenant` (platform rows and the tenant's own) in one read transaction.
