@@ -173,7 +173,9 @@ export interface Declaration {
   list_no: string;
   state: string;
   shipment_ref?: string;
+  trade_mode?: string;
   signing_key?: string;
+  checks_passed?: boolean;
   attempts?: number;
   next_attempt_at?: string | null;
   released_at?: string | null;
@@ -242,6 +244,7 @@ export interface QuotaView {
 export interface RuleRow {
   id: number;
   tenant_id?: number;
+  scope?: string; // "platform" | "tenant"
   kind: string;
   key?: string;
   rate?: string | null;
@@ -284,6 +287,8 @@ export function validity(from?: string, to?: string | null): string {
 /** The rule a 422 refusal names (`error.rule`), if any. */
 export function ruleOf(err: unknown): string | undefined {
   if (err instanceof ApiError && typeof err.details.rule === 'string') return err.details.rule;
+  // Refusals by a rule name it as the error's field (flows/orders/order_intake.h).
+  if (err instanceof ApiError && err.status === 422 && err.field) return err.field;
   return undefined;
 }
 

@@ -212,7 +212,7 @@ export function quoteView(q, rules) {
     total_tax: fenToString(q.tariff_fen + q.ct_fen + q.vat_fen),
     tax_share: q.channel === 'cbec' ? '0.7' : '1',
     reasons: q.reasons,
-    rules: ids.map((id) => rules.byId(id)).filter(Boolean),
+    rules: ids.map((id) => rules.byId(id)).filter(Boolean).map(({ tenant_id, ...r }) => ({ ...r, scope: tenant_id ? 'tenant' : 'platform' })),
   };
 }
 
@@ -291,6 +291,7 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
       .sort((a, b) => b.key.length - a.key.length || b.valid_from.localeCompare(a.valid_from))[0],
     byId: (id) => ruleRows.find((r) => r.id === id),
   };
+  const ruleView = ({ tenant_id, ...r }) => ({ ...r, scope: tenant_id ? 'tenant' : 'platform' });
   function addRule(row) {
     const r = { id: nextRule++, tenant_id: 0, key: '', rate: null, amount: null, quantity: null, unit: '', valid_to: null, source: '', ...row };
     ruleRows.push(r);
@@ -636,7 +637,8 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
     };
   }
   const declView = (d) => ({
-    id: d.id, order_id: d.order_id, list_no: d.list_no, state: d.state, shipment_ref: d.shipment_ref, signing_key: d.signing_key,
+    id: d.id, order_id: d.order_id, list_no: d.list_no, state: d.state, shipment_ref: d.shipment_ref, trade_mode: d.list.trade_mode, ems_no: d.list.ems_no,
+    signing_key: d.signing_key, checks_passed: d.checks.every((c) => c.passed),
     attempts: d.attempts, next_attempt_at: d.next_attempt_at, released_at: d.released_at, reason: d.reason, created_at: d.created_at, updated_at: d.updated_at,
   });
   function getDecl(id) {
@@ -782,6 +784,10 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
     else event(o, 'note', `return #${r.id} received: ${r.lines.map((l) => `line ${l.line_no} ${l.outcome}`).join(', ')}`);
     return r;
   }
+  const returnView = (r) => ({
+    ...clone(r),
+    lines: r.lines.map((l) => ({ order_line_id: l.order_line_id, quantity: l.quantity, value: l.value, tax: l.tax, lot_number: l.lot_number, expiry_date: l.expiry_date, outcome: l.outcome })),
+  });
   function getReturn(id) {
     const r = returns.find((x) => x.id === id);
     if (!r) throw notFound(`return ${id} not found`);
@@ -850,8 +856,8 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
         const quantity = l.quantity ?? 1;
         if (!Number.isInteger(quantity) || quantity <= 0) throw invalid(`lines[${i}].quantity`, 'must be a whole number above 0');
         let ct;
-        if (l.consumption_tax === undefined || l.consumption_tax === null || l.consumption_tax === '') ct = undefined;
-        else if (l.consumption_tax === 'none' || l.consumption_tax === 'high_end_cosmetics') ct = l.consumption_tax;
+        if (l.consumption_tax === undefined || l.consumption_tax === null || l.consumption_tax === '' || l.consumption_tax === 'none') ct = 'none';
+        else if (l.consumption_tax === 'high_end_cosmetics') ct = l.consumption_tax;
         else {
           ct = parseRate(l.consumption_tax);
           if (!ct) throw invalid(`lines[${i}].consumption_tax`, 'must be none, high_end_cosmetics or a rate');
@@ -1005,7 +1011,7 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
       if (a === 'import') throw noRoute();
       const o = getOrder(id(a));
       if (b === undefined && method === 'GET') return send(res, 200, orderView(o)), true;
-      if (b === 'timeline' && method === 'GET') return send(res, 200, { items: events.filter((e) => e.order_id === o.id).map(({ order_id, ...e }) => e) }), true;
+      if (b === 'timeline' && method === 'GET') return send(res, 200, { items: events.filter((e) => e.order_id === o.id).map((e) => ({ ...e })) }), true;
       if (b === 'tax' && method === 'GET') {
         const year = Number(o.order_date.slice(0, 4));
         const before = quota.filter((q) => q.id_type === o.buyer.id_type && q.id_number === o.buyer.id_number && q.year === year && q.order_id < o.id)
@@ -1025,17 +1031,17 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
       }
       if (b === 'documents' && method === 'GET') return send(res, 200, { declarations: declarations.filter((d) => d.order_id === o.id).map(docsView) }), true;
       if (b === 'cancel' && method === 'POST') return send(res, 200, orderView(cancelOrder(o, await readJson(req)))), true;
-      if (b === 'returns' && method === 'POST') return send(res, 201, clone(requestReturn(o, await readJson(req)))), true;
+      if (b === 'returns' && method === 'POST') return send(res, 201, returnView(requestReturn(o, await readJson(req)))), true;
       throw noRoute();
     }
     if (head === 'returns') {
       if (a === undefined && method === 'GET') {
         const orderId = params.get('order_id') ? Number(params.get('order_id')) : undefined;
-        return send(res, 200, { items: clone(returns.filter((r) => orderId === undefined || r.order_id === orderId).sort((x, y) => y.id - x.id)) }), true;
+        return send(res, 200, { items: returns.filter((r) => orderId === undefined || r.order_id === orderId).sort((x, y) => y.id - x.id).map(returnView) }), true;
       }
       const r = getReturn(id(a));
-      if (b === undefined && method === 'GET') return send(res, 200, clone(r)), true;
-      if (b === 'receive' && method === 'POST') return send(res, 200, clone(receiveReturn(r, await readJson(req)))), true;
+      if (b === undefined && method === 'GET') return send(res, 200, returnView(r)), true;
+      if (b === 'receive' && method === 'POST') return send(res, 200, returnView(receiveReturn(r, await readJson(req)))), true;
       throw noRoute();
     }
     if (head === 'tax' && a === 'quote' && parts.length === 2 && method === 'POST') {
@@ -1051,9 +1057,9 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
       if (a === 'rules' && parts.length === 2) {
         if (method === 'GET') {
           const kind = params.get('kind') || undefined;
-          return send(res, 200, { items: clone(ruleRows.filter((r) => !kind || r.kind === kind)) }), true;
+          return send(res, 200, { items: ruleRows.filter((r) => !kind || r.kind === kind).map(ruleView) }), true;
         }
-        if (method === 'POST') return send(res, 201, clone(ruleFromBody(await readJson(req)))), true;
+        if (method === 'POST') return send(res, 201, ruleView(ruleFromBody(await readJson(req)))), true;
       }
       if (a === 'positive-list') {
         if (b === undefined && method === 'GET') return send(res, 200, listPositive(params)), true;

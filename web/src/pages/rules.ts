@@ -52,7 +52,7 @@ export function renderRules(query: URLSearchParams): HTMLElement {
               h('td', { 'data-label': t(cols[3]), class: 'nowrap' }, validity(r.valid_from, r.valid_to),
                 inForce(r, today) ? h('span', { class: 'badge in-force-badge' }, ` ${t('ord.inForce')}`) : null),
               h('td', { 'data-label': t(cols[4]), testid: 'rule-source' }, r.source || '—'),
-              h('td', { 'data-label': t(cols[5]) }, r.tenant_id ? t('ord.ownRule') : t('ord.platformRule')))))))))
+              h('td', { 'data-label': t(cols[5]) }, (r.scope ? r.scope !== 'platform' : !!r.tenant_id) ? t('ord.ownRule') : t('ord.platformRule')))))))))
         : h('p', { class: 'empty', testid: 'list-empty' }, t('ord.noRules')));
     } catch (err) {
       boxError(rulesBox, err);

@@ -48,7 +48,6 @@ export function renderTaxQuote(): HTMLElement {
       hs: input('hs', { inputmode: 'numeric', placeholder: '3304990099' }),
       vat: input('vat', { inputmode: 'decimal', placeholder: '0.13' }),
       ct: h('select', { id: id('ct'), testid: `quote-ct-${i}` },
-        h('option', { value: '' }, t('ord.fromRules')),
         h('option', { value: 'none' }, t('ord.ctNone')),
         h('option', { value: 'high_end_cosmetics' }, t('ord.ctCosmetics')),
         h('option', { value: 'rate' }, t('ord.ctRate'))),
@@ -120,7 +119,7 @@ export function renderTaxQuote(): HTMLElement {
         if (x.ct.value === 'rate') {
           if (!RATE.test(x.ctRate.value.trim())) errors.push([`${p}.consumption_tax_rate`, t('ord.rateInvalid')]);
           line.consumption_tax = x.ctRate.value.trim();
-        } else if (x.ct.value) {
+        } else {
           line.consumption_tax = x.ct.value;
         }
         if (!line.hs_code && !line.vat_rate) errors.push([`${p}.vat_rate`, t('ord.hsOrRate')]);
