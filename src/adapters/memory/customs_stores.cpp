@@ -220,14 +220,12 @@ Result<std::pair<std::vector<Declaration>, std::int64_t>> MemoryCustomsStore::Li
 }
 
 Result<std::vector<Declaration>> MemoryCustomsStore::DueForSubmission(Timestamp now, int limit) {
+  // Due when next_attempt_at (created_at when never tried) has come; the earliest first.
+  auto due_at = [](const Declaration* d) { return d->next_attempt_at.value_or(d->created_at); };
   std::vector<const Declaration*> due;
   for (const auto& [id, d] : s_.declarations) {
-    if (d->state != DeclarationState::kQueued) continue;
-    if (d->next_attempt_at && *d->next_attempt_at > now) continue;
-    due.push_back(d.get());
+    if (d->state == DeclarationState::kQueued && due_at(d.get()) <= now) due.push_back(d.get());
   }
-  // Oldest first: by when they may go (created_at when never tried), then id.
-  auto due_at = [](const Declaration* d) { return d->next_attempt_at.value_or(d->created_at); };
   std::stable_sort(due.begin(), due.end(), [&](const Declaration* a, const Declaration* b) {
     return std::make_pair(due_at(a), a->id.value()) < std::make_pair(due_at(b), b->id.value());
   });

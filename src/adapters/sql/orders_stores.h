@@ -1,5 +1,9 @@
 // The SQL implementation of the orders store, written once for SQLite and PostgreSQL against
-// sql::Connection (tables of migration 0004_orders_customs).
+// sql::Connection (tables of migration 0004_orders_customs). Order intake writes thousands of
+// orders per transaction: an order is one insert of its row and one of its lines, each with a
+// fixed statement text (multi-row inserts in a few batch sizes) served by the connections'
+// prepared-statement caches; ids the caller did not assign continue after the highest, read once
+// per transaction.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +33,16 @@ class SqlOrdersStore final : public orders::OrdersStore {
   Result<std::pair<std::int64_t, std::int64_t>> MaxIds() override;
 
  private:
+  // Gives lines without an id the next ones, and line numbers 1, 2, ... where missing.
+  Status NumberLines(orders::Order& order);
+  Status InsertLines(const orders::Order& order);
+  // Reads the lines of the orders found.
+  Result<std::vector<orders::Order>> WithLines(std::vector<orders::Order> found);
+
   Connection& c_;
+  // The next order and line ids this transaction hands out; 0 until it first needs one.
+  std::int64_t next_order_id_ = 0;
+  std::int64_t next_line_id_ = 0;
 };
 
 }  // namespace xb::sql
