@@ -23,11 +23,9 @@
 
 namespace xb::customs_flow {
 
-
-
 struct PositiveListQuery {
-  std::string hs;        // HS code prefix; "" all
-  std::string after;     // keyset paging by HS code
+  std::string hs;     // HS code prefix; "" all
+  std::string after;  // keyset paging by HS code
   int limit = 50;
 };
 

@@ -55,8 +55,7 @@ class ReceiptService {
  public:
   // `engine` and `warehouse` may be null (tools, tests): stock is then posted without the
   // in-memory books and no pick task is created. `quota_restored` may be empty.
-  ReceiptService(store::Database& db, const Clock& clock,
-                 inventory_flow::ReservationEngine* engine,
+  ReceiptService(store::Database& db, const Clock& clock, inventory_flow::ReservationEngine* engine,
                  warehouse_flow::WarehouseService* warehouse, QuotaRestored quota_restored = {});
 
   // kOperateCustoms. kNotFound "unknown declaration <list_no>" (nothing changed) when the tenant
@@ -69,8 +68,7 @@ class ReceiptService {
                                const std::string& actor = "system");
 
   // Receipts applied to one declaration, oldest first (kReadOrders).
-  Result<std::vector<customs::Receipt>> List(const RequestContext& ctx,
-                                             customs::DeclarationId id);
+  Result<std::vector<customs::Receipt>> List(const RequestContext& ctx, customs::DeclarationId id);
 
  private:
   struct Followups;
@@ -86,8 +84,8 @@ class ReceiptService {
   QuotaRestored quota_restored_;
 };
 
-// The tenant a list number belongs to ("XB" + tenant + id, see the customs stores); absent when
-// the text is not one of ours.
+// The tenant a list number belongs to ("XB" + tenant + the declaration id in 12 digits, as the
+// customs stores assign it); absent when the text is not one of ours.
 std::optional<TenantId> TenantOfListNo(std::string_view list_no);
 
 }  // namespace xb::customs_flow

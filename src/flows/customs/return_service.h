@@ -56,8 +56,8 @@ class ReturnService {
  public:
   // `engine` may be null (tools, tests): re-shelved stock is then not given to the in-memory
   // books. `quota_restored` may be empty.
-  ReturnService(store::Database& db, const Clock& clock,
-                inventory_flow::ReservationEngine* engine, QuotaRestored quota_restored = {});
+  ReturnService(store::Database& db, const Clock& clock, inventory_flow::ReservationEngine* engine,
+                QuotaRestored quota_restored = {});
 
   // kWriteOrders. kFailedPrecondition rule "return_window" (release date, days allowed, the date
   // asked) after the apply days; kFailedPrecondition when the shipment is not released or a

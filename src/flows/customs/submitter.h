@@ -3,8 +3,8 @@
 // a token bucket (real signing keys sign about 4 messages per second), and polls customs'
 // receipts, applying each through the ReceiptService. Order intake never waits for it.
 //   success                -> declaration submitted (attempts + 1);
-//   transport failure      -> attempts + 1, next_attempt_at = now + backoff (1 s, 2 s, 4 s, ... 60 s);
-//   refused at the door    -> declaration rejected with customs' reason, applied as a rejection
+//   transport failure      -> attempts + 1, next_attempt_at = now + backoff (1 s, 2 s, 4 s, ... 60
+//   s); refused at the door    -> declaration rejected with customs' reason, applied as a rejection
 //                             receipt (so the order is rejected and its stock and quota restored).
 // Thread-safe: Start/Stop from one thread; stats() and Wake() from any.
 #pragma once
@@ -50,7 +50,7 @@ struct SubmitterOptions {
   double rate_per_s = 4.0;  // per signing key
   int burst = 4;
   std::map<std::string, double> rate_per_key;  // overrides for some keys
-  int batch = 200;                              // queued declarations read per round
+  int batch = 200;                             // queued declarations read per round
   std::chrono::seconds backoff_first{1};
   std::chrono::seconds backoff_max{60};
   int receipts_per_poll = 200;
