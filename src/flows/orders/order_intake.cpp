@@ -14,7 +14,7 @@ namespace xb::orders_flow {
 using inventory_flow::ReservationEngine;
 using inventory_flow::ReserveAnswer;
 using inventory_flow::ReserveRequest;
-using json = nlohmann::json;
+using Json = nlohmann::json;
 using orders::Mode;
 using orders::Order;
 using orders::OrderState;
@@ -220,7 +220,7 @@ Status OrderIntake::ReleaseOrphans() {
   return Status::Ok();
 }
 
-void OrderIntake::ReleaseLater(TenantId tenant, std::vector<std::int64_t> reservation_ids) {
+void OrderIntake::ReleaseLater(TenantId tenant, const std::vector<std::int64_t>& reservation_ids) {
   if (reservation_ids.empty()) return;
   {
     std::lock_guard lock(release_mu_);
@@ -684,14 +684,14 @@ void OrderIntake::Persist(std::shared_ptr<Pending> p) {
   entry.ref = "order:" + std::to_string(o.id.value());
   entry.at = p->now;
 
-  json payload = {{"order_id", o.id.value()},
+  Json payload = {{"order_id", o.id.value()},
                   {"channel_id", o.channel_id},
                   {"channel_order_no", o.channel_order_no},
                   {"customs_channel", o.customs_channel},
                   {"lines", o.lines.size()},
                   {"dutiable", customs::FenToString(p->quota_amount)},
                   {"tax", customs::FenToString(o.tax_fen)},
-                  {"shipments", json::array()}};
+                  {"shipments", Json::array()}};
   for (const auto& s : shipments) payload["shipments"].push_back(s.shipment_ref);
   events::BusinessEvent accepted;
   accepted.tenant_id = p->tenant;
@@ -766,7 +766,7 @@ void OrderIntake::Undo(Pending& p) {
     std::lock_guard lock(p.mu);
     reserved.swap(p.reserved);
   }
-  ReleaseLater(p.tenant, std::move(reserved));
+  ReleaseLater(p.tenant, reserved);
   if (p.quota_reserved) {
     quota_.Undo(p.quota_key, p.quota_amount);
     p.quota_reserved = false;
@@ -868,7 +868,7 @@ Result<Order> OrderIntake::Cancel(TenantId tenant, orders::OrderId id, std::stri
       ev.entity_id = id.value();
       ev.actor = actor;
       ev.at = now;
-      ev.payload = json{{"order_id", id.value()},
+      ev.payload = Json{{"order_id", id.value()},
                         {"channel_order_no", order.channel_order_no},
                         {"from", StateName(before)},
                         {"quota_restored", customs::FenToString(held)}}

@@ -154,7 +154,7 @@ class OrderIntake {
                                     const std::string& hash);
   Result<std::shared_ptr<const TenantCatalog>> CatalogOf(TenantId tenant, bool missed);
   Status ReleaseOrphans();
-  void ReleaseLater(TenantId tenant, std::vector<std::int64_t> reservation_ids);
+  void ReleaseLater(TenantId tenant, const std::vector<std::int64_t>& reservation_ids);
   void ReleaseLoop();
   std::string SigningKey(TenantId tenant) const;
 
