@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -33,12 +34,24 @@ inline Date Day(int y, int m, int d) { return *Date::FromYmd(y, m, d); }
 // The ID number of the tests: a valid resident identity card number (GB 11643 check digit).
 inline constexpr const char* kIdNumber = "110101199003071233";
 
+// A fake clock that the engine's threads may read while the test moves it.
+class TestClock final : public Clock {
+ public:
+  explicit TestClock(Timestamp now) : micros_(now.micros()) {}
+  Timestamp Now() const override { return Timestamp::FromMicros(micros_.load()); }
+  void Set(Timestamp now) { micros_.store(now.micros()); }
+  void AdvanceMillis(std::int64_t ms) { micros_.fetch_add(ms * 1000); }
+
+ private:
+  std::atomic<std::int64_t> micros_;
+};
+
 class CustomsFlowTest : public ::testing::Test {
  protected:
   static constexpr std::int64_t kTenant = 1;
 
   std::unique_ptr<store::Database> db_ = NewTestDatabase();
-  FakeClock clock_{Timestamp::FromMicros(1'795'595'400'000'000)};  // 2026-11-25T08:30:00Z
+  TestClock clock_{Timestamp::FromMicros(1'795'595'400'000'000)};  // 2026-11-25T08:30:00Z
   inventory_flow::ReservationEngine engine_{*db_, clock_};
   warehouse_flow::WarehouseService warehouse_{*db_, clock_, &engine_};
   std::vector<customs::QuotaEntry> restored_;  // what the quota callback heard
