@@ -5,7 +5,6 @@
 #include <map>
 #include <utility>
 
-#include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
 #include "core/text.h"
 
@@ -203,17 +202,17 @@ Result<std::int64_t> LegalQuantityMilli(const json& v, const std::string& path) 
 
 // --- orders ----------------------------------------------------------------------------------
 
-Result<orders::Order> OrderFromJson(const json& body) {
+Result<orders_flow::OrderRequest> OrderRequestFromJson(const json& body) {
   const Body b(body);
   XB_RETURN_IF_ERROR(
       b.Known({"channel_id", "channel_order_no", "order_date", "policy", "buyer", "address",
                "payment", "lines", "freight", "insurance", "discount", "tax", "paid"}));
-  orders::Order o;
+  orders_flow::OrderRequest o;
   XB_ASSIGN_OR_RETURN(o.channel_id, b.NeedInt("channel_id"));
   XB_ASSIGN_OR_RETURN(o.channel_order_no, b.NeedText("channel_order_no"));
   XB_ASSIGN_OR_RETURN(o.order_date, b.NeedDay("order_date"));
   XB_ASSIGN_OR_RETURN(auto policy, b.Enum<orders::RoutingPolicy>("policy"));
-  o.policy = EnumText(policy.value_or(orders::RoutingPolicy::kSpeedFirst));
+  if (policy) o.policy = EnumText(*policy);
 
   XB_ASSIGN_OR_RETURN(const json* buyer_json, b.Object("buyer"));
   const Body buyer(*buyer_json, "buyer.");
@@ -252,8 +251,7 @@ Result<orders::Order> OrderFromJson(const json& body) {
     XB_RETURN_IF_ERROR(NeedObject((*lines)[i], where));
     const Body lb((*lines)[i], where + ".");
     XB_RETURN_IF_ERROR(lb.Known({"sku_id", "quantity", "unit_price", "discount"}));
-    orders::OrderLine line;
-    line.line_no = static_cast<std::int64_t>(i) + 1;
+    orders_flow::OrderRequest::Line line;
     XB_ASSIGN_OR_RETURN(line.sku_id, lb.NeedInt("sku_id"));
     XB_ASSIGN_OR_RETURN(line.quantity, lb.NeedInt("quantity"));
     XB_ASSIGN_OR_RETURN(line.unit_price_fen, lb.NeedMoney("unit_price"));
@@ -265,9 +263,6 @@ Result<orders::Order> OrderFromJson(const json& body) {
   XB_ASSIGN_OR_RETURN(o.discount_fen, b.MoneyOr("discount", 0));
   XB_ASSIGN_OR_RETURN(o.tax_fen, b.NeedMoney("tax"));
   XB_ASSIGN_OR_RETURN(o.paid_fen, b.NeedMoney("paid"));
-  for (const auto& l : o.lines) o.goods_fen += l.unit_price_fen * l.quantity - l.discount_fen;
-  // nlohmann's objects keep their keys sorted: equal bodies dump to equal text.
-  o.request_hash = crypto::Sha256Hex(body.dump());
   return o;
 }
 
@@ -579,6 +574,15 @@ json ViolationToJson(const customs::Violation& v) {
   return {{"rule", v.rule}, {"message", v.message}};
 }
 
+json OrderTaxToJson(const orders_flow::OrderTax& tax) {
+  json out = TaxQuoteToJson(tax.quote);
+  out["annual_used_before"] = Fen(tax.annual_used_before);
+  json rules = json::array();
+  for (const auto& r : tax.rules) rules.push_back(RuleToJson(r));
+  out["rules"] = std::move(rules);
+  return out;
+}
+
 // --- rules -----------------------------------------------------------------------------------
 
 Result<customs::RuleRow> RuleFromJson(const json& body) {
@@ -623,58 +627,12 @@ json PositiveListLineToJson(const customs::PositiveListLine& l) {
           {"source", l.source}};
 }
 
-std::vector<customs::PositiveListLine> PositiveListFromCsv(std::string_view text,
-                                                           std::vector<CsvRowError>& errors) {
-  std::vector<customs::PositiveListLine> out;
-  auto table = csv::Parse(text);
-  if (!table.ok()) {
-    errors.push_back({0, "", table.status().message()});
-    return out;
-  }
-  const std::vector<std::string> expected = {"hs_code", "description", "valid_from", "valid_to",
-                                             "source"};
-  std::vector<std::string> header;
-  for (const auto& h : table->header) header.emplace_back(Trim(h));
-  if (header != expected) {
-    errors.push_back({1, "", "the header must be hs_code,description,valid_from,valid_to,source"});
-    return out;
-  }
-  for (std::size_t r = 0; r < table->rows.size(); ++r) {
-    const auto& row = table->rows[r];
-    const std::int64_t line = table->lines[r];
-    customs::PositiveListLine l;
-    l.hs_code = std::string(Trim(row[0]));
-    l.description = std::string(Trim(row[1]));
-    auto from = Date::ParseIso8601(Trim(row[2]));
-    if (!from.ok()) {
-      errors.push_back({line, "valid_from", "must be a date like 2022-03-01"});
-      continue;
-    }
-    l.valid_from = *from;
-    if (!Trim(row[3]).empty()) {
-      auto to = Date::ParseIso8601(Trim(row[3]));
-      if (!to.ok()) {
-        errors.push_back({line, "valid_to", "must be a date like 2022-03-01 or empty"});
-        continue;
-      }
-      l.valid_to = *to;
-    }
-    l.source = std::string(Trim(row[4]));
-    if (Status st = customs::Validate(l); !st.ok()) {
-      errors.push_back({line, st.field(), st.message()});
-      continue;
-    }
-    out.push_back(std::move(l));
-  }
-  return out;
-}
-
 // --- quota -----------------------------------------------------------------------------------
 
-Result<QuotaLookup> QuotaLookupFromJson(const json& body) {
+Result<customs_flow::QuotaLookup> QuotaLookupFromJson(const json& body) {
   const Body b(body);
   XB_RETURN_IF_ERROR(b.Known({"id_type", "id_number", "year"}));
-  QuotaLookup q;
+  customs_flow::QuotaLookup q;
   XB_ASSIGN_OR_RETURN(q.id_type, b.TextOr("id_type", "id_card"));
   XB_ASSIGN_OR_RETURN(q.id_number, b.NeedText("id_number"));
   XB_ASSIGN_OR_RETURN(auto year, b.NeedInt("year"));
@@ -693,6 +651,19 @@ json QuotaEntryToJson(const customs::QuotaEntry& e) {
           {"order_id", e.order_id == 0 ? json() : json(e.order_id)},
           {"ref", e.ref},
           {"at", e.at.ToIso8601()}};
+}
+
+json QuotaViewToJson(const customs_flow::QuotaView& v) {
+  json entries = json::array();
+  for (const auto& e : v.entries) entries.push_back(QuotaEntryToJson(e));
+  // The service masks the number already; masking a masked number keeps it masked.
+  return {{"id_type", v.id_type},
+          {"id_number", customs::MaskIdNumber(v.id_number_masked)},
+          {"year", v.year},
+          {"used", Fen(v.used_fen)},
+          {"limit", Fen(v.limit_fen)},
+          {"remaining", Fen(v.remaining_fen)},
+          {"entries", std::move(entries)}};
 }
 
 // --- declarations and receipts ---------------------------------------------------------------
@@ -778,19 +749,28 @@ json ReceiptToJson(const customs::Receipt& r) {
           {"at", r.at.ToIso8601()}};
 }
 
-json QueueStatsToJson(const customs::QueueStats& s) {
-  return {{"signing_key", s.signing_key},
-          {"queued", s.queued},
-          {"submitted", s.submitted},
-          {"oldest_queued_at", TimeOrNull(s.oldest_queued_at)}};
+json QueueViewToJson(const customs_flow::QueueView& v) {
+  json keys = json::array();
+  for (const auto& k : v.keys) {
+    keys.push_back({{"signing_key", k.signing_key},
+                    {"queued", k.queued},
+                    {"submitted", k.submitted},
+                    {"oldest_queued_at", TimeOrNull(k.oldest_queued_at)},
+                    {"rate_per_s", k.rate_per_s}});
+  }
+  return {{"keys", std::move(keys)},
+          {"submitted_total", v.submitted_total},
+          {"receipts_total", v.receipts_total},
+          {"submitter_running", v.submitter_running}};
 }
 
 // --- returns ---------------------------------------------------------------------------------
 
-Result<ReturnRequestBody> ReturnRequestFromJson(const json& body) {
+Result<customs_flow::ReturnDraft> ReturnDraftFromJson(const json& body, std::int64_t order_id) {
   const Body b(body);
   XB_RETURN_IF_ERROR(b.Known({"reason", "lines"}));
-  ReturnRequestBody r;
+  customs_flow::ReturnDraft r;
+  r.order_id = order_id;
   XB_ASSIGN_OR_RETURN(r.reason, b.NeedText("reason"));
   XB_ASSIGN_OR_RETURN(const json* lines, b.Array("lines"));
   if (lines->empty()) return b.Bad("lines", "needs at least one line");
@@ -799,7 +779,7 @@ Result<ReturnRequestBody> ReturnRequestFromJson(const json& body) {
     XB_RETURN_IF_ERROR(NeedObject((*lines)[i], where));
     const Body lb((*lines)[i], where + ".");
     XB_RETURN_IF_ERROR(lb.Known({"line_no", "quantity"}));
-    ReturnLineRequest l;
+    customs_flow::ReturnLineDraft l;
     XB_ASSIGN_OR_RETURN(l.line_no, lb.NeedInt("line_no"));
     XB_ASSIGN_OR_RETURN(l.quantity, lb.NeedInt("quantity"));
     if (l.line_no < 1) return lb.Bad("line_no", "must be a line number of the order");
@@ -809,24 +789,23 @@ Result<ReturnRequestBody> ReturnRequestFromJson(const json& body) {
   return r;
 }
 
-Result<std::vector<ReceiveLineBody>> ReceiveFromJson(const json& body) {
+Result<customs_flow::ReceiveDraft> ReceiveDraftFromJson(const json& body) {
   const Body b(body);
   XB_RETURN_IF_ERROR(b.Known({"lines"}));
   XB_ASSIGN_OR_RETURN(const json* lines, b.Array("lines"));
   if (lines->empty()) return b.Bad("lines", "needs at least one line");
-  std::vector<ReceiveLineBody> out;
+  customs_flow::ReceiveDraft out;
   for (std::size_t i = 0; i < lines->size(); ++i) {
     const std::string where = "lines[" + std::to_string(i) + "]";
     XB_RETURN_IF_ERROR(NeedObject((*lines)[i], where));
     const Body lb((*lines)[i], where + ".");
     XB_RETURN_IF_ERROR(lb.Known({"line_no", "lot_number", "expiry_date", "bin_id"}));
-    ReceiveLineBody l;
+    customs_flow::ReturnArrival l;
     XB_ASSIGN_OR_RETURN(l.line_no, lb.NeedInt("line_no"));
     XB_ASSIGN_OR_RETURN(l.lot_number, lb.TextOr("lot_number"));
     XB_ASSIGN_OR_RETURN(l.expiry_date, lb.Day("expiry_date"));
-    XB_ASSIGN_OR_RETURN(auto bin, lb.Int("bin_id"));
-    l.bin_id = bin.value_or(0);
-    out.push_back(std::move(l));
+    XB_ASSIGN_OR_RETURN(l.bin_id, lb.NeedInt("bin_id"));
+    out.lines.push_back(std::move(l));
   }
   return out;
 }
@@ -859,10 +838,10 @@ json ReturnToJson(const customs::Return& r) {
 
 // --- bonded account book ---------------------------------------------------------------------
 
-Result<customs::AccountEntry> AccountEntryFromJson(const json& body) {
+Result<customs_flow::InboundDraft> InboundDraftFromJson(const json& body) {
   const Body b(body);
-  XB_RETURN_IF_ERROR(b.Known({"warehouse_id", "sku_id", "kind", "quantity", "ref", "hs_code"}));
-  customs::AccountEntry e;
+  XB_RETURN_IF_ERROR(b.Known({"warehouse_id", "sku_id", "kind", "quantity", "ref"}));
+  customs_flow::InboundDraft e;
   XB_ASSIGN_OR_RETURN(e.warehouse_id, b.NeedInt("warehouse_id"));
   XB_ASSIGN_OR_RETURN(e.sku_id, b.NeedInt("sku_id"));
   XB_ASSIGN_OR_RETURN(auto kind, b.Enum<customs::AccountEntryKind>("kind"));
@@ -870,7 +849,6 @@ Result<customs::AccountEntry> AccountEntryFromJson(const json& body) {
   e.kind = *kind;
   XB_ASSIGN_OR_RETURN(e.quantity, b.NeedInt("quantity"));
   XB_ASSIGN_OR_RETURN(e.ref, b.TextOr("ref"));
-  XB_ASSIGN_OR_RETURN(e.hs_code, b.TextOr("hs_code"));
   return e;
 }
 
@@ -886,12 +864,41 @@ json AccountEntryToJson(const customs::AccountEntry& e) {
           {"at", e.at.ToIso8601()}};
 }
 
-json DiscrepancyToJson(const customs::Discrepancy& d) {
-  return {{"warehouse_id", d.warehouse_id},
-          {"sku_id", d.sku_id},
-          {"book_quantity", d.book_quantity},
-          {"ledger_quantity", d.ledger_quantity},
-          {"difference", d.difference}};
+json ReconciliationToJson(const customs_flow::Reconciliation& r) {
+  const auto balances = [](const std::vector<customs::BookBalance>& list) {
+    json out = json::array();
+    for (const auto& b : list) {
+      out.push_back(
+          {{"warehouse_id", b.warehouse_id}, {"sku_id", b.sku_id}, {"quantity", b.quantity}});
+    }
+    return out;
+  };
+  json discrepancies = json::array();
+  for (const auto& d : r.discrepancies) {
+    discrepancies.push_back({{"warehouse_id", d.warehouse_id},
+                             {"sku_id", d.sku_id},
+                             {"book_quantity", d.book_quantity},
+                             {"ledger_quantity", d.ledger_quantity},
+                             {"difference", d.difference}});
+  }
+  return {{"ems_no", r.ems_no},
+          {"warehouse_ids", r.warehouse_ids},
+          {"book", balances(r.book)},
+          {"ledger", balances(r.ledger)},
+          {"discrepancies", std::move(discrepancies)},
+          {"agrees", r.discrepancies.empty()},
+          {"at", r.at.ToIso8601()}};
+}
+
+// --- errors ----------------------------------------------------------------------------------
+
+json ErrorToJson(const Status& st) {
+  json err = {{"code", std::string(ErrorCodeName(st.code()))}, {"message", st.message()}};
+  if (!st.field().empty()) {
+    err["field"] = st.field();
+    if (st.code() == ErrorCode::kFailedPrecondition) err["rule"] = st.field();
+  }
+  return {{"error", std::move(err)}};
 }
 
 }  // namespace xb::http

@@ -23,14 +23,18 @@
 #include "domain/customs/rules.h"
 #include "domain/customs/tax.h"
 #include "domain/orders/orders.h"
+#include "flows/customs/account_book_service.h"
+#include "flows/customs/customs_service.h"
+#include "flows/customs/return_service.h"
+#include "flows/orders/order_intake.h"
+#include "flows/orders/order_queries.h"
 
 namespace xb::http {
 
 // --- orders ----------------------------------------------------------------------------------
 
-// POST /api/v1/orders. The draft carries the request fields; request_hash is the SHA-256 of the
-// body in a canonical form (keys sorted), so the same order sent twice hashes the same.
-Result<orders::Order> OrderFromJson(const nlohmann::json& body);
+// POST /api/v1/orders.
+Result<orders_flow::OrderRequest> OrderRequestFromJson(const nlohmann::json& body);
 // The order view: masked buyer, address phone and payer; money as decimal strings.
 nlohmann::json OrderToJson(const orders::Order& order);
 nlohmann::json OrderEventToJson(const orders::OrderEvent& event);
@@ -64,6 +68,9 @@ Result<customs::TaxInput> TaxInputFromJson(const nlohmann::json& body);
 //  "reasons":[...]}; each line with its rates, amounts, unit price, rule ids and notes.
 nlohmann::json TaxQuoteToJson(const customs::TaxQuote& quote);
 nlohmann::json ViolationToJson(const customs::Violation& violation);
+// GET /api/v1/orders/{id}/tax: the quote, the identity's total before the order and the rule rows
+// used.
+nlohmann::json OrderTaxToJson(const orders_flow::OrderTax& tax);
 
 // --- rules -----------------------------------------------------------------------------------
 
@@ -71,21 +78,14 @@ nlohmann::json ViolationToJson(const customs::Violation& violation);
 Result<customs::RuleRow> RuleFromJson(const nlohmann::json& body);
 nlohmann::json RuleToJson(const customs::RuleRow& rule);
 nlohmann::json PositiveListLineToJson(const customs::PositiveListLine& line);
-// text/csv with the header hs_code,description,valid_from,valid_to,source (valid_to may be
-// empty). Every bad cell is reported.
-std::vector<customs::PositiveListLine> PositiveListFromCsv(std::string_view text,
-                                                           std::vector<CsvRowError>& errors);
 
 // --- quota -----------------------------------------------------------------------------------
 
-struct QuotaLookup {
-  std::string id_type;
-  std::string id_number;
-  int year = 0;
-};
 // {"id_type","id_number","year"}.
-Result<QuotaLookup> QuotaLookupFromJson(const nlohmann::json& body);
+Result<customs_flow::QuotaLookup> QuotaLookupFromJson(const nlohmann::json& body);
 nlohmann::json QuotaEntryToJson(const customs::QuotaEntry& entry);
+// {"id_type","id_number" (masked),"year","used","limit","remaining","entries":[...]}.
+nlohmann::json QuotaViewToJson(const customs_flow::QuotaView& view);
 
 // --- declarations and receipts ---------------------------------------------------------------
 
@@ -97,37 +97,32 @@ nlohmann::json DeclarationToJson(const customs::Declaration& declaration,
 // {"receipt_id","list_no","kind","reason"?,"at"?}; `at` defaults to `now`.
 Result<customs::Receipt> ReceiptFromJson(const nlohmann::json& body, Timestamp now);
 nlohmann::json ReceiptToJson(const customs::Receipt& receipt);
-nlohmann::json QueueStatsToJson(const customs::QueueStats& stats);
+// {"keys":[{"signing_key","queued","submitted","oldest_queued_at","rate_per_s"}],
+//  "submitted_total","receipts_total","submitter_running"}.
+nlohmann::json QueueViewToJson(const customs_flow::QueueView& view);
 
 // --- returns ---------------------------------------------------------------------------------
 
-struct ReturnLineRequest {
-  std::int64_t line_no = 0;
-  std::int64_t quantity = 0;
-};
-struct ReturnRequestBody {
-  std::string reason;
-  std::vector<ReturnLineRequest> lines;
-};
 // POST /api/v1/orders/{id}/returns: {"reason","lines":[{"line_no","quantity"}]}.
-Result<ReturnRequestBody> ReturnRequestFromJson(const nlohmann::json& body);
-
-struct ReceiveLineBody {
-  std::int64_t line_no = 0;
-  std::string lot_number;
-  std::optional<Date> expiry_date;
-  std::int64_t bin_id = 0;
-};
+Result<customs_flow::ReturnDraft> ReturnDraftFromJson(const nlohmann::json& body,
+                                                      std::int64_t order_id);
 // POST /api/v1/returns/{id}/receive: {"lines":[{"line_no","lot_number","expiry_date","bin_id"}]}.
-Result<std::vector<ReceiveLineBody>> ReceiveFromJson(const nlohmann::json& body);
+Result<customs_flow::ReceiveDraft> ReceiveDraftFromJson(const nlohmann::json& body);
 nlohmann::json ReturnToJson(const customs::Return& r);
 
 // --- bonded account book ---------------------------------------------------------------------
 
-// {"warehouse_id","sku_id","kind","quantity","ref"?,"hs_code"?}; ems_no comes from the path.
-Result<customs::AccountEntry> AccountEntryFromJson(const nlohmann::json& body);
+// {"warehouse_id","sku_id","kind":"inbound"|"adjustment","quantity","ref"?}; the book (ems_no)
+// comes from the path.
+Result<customs_flow::InboundDraft> InboundDraftFromJson(const nlohmann::json& body);
 nlohmann::json AccountEntryToJson(const customs::AccountEntry& entry);
-nlohmann::json DiscrepancyToJson(const customs::Discrepancy& d);
+nlohmann::json ReconciliationToJson(const customs_flow::Reconciliation& r);
+
+// --- errors ----------------------------------------------------------------------------------
+
+// The error body {"error":{"code","message","field"?,"rule"?}}: a refusal by a customs or order
+// rule (kFailedPrecondition whose field is the rule's code) also names it as "rule".
+nlohmann::json ErrorToJson(const Status& status);
 
 // --- enums -----------------------------------------------------------------------------------
 
