@@ -75,13 +75,13 @@ export function renderDeclarations(query: URLSearchParams): HTMLElement {
       const items = itemsOf<Declaration>(data);
       nextAfter = data.next_after_id ?? null;
       next.disabled = !nextAfter || items.length < PAGE;
-      const cols = ['ord.listNo', 'ord.order', 'ord.shipment', 'ord.signingKeyCol', 'inv.state', 'ord.checksTitle', 'ord.attempts', 'ord.updated', 'ord.reason', 'res.actions'] as const;
+      const cols = ['ord.listNo', 'ord.order', 'ord.shipment', 'ord.signingKeyCol', 'inv.state', 'ord.checksTitle', 'ord.attempts', 'ord.reason', 'res.actions'] as const;
       replaceChildren(box, items.length ? h('table', { class: 'list', testid: 'declarations-table' },
         h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
         h('tbody', {}, items.map((d) => h('tr', { testid: 'declaration-row', 'data-id': d.id, 'data-state': d.state, 'data-list-no': d.list_no, 'data-order-id': d.order_id },
           h('td', { 'data-label': t(cols[0]) }, h('span', { class: 'code' }, d.list_no), d.trade_mode ? h('div', { class: 'muted small' }, d.trade_mode) : null),
           h('td', { 'data-label': t(cols[1]) }, h('a', { href: href(['orders', d.order_id]) }, `#${d.order_id}`)),
-          h('td', { 'data-label': t(cols[2]) }, d.shipment_ref ?? '—'),
+          h('td', { 'data-label': t(cols[2]), class: 'nowrap' }, d.shipment_ref ?? '—'),
           h('td', { 'data-label': t(cols[3]) }, d.signing_key ?? '—'),
           h('td', { 'data-label': t(cols[4]) }, badge('declState', d.state, 'declaration-state')),
           h('td', { 'data-label': t(cols[5]) }, d.checks_passed === undefined ? '—'
@@ -89,9 +89,8 @@ export function renderDeclarations(query: URLSearchParams): HTMLElement {
               d.checks_passed ? `✓ ${t('ord.passed')}` : `✗ ${t('ord.failed')}`)),
           h('td', { 'data-label': t(cols[6]), class: 'num' }, fmtInt(d.attempts ?? 0),
             d.next_attempt_at && d.state === 'queued' ? h('div', { class: 'muted small' }, t('ord.nextAttempt', { at: formatTime(d.next_attempt_at, lang()) })) : null),
-          h('td', { 'data-label': t(cols[7]), class: 'nowrap' }, formatTime(d.updated_at ?? d.created_at, lang()) || '—'),
-          h('td', { 'data-label': t(cols[8]) }, d.reason || ''),
-          h('td', { 'data-label': t(cols[9]), class: 'row-actions' }, CANCELLABLE_DECL.includes(d.state) ? cancelButton(d) : null))))) : h('p', { class: 'empty', testid: 'list-empty' }, t('ord.noDeclarations')));
+          h('td', { 'data-label': t(cols[7]) }, d.reason || '', h('div', { class: 'muted small nowrap' }, formatTime(d.updated_at ?? d.created_at, lang()))),
+          h('td', { 'data-label': t(cols[8]), class: 'row-actions' }, CANCELLABLE_DECL.includes(d.state) ? cancelButton(d) : null))))) : h('p', { class: 'empty', testid: 'list-empty' }, t('ord.noDeclarations')));
     } catch (err) {
       boxError(box, err);
     } finally {
