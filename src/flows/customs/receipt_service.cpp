@@ -345,8 +345,9 @@ Result<ReceiptOutcome> ReceiptService::ApplyOnce(TenantId tenant, const Receipt&
             rr.request.owner = owner;
             rr.request.quantity += qty;
             rr.request.hold_for = std::chrono::seconds(0);
-            auto lot_it = std::find_if(rr.lots.begin(), rr.lots.end(),
-                                       [&](const auto& l) { return l.lot_id.value() == lot; });
+            auto lot_it =
+                std::find_if(rr.lots.begin(), rr.lots.end(),
+                             [lot_no = lot](const auto& l) { return l.lot_id.value() == lot_no; });
             if (lot_it == rr.lots.end()) {
               inventory::LotAvailability la;
               la.lot_id = inventory::LotId(lot);
@@ -611,6 +612,7 @@ void ReceiptService::RunFollowups(TenantId tenant, const std::string& actor, Fol
       XB_RETURN_IF_ERROR(tx->orders().UpdateOrder(order));
     }
     std::vector<orders::OrderEvent> timeline;
+    timeline.reserve(notes.size());
     for (const auto& n : notes) timeline.push_back(internal::Note(order, n, now));
     if (!timeline.empty()) XB_RETURN_IF_ERROR(tx->orders().AppendEvents(timeline));
     XB_RETURN_IF_ERROR(tx->Commit());

@@ -72,7 +72,7 @@ Result<SubmitRound> Submitter::SubmitDue() {
     XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
     XB_ASSIGN_OR_RETURN(due, tx->customs().DueForSubmission(now, options_.batch));
   }
-  for (auto& d : due) {
+  for (const auto& d : due) {
     auto it = buckets_.find(d.signing_key);
     if (it == buckets_.end()) {
       it = buckets_.try_emplace(d.signing_key, RateOf(d.signing_key), options_.burst, now).first;
@@ -84,7 +84,7 @@ Result<SubmitRound> Submitter::SubmitDue() {
       if (!round.next_due || next < *round.next_due) round.next_due = next;
       continue;
     }
-    Status st = SubmitOne(std::move(d), round);
+    Status st = SubmitOne(d, round);
     if (!st.ok() && st.code() != ErrorCode::kConflict) return st;
   }
   return round;
@@ -92,7 +92,7 @@ Result<SubmitRound> Submitter::SubmitDue() {
 
 // Sends one declaration and records the outcome. A conflict (the row changed meanwhile: a
 // cancel, a receipt) leaves it for the next round.
-Status Submitter::SubmitOne(Declaration d, SubmitRound& round) {
+Status Submitter::SubmitOne(const Declaration& d, SubmitRound& round) {
   const TenantId tenant = d.tenant_id;
   auto sent = gateway_.Submit(d);
   const Timestamp now = clock_.Now();

@@ -114,7 +114,7 @@ class Submitter {
   double RateOf(const std::string& signing_key) const;
 
  private:
-  Status SubmitOne(customs::Declaration d, SubmitRound& round);
+  Status SubmitOne(const customs::Declaration& d, SubmitRound& round);
   std::chrono::seconds BackoffAfter(int attempts) const;
   void Loop();
 
