@@ -122,16 +122,8 @@ std::vector<Shipment> ShipmentsOf(const orders::Order& order) {
   return shipments;
 }
 
-std::string ListNo(TenantId tenant, std::int64_t order_id, int shipment_seq) {
-  return "XB" + Padded(tenant.value(), 4) + Padded(order_id, 10) + Padded(shipment_seq, 2);
-}
-
-std::string WaybillNo(const std::string& list_no) {
-  std::string digits;
-  for (char c : list_no) {
-    if (c >= '0' && c <= '9') digits += c;
-  }
-  return "WB" + digits;
+std::string WaybillNo(TenantId tenant, std::int64_t order_id, int shipment_seq) {
+  return "WB" + std::to_string(tenant.value()) + Padded(order_id, 10) + Padded(shipment_seq, 2);
 }
 
 Result<customs::Declaration> BuildDeclaration(const DeclarationInput& input) {
@@ -149,7 +141,7 @@ Result<customs::Declaration> BuildDeclaration(const DeclarationInput& input) {
                                  [](const auto& l) { return l.mode == orders::Mode::kBackorder; });
   const std::string order_no =
       split ? order.channel_order_no + "-" + std::to_string(shipment.seq) : order.channel_order_no;
-  const std::string list_no = ListNo(order.tenant_id, order.id.value(), shipment.seq);
+  const std::string waybill_no = WaybillNo(order.tenant_id, order.id.value(), shipment.seq);
 
   customs::Declaration d;
   d.tenant_id = order.tenant_id;
@@ -198,14 +190,13 @@ Result<customs::Declaration> BuildDeclaration(const DeclarationInput& input) {
                      order.payment.payer_id_number};
   d.payment.amount_fen = split ? od.paid_fen : order.payment.amount_fen;
 
-  d.waybill.waybill_no = WaybillNo(list_no);
+  d.waybill.waybill_no = waybill_no;
   d.waybill.order_no = order_no;
   d.waybill.consignee = order.address.consignee;
   d.waybill.weight_g = weight_g;
   d.waybill.freight_fen = od.freight_fen;
 
   customs::DeclarationListDoc& list = d.list;
-  list.list_no = list_no;
   list.order_no = order_no;
   list.waybill_no = d.waybill.waybill_no;
   list.trade_mode = shipment.mode == orders::Mode::kBonded1210 ? "1210" : "9610";

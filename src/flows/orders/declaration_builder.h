@@ -60,10 +60,9 @@ struct Shipment {
 // The shipments of a routed order, in order of their first line; backorder lines belong to none.
 std::vector<Shipment> ShipmentsOf(const orders::Order& order);
 
-// "XB" + tenant (4 digits) + order id (10 digits) + shipment sequence (2 digits).
-std::string ListNo(TenantId tenant, std::int64_t order_id, int shipment_seq);
-// "WB" + the list number's digits.
-std::string WaybillNo(const std::string& list_no);
+// The waybill number of a shipment: "WB" + tenant + order id (10 digits) + shipment sequence
+// (2 digits). The list number is left to the store ("XB" + tenant + declaration id, 12 digits).
+std::string WaybillNo(TenantId tenant, std::int64_t order_id, int shipment_seq);
 
 struct DeclarationInput {
   const orders::Order* order = nullptr;  // routed, taxed, ids assigned
@@ -75,7 +74,8 @@ struct DeclarationInput {
   Timestamp now;
 };
 
-// The declaration (state queued, next_attempt_at = now) with the four records and every check's
+// The declaration (state queued, next_attempt_at = now, list number empty: the store assigns
+// it) with the four records and every check's
 // result. kInvalidArgument when an input is missing (no facts for a line's SKU);
 // kFailedPrecondition naming the first failed check when the records do not match.
 Result<customs::Declaration> BuildDeclaration(const DeclarationInput& input);

@@ -52,9 +52,8 @@ std::vector<SkuFacts> Facts() {
   return f;
 }
 
-TEST(Numbers, ListAndWaybillNumbersAreDerivedFromTheOrder) {
-  EXPECT_EQ(ListNo(TenantId(7), 42, 2), "XB0007000000004202");
-  EXPECT_EQ(WaybillNo("XB0007000000004202"), "WB0007000000004202");
+TEST(Numbers, WaybillNumbersAreDerivedFromTheOrderAndShipment) {
+  EXPECT_EQ(WaybillNo(TenantId(7), 42, 2), "WB7000000004202");
 }
 
 TEST(Shipments, LinesOfOneWarehouseAndModeShareOneInOrderOfFirstLine) {
@@ -90,6 +89,8 @@ TEST(BuildDeclaration, EachShipmentsRecordsMatchOnTheirOwnAndAddUpToTheOrder) {
     EXPECT_EQ(d->list.trade_mode, s.mode == Mode::kBonded1210 ? "1210" : "9610");
     EXPECT_EQ(d->list.ems_no, s.mode == Mode::kBonded1210 ? "T3105W000001" : "");
     EXPECT_EQ(d->state, customs::DeclarationState::kQueued);
+    EXPECT_TRUE(d->list.list_no.empty());  // the store numbers it
+    EXPECT_EQ(d->waybill.waybill_no, WaybillNo(TenantId(7), 42, s.seq));
     freight += d->order.freight_fen;
     discount += d->order.discount_fen;
     paid += d->payment.amount_fen;

@@ -111,7 +111,6 @@ struct OrderIntake::TenantCatalog {
     std::string ems_no;
   };
   Timestamp loaded_at;
-  std::unordered_map<std::int64_t, SkuFacts> skus;
   std::vector<WarehouseFacts> warehouses;                   // bonded and overseas, active
   std::unordered_map<std::int64_t, std::int64_t> channels;  // id -> min remaining shelf life
 };
@@ -262,9 +261,8 @@ Result<std::shared_ptr<const OrderIntake::TenantCatalog>> OrderIntake::CatalogOf
       const std::int64_t age = now.micros() - it->second->loaded_at.micros();
       const std::int64_t limit =
           missed
-              ? std::chrono::duration_cast<std::chrono::microseconds>(options_.catalog_miss_refresh)
-                    .count()
-              : std::chrono::duration_cast<std::chrono::microseconds>(options_.catalog_ttl).count();
+              ? 100'000
+              : std::chrono::duration_cast<std::chrono::microseconds>(options_.places_ttl).count();
       if (age < limit) return it->second;
     }
   }
@@ -274,11 +272,6 @@ Result<std::shared_ptr<const OrderIntake::TenantCatalog>> OrderIntake::CatalogOf
     XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
     ListQuery q;
     q.limit = kMaxPageSize;
-    for (q.offset = 0;; q.offset += q.limit) {
-      XB_ASSIGN_OR_RETURN(auto page, tx->skus().List(tenant, q));
-      for (const auto& sku : page.items) catalog->skus.emplace(sku.id.value(), FactsOf(sku));
-      if (page.items.empty() || q.offset + q.limit >= page.total) break;
-    }
     for (q.offset = 0;; q.offset += q.limit) {
       XB_ASSIGN_OR_RETURN(auto page, tx->warehouses().List(tenant, q));
       for (const auto& w : page.items) {
@@ -305,6 +298,30 @@ Result<std::shared_ptr<const OrderIntake::TenantCatalog>> OrderIntake::CatalogOf
   std::lock_guard lock(catalog_mu_);
   catalogs_[tenant.value()] = shared;
   return shared;
+}
+
+Result<std::optional<SkuFacts>> OrderIntake::SkuOf(TenantId tenant, std::int64_t sku_id,
+                                                   Timestamp now) {
+  const std::int64_t ttl =
+      std::chrono::duration_cast<std::chrono::microseconds>(options_.catalog_ttl).count();
+  {
+    std::lock_guard lock(catalog_mu_);
+    auto& skus = skus_[tenant.value()];
+    auto it = skus.find(sku_id);
+    if (it != skus.end() && now.micros() - it->second.read_at.micros() < ttl) {
+      return std::optional<SkuFacts>(it->second.facts);
+    }
+  }
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  auto sku = tx->skus().Get(tenant, sku_id);
+  if (!sku.ok()) {
+    if (sku.status().code() == ErrorCode::kNotFound) return std::optional<SkuFacts>();
+    return sku.status();
+  }
+  SkuFacts facts = FactsOf(*sku);
+  std::lock_guard lock(catalog_mu_);
+  skus_[tenant.value()][sku_id] = CachedSku{facts, now};
+  return std::optional<SkuFacts>(std::move(facts));
 }
 
 // ---- submit ----
@@ -431,20 +448,21 @@ Status OrderIntake::Check(Pending& p) {
   }
 
   // Catalog facts.
-  XB_ASSIGN_OR_RETURN(p.catalog, CatalogOf(p.tenant, false));
-  const auto unknown = [&p]() -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < p.order.lines.size(); ++i) {
-      auto it = p.catalog->skus.find(p.order.lines[i].sku_id);
-      if (it == p.catalog->skus.end() || !it->second.active) return i;
+  p.facts.reserve(o.lines.size());
+  for (std::size_t i = 0; i < o.lines.size(); ++i) {
+    XB_ASSIGN_OR_RETURN(auto facts, SkuOf(p.tenant, o.lines[i].sku_id, p.now));
+    if (!facts || !facts->active) {
+      const std::string field = "lines[" + std::to_string(i) + "].sku_id";
+      return InvalidArgument(field + ": unknown SKU " + std::to_string(o.lines[i].sku_id) +
+                                 (facts ? " (archived)" : ""),
+                             field);
     }
-    return std::nullopt;
-  };
-  if (unknown() || !p.catalog->channels.contains(o.channel_id)) {
-    XB_ASSIGN_OR_RETURN(p.catalog, CatalogOf(p.tenant, true));
+    o.lines[i].sku_code = facts->code;
+    p.facts.push_back(std::move(*facts));
   }
-  if (auto i = unknown()) {
-    const std::string field = "lines[" + std::to_string(*i) + "].sku_id";
-    return InvalidArgument(field + ": unknown SKU " + std::to_string(o.lines[*i].sku_id), field);
+  XB_ASSIGN_OR_RETURN(p.catalog, CatalogOf(p.tenant, false));
+  if (!p.catalog->channels.contains(o.channel_id)) {
+    XB_ASSIGN_OR_RETURN(p.catalog, CatalogOf(p.tenant, true));
   }
   auto channel = p.catalog->channels.find(o.channel_id);
   if (channel == p.catalog->channels.end()) {
@@ -452,12 +470,6 @@ Status OrderIntake::Check(Pending& p) {
                            "channel_id");
   }
   p.min_shelf_days = channel->second;
-  p.facts.reserve(o.lines.size());
-  for (auto& l : o.lines) {
-    const SkuFacts& f = p.catalog->skus.at(l.sku_id);
-    l.sku_code = f.code;
-    p.facts.push_back(f);
-  }
 
   // Tax with the rules of the order's date; the channel decision uses the identity's year.
   XB_ASSIGN_OR_RETURN(auto book, rules_.Get(p.tenant));

@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -89,10 +90,11 @@ struct IntakeOptions {
   ModeCost bonded{2, 300};        // 1210: 2 days, 3.00 per unit
   ModeCost direct_mail{9, 2500};  // 9610: 9 days, 25.00 per unit
   inventory_flow::GroupCommitOptions commit;
-  // The catalog cache of a tenant is read again when older than this, or on an unknown SKU
-  // when older than `catalog_miss_refresh`.
+  // A SKU's catalog facts are read once and again when older than `catalog_ttl`; a tenant's
+  // warehouses and channels when older than `places_ttl` (or at once, at most every 100 ms, on
+  // an unknown channel).
   std::chrono::seconds catalog_ttl{30};
-  std::chrono::milliseconds catalog_miss_refresh{1000};
+  std::chrono::milliseconds places_ttl{2000};
 };
 
 struct IntakeAnswer {
@@ -153,6 +155,8 @@ class OrderIntake {
   Result<IntakeAnswer> ReplayStored(TenantId tenant, const OrderRequest& request,
                                     const std::string& hash);
   Result<std::shared_ptr<const TenantCatalog>> CatalogOf(TenantId tenant, bool missed);
+  // The SKU's facts (cached), nullopt when the tenant has no such SKU.
+  Result<std::optional<SkuFacts>> SkuOf(TenantId tenant, std::int64_t sku_id, Timestamp now);
   Status ReleaseOrphans();
   void ReleaseLater(TenantId tenant, const std::vector<std::int64_t>& reservation_ids);
   void ReleaseLoop();
@@ -180,6 +184,11 @@ class OrderIntake {
 
   std::mutex catalog_mu_;
   std::unordered_map<std::int64_t, std::shared_ptr<const TenantCatalog>> catalogs_;
+  struct CachedSku {
+    SkuFacts facts;
+    Timestamp read_at;
+  };
+  std::unordered_map<std::int64_t, std::unordered_map<std::int64_t, CachedSku>> skus_;
 
   // Reservations to release after a failure, by a thread of their own.
   std::mutex release_mu_;
