@@ -835,6 +835,34 @@ TEST_P(CustomsContract, AThousandDeclarationsInOneTransactionGetDistinctIncreasi
   EXPECT_EQ(Must(rd->customs().DueForSubmission(At(2000), 2000)).size(), 1000U);
 }
 
+TEST_P(CustomsContract, ATransactionReadsItsOwnWritesAndARollbackLeavesNone) {
+  const std::string zhang = "110101199003071234";
+  {
+    auto tx = Write();
+    std::vector<QuotaEntry> q{Quota(alpha_, zhang, 2026, 100'000, QuotaEntryKind::kOrder, 1)};
+    MustOk(tx->customs().AppendQuota(q));
+    const Declaration d =
+        Must(tx->customs().InsertDeclaration(SampleDeclaration(alpha_, 1, "default", At(0))));
+    std::vector<AccountEntry> e{
+        Entry(alpha_, "T2923W000001", 3, 501, AccountEntryKind::kInbound, 10)};
+    MustOk(tx->customs().AppendAccountEntries(e));
+    EXPECT_EQ(Must(tx->customs().QuotaUsed(alpha_, "id_card", zhang, 2026)), 100'000);
+    EXPECT_EQ(Must(tx->customs().GetDeclaration(alpha_, d.id)).list.list_no, d.list.list_no);
+    EXPECT_EQ(Must(tx->customs().DueForSubmission(At(10), 10)).size(), 1U);
+    EXPECT_EQ(Must(tx->customs().AccountBalances(alpha_, "T2923W000001")).size(), 1U);
+    // Written after a read: still part of the transaction.
+    std::vector<QuotaEntry> more{Quota(alpha_, zhang, 2026, 1'000, QuotaEntryKind::kOrder, 2)};
+    MustOk(tx->customs().AppendQuota(more));
+    EXPECT_GT(more[0].id, q[0].id);
+    EXPECT_EQ(Must(tx->customs().QuotaUsed(alpha_, "id_card", zhang, 2026)), 101'000);
+  }  // rolled back
+  auto rd = Read();
+  EXPECT_EQ(Must(rd->customs().QuotaUsed(alpha_, "id_card", zhang, 2026)), 0);
+  EXPECT_EQ(Must(rd->customs().ListDeclarations(alpha_, {})).second, 0);
+  EXPECT_TRUE(Must(rd->customs().DueForSubmission(At(10), 10)).empty());
+  EXPECT_TRUE(Must(rd->customs().AccountBalances(alpha_, "T2923W000001")).empty());
+}
+
 // --- receipts ---------------------------------------------------------------------------------
 
 TEST_P(CustomsContract, AReceiptIsStoredOnceAndOnlyForAKnownDeclaration) {

@@ -537,6 +537,33 @@ TEST_P(OrdersContract, TheTimelineKeepsItsOrderPerOrder) {
   EXPECT_TRUE(Must(rd->orders().ListEvents(beta_, a.id)).empty());
 }
 
+TEST_P(OrdersContract, ATransactionReadsItsOwnWritesAndARollbackLeavesNone) {
+  {
+    auto tx = Write();
+    const Order stored = Must(tx->orders().InsertOrder(SampleOrder(alpha_, "TM-1")));
+    OrderEvent e;
+    e.tenant_id = alpha_;
+    e.order_id = stored.id;
+    e.at = At(0);
+    e.state = "accepted";
+    std::vector<OrderEvent> events{e};
+    MustOk(tx->orders().AppendEvents(events));
+    ExpectSameOrder(Must(tx->orders().GetOrder(alpha_, stored.id)), stored);
+    EXPECT_EQ(Must(tx->orders().ListEvents(alpha_, stored.id)).size(), 1U);
+    EXPECT_EQ(Must(tx->orders().ListOrders(alpha_, {})).first.at(0).lines.size(), 2U);
+    EXPECT_EQ(Must(tx->orders().MaxIds()).second, stored.lines[1].id);
+    // Updated in the same transaction: the lines are written whole once.
+    Order changed = stored;
+    changed.lines.pop_back();
+    MustOk(tx->orders().UpdateOrder(changed));
+    EXPECT_EQ(Must(tx->orders().GetOrder(alpha_, stored.id)).lines.size(), 1U);
+  }  // rolled back
+  auto rd = Read();
+  EXPECT_EQ(Must(rd->orders().ListOrders(alpha_, {})).second, 0);
+  EXPECT_EQ(Must(rd->orders().MaxIds()), std::make_pair(std::int64_t{0}, std::int64_t{0}));
+  EXPECT_FALSE(Must(rd->orders().FindByChannelNo(alpha_, 1, "TM-1")));
+}
+
 TEST_P(OrdersContract, ThreeThousandOrdersInOneTransactionAsIntakeWritesThem) {
   // Ids assigned by the caller, as the intake engine does from MaxIds.
   constexpr int kOrders = 3000;

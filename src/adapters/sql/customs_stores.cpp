@@ -76,70 +76,6 @@ std::vector<Value> Concat(std::vector<Value> a, std::initializer_list<Value> mor
   return a;
 }
 
-// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
-std::string Placeholders(std::size_t rows, std::size_t columns) {
-  std::string group = "(";
-  for (std::size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
-  group += ")";
-  std::string out;
-  out.reserve(rows * (group.size() + 2));
-  for (std::size_t r = 0; r < rows; ++r) {
-    if (r > 0) out += ", ";
-    out += group;
-  }
-  return out;
-}
-
-// Multi-row statements take up to this many rows; a rest is sent in power-of-two pieces, so a
-// connection prepares at most eight variants of each statement.
-constexpr std::size_t kBatch = 64;
-std::size_t NextBatch(std::size_t remaining) {
-  if (remaining >= kBatch) return kBatch;
-  std::size_t n = 1;
-  while (n * 2 <= remaining) n *= 2;
-  return n;
-}
-
-// `count` fresh ids of an append-only table, increasing: SQLite's writer holds the database's
-// write lock, so the ids after the highest are free; PostgreSQL hands out a block of the identity's
-// sequence.
-Result<std::vector<std::int64_t>> FreshIds(Connection& c, std::string_view table,
-                                           std::size_t count) {
-  std::vector<std::int64_t> ids;
-  ids.reserve(count);
-  if (c.dialect() == Dialect::kSqlite) {
-    XB_ASSIGN_OR_RETURN(auto rows,
-                        c.Query("SELECT COALESCE(MAX(id), 0) FROM " + std::string(table), {}));
-    const std::int64_t base = AsInt(rows.at(0)[0]);
-    for (std::size_t i = 0; i < count; ++i) ids.push_back(base + 1 + static_cast<std::int64_t>(i));
-  } else {
-    const Value n[] = {static_cast<std::int64_t>(count)};
-    XB_ASSIGN_OR_RETURN(auto rows,
-                        c.Query("SELECT nextval(pg_get_serial_sequence('" + std::string(table) +
-                                    "', 'id')) FROM generate_series(1, ?)",
-                                n));
-    for (const auto& r : rows) ids.push_back(AsInt(r[0]));
-    std::sort(ids.begin(), ids.end());
-  }
-  if (ids.size() != count) return Internal("could not number the rows of " + std::string(table));
-  return ids;
-}
-
-// Inserts rows of `columns` values each (p holds them in order), in batches.
-Status InsertRows(Connection& c, std::string_view insert_head, std::size_t columns,
-                  std::span<const Value> p) {
-  const std::size_t rows = p.size() / columns;
-  std::size_t done = 0;
-  while (done < rows) {
-    const std::size_t n = NextBatch(rows - done);
-    XB_RETURN_IF_ERROR(c.Execute(std::string(insert_head) + " VALUES " + Placeholders(n, columns),
-                                 p.subspan(done * columns, n * columns))
-                           .status());
-    done += n;
-  }
-  return Status::Ok();
-}
-
 // --- documents as JSON -----------------------------------------------------------------------
 
 json IdentityJson(const customs::Identity& i) {
@@ -371,6 +307,30 @@ std::string DefaultListNo(TenantId tenant, std::int64_t id) {
   return "XB" + std::to_string(tenant.value()) + digits;
 }
 
+// Values in kDeclarationColumns' order.
+void AppendDeclaration(std::vector<Value>& p, const Declaration& d) {
+  p.emplace_back(d.id.value());
+  p.emplace_back(d.tenant_id.value());
+  p.emplace_back(d.order_id);
+  p.emplace_back(d.shipment_ref);
+  p.emplace_back(d.signing_key);
+  p.push_back(EnumText(d.state));
+  p.emplace_back(d.list.list_no);
+  p.emplace_back(OrderDocText(d.order));
+  p.emplace_back(PaymentDocText(d.payment));
+  p.emplace_back(WaybillDocText(d.waybill));
+  p.emplace_back(ListDocText(d.list));
+  p.emplace_back(ChecksText(d.checks));
+  p.emplace_back(d.reason);
+  p.emplace_back(std::int64_t{d.attempts});
+  p.push_back(MicrosOf(d.next_attempt_at));
+  p.emplace_back(DueAt(d).micros());
+  p.push_back(MicrosOf(d.released_at));
+  p.emplace_back(d.created_at.micros());
+  p.emplace_back(d.updated_at.micros());
+  p.emplace_back(d.version);
+}
+
 Declaration DecodeDeclaration(const Row& r) {
   Declaration d;
   d.id = DeclarationId(AsInt(r[0]));
@@ -478,9 +438,32 @@ AccountEntry DecodeAccount(const Row& r) {
 
 }  // namespace
 
+SqlCustomsStore::SqlCustomsStore(Connection& c)
+    : c_(c),
+      quota_("INSERT INTO customs_quota_entry (" + std::string(kQuotaColumns) + ")",
+             kQuotaColumnCount),
+      account_("INSERT INTO customs_account_entry (" + std::string(kAccountColumns) + ")",
+               kAccountColumnCount),
+      declarations_("INSERT INTO customs_declaration (" + std::string(kDeclarationColumns) + ")",
+                    kDeclarationColumnCount),
+      quota_ids_("customs_quota_entry"),
+      account_ids_("customs_account_entry") {}
+
+Status SqlCustomsStore::Flush() {
+  XB_RETURN_IF_ERROR(quota_.Flush(c_));
+  XB_RETURN_IF_ERROR(account_.Flush(c_));
+  Status st = declarations_.Flush(c_);
+  if (st.code() == ErrorCode::kAlreadyExists) {
+    // Only a concurrent writer numbering the same declaration gets here.
+    return Conflict("a declaration id was taken meanwhile (retry)");
+  }
+  return st;
+}
+
 // --- rules -----------------------------------------------------------------------------------
 
 Result<RuleRow> SqlCustomsStore::InsertRule(RuleRow row) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {row.tenant_id.value(),
                      EnumText(row.kind),
                      row.key,
@@ -509,6 +492,7 @@ Result<RuleRow> SqlCustomsStore::InsertRule(RuleRow row) {
 }
 
 Result<std::vector<RuleRow>> SqlCustomsStore::ListRules(TenantId tenant) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value()};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kRuleColumns) +
                                               " FROM customs_rule WHERE tenant_id IN (0, ?) "
@@ -521,6 +505,7 @@ Result<std::vector<RuleRow>> SqlCustomsStore::ListRules(TenantId tenant) {
 }
 
 Status SqlCustomsStore::InsertPositiveList(std::span<const PositiveListLine> lines) {
+  XB_RETURN_IF_ERROR(Flush());
   std::set<std::tuple<std::int64_t, std::string, std::int32_t>> seen;
   for (const auto& l : lines) {
     if (!seen.insert({l.tenant_id.value(), l.hs_code, l.valid_from.days()}).second) {
@@ -536,7 +521,11 @@ Status SqlCustomsStore::InsertPositiveList(std::span<const PositiveListLine> lin
   Status st = Status::Ok();
   std::size_t done = 0;
   while (st.ok() && done < lines.size()) {
-    const std::size_t n = NextBatch(lines.size() - done);
+    std::size_t n = PendingRows::kBatch;
+    if (lines.size() - done < n) {
+      n = 1;
+      while (n * 2 <= lines.size() - done) n *= 2;
+    }
     std::vector<Value> p;
     p.reserve(n * 6);
     for (std::size_t i = done; i < done + n; ++i) {
@@ -549,7 +538,7 @@ Status SqlCustomsStore::InsertPositiveList(std::span<const PositiveListLine> lin
       p.emplace_back(l.source);
     }
     auto n_rows = c_.Execute("INSERT INTO customs_positive_list (" + std::string(kPositiveColumns) +
-                                 ") VALUES " + Placeholders(n, 6) +
+                                 ") VALUES " + RowPlaceholders(n, 6) +
                                  " ON CONFLICT (tenant_id, hs_code, valid_from) DO NOTHING",
                              p);
     if (!n_rows.ok()) {
@@ -583,6 +572,7 @@ Status SqlCustomsStore::InsertPositiveList(std::span<const PositiveListLine> lin
 }
 
 Result<std::vector<PositiveListLine>> SqlCustomsStore::ListPositiveList(TenantId tenant) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value()};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kPositiveColumns) +
                                               " FROM customs_positive_list WHERE tenant_id IN "
@@ -597,13 +587,10 @@ Result<std::vector<PositiveListLine>> SqlCustomsStore::ListPositiveList(TenantId
 // --- quota -----------------------------------------------------------------------------------
 
 Status SqlCustomsStore::AppendQuota(std::span<QuotaEntry> entries) {
-  if (entries.empty()) return Status::Ok();
-  XB_ASSIGN_OR_RETURN(auto ids, FreshIds(c_, "customs_quota_entry", entries.size()));
-  std::vector<Value> p;
-  p.reserve(entries.size() * kQuotaColumnCount);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    auto& e = entries[i];
-    e.id = ids[i];
+  // Ids increasing in the order given; the rows are written at commit (or the next read).
+  auto& p = quota_.values();
+  for (auto& e : entries) {
+    XB_ASSIGN_OR_RETURN(e.id, quota_ids_.Next(c_));
     p.emplace_back(e.id);
     p.emplace_back(e.tenant_id.value());
     p.emplace_back(e.id_type);
@@ -615,12 +602,12 @@ Status SqlCustomsStore::AppendQuota(std::span<QuotaEntry> entries) {
     p.emplace_back(e.ref);
     p.emplace_back(e.at.micros());
   }
-  return InsertRows(c_, "INSERT INTO customs_quota_entry (" + std::string(kQuotaColumns) + ")",
-                    kQuotaColumnCount, p);
+  return Status::Ok();
 }
 
 Result<std::int64_t> SqlCustomsStore::QuotaUsed(TenantId tenant, std::string_view id_type,
                                                 std::string_view id_number, int year) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), std::string(id_type), std::string(id_number),
                      std::int64_t{year}};
   XB_ASSIGN_OR_RETURN(auto rows,
@@ -634,6 +621,7 @@ Result<std::int64_t> SqlCustomsStore::QuotaUsed(TenantId tenant, std::string_vie
 Result<std::vector<QuotaEntry>> SqlCustomsStore::ListQuota(TenantId tenant,
                                                            std::string_view id_type,
                                                            std::string_view id_number, int year) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), std::string(id_type), std::string(id_number),
                      std::int64_t{year}};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kQuotaColumns) +
@@ -648,6 +636,7 @@ Result<std::vector<QuotaEntry>> SqlCustomsStore::ListQuota(TenantId tenant,
 }
 
 Result<std::vector<customs::CustomsStore::QuotaTotal>> SqlCustomsStore::QuotaTotals(int from_year) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {std::int64_t{from_year}};
   XB_ASSIGN_OR_RETURN(auto rows,
                       c_.Query("SELECT tenant_id, id_type, id_number, year, SUM(amount_fen) FROM "
@@ -679,35 +668,26 @@ Result<Declaration> SqlCustomsStore::InsertDeclaration(Declaration d) {
   } else if (next_declaration_id_ != 0) {
     next_declaration_id_ = std::max(next_declaration_id_, d.id.value() + 1);
   }
-  if (d.list.list_no.empty()) d.list.list_no = DefaultListNo(d.tenant_id, d.id.value());
+  const bool generated_list_no = d.list.list_no.empty();
+  if (generated_list_no) d.list.list_no = DefaultListNo(d.tenant_id, d.id.value());
   if (d.version == 0) d.version = 1;
-  const Value p[] = {d.id.value(),
-                     d.tenant_id.value(),
-                     d.order_id,
-                     d.shipment_ref,
-                     d.signing_key,
-                     EnumText(d.state),
-                     d.list.list_no,
-                     OrderDocText(d.order),
-                     PaymentDocText(d.payment),
-                     WaybillDocText(d.waybill),
-                     ListDocText(d.list),
-                     ChecksText(d.checks),
-                     d.reason,
-                     std::int64_t{d.attempts},
-                     MicrosOf(d.next_attempt_at),
-                     DueAt(d).micros(),
-                     MicrosOf(d.released_at),
-                     d.created_at.micros(),
-                     d.updated_at.micros(),
-                     d.version};
-  static_assert(std::size(p) == kDeclarationColumnCount);
+  // Numbered here, it cannot collide (but with a concurrent writer, caught at commit): the row is
+  // written at commit (or the next read), with others in one statement.
+  if (numbered_here && generated_list_no) {
+    AppendDeclaration(declarations_.values(), d);
+    return d;
+  }
+  XB_RETURN_IF_ERROR(Flush());
+  std::vector<Value> p;
+  p.reserve(kDeclarationColumnCount);
+  AppendDeclaration(p, d);
   // A taken list number inserts nothing (rather than failing, which would end a PostgreSQL
   // transaction); a taken id fails.
-  auto rows = c_.Query("INSERT INTO customs_declaration (" + std::string(kDeclarationColumns) +
-                           ") VALUES " + Placeholders(1, kDeclarationColumnCount) +
-                           " ON CONFLICT (tenant_id, list_no) DO NOTHING RETURNING id",
-                       p);
+  static const std::string kInsert = "INSERT INTO customs_declaration (" +
+                                     std::string(kDeclarationColumns) + ") VALUES " +
+                                     RowPlaceholders(1, kDeclarationColumnCount) +
+                                     " ON CONFLICT (tenant_id, list_no) DO NOTHING RETURNING id";
+  auto rows = c_.Query(kInsert, p);
   if (!rows.ok()) {
     if (rows.status().code() == ErrorCode::kAlreadyExists) {
       if (!numbered_here) {
@@ -725,6 +705,7 @@ Result<Declaration> SqlCustomsStore::InsertDeclaration(Declaration d) {
 }
 
 Status SqlCustomsStore::UpdateDeclaration(Declaration& d) {
+  XB_RETURN_IF_ERROR(Flush());
   // Existence and version are checked first: a failed statement would end a PostgreSQL
   // transaction. The version condition on the update still catches a concurrent writer.
   const Value k[] = {d.tenant_id.value(), d.id.value()};
@@ -768,6 +749,7 @@ Status SqlCustomsStore::UpdateDeclaration(Declaration& d) {
 }
 
 Result<Declaration> SqlCustomsStore::GetDeclaration(TenantId tenant, DeclarationId id) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), id.value()};
   XB_ASSIGN_OR_RETURN(auto rows,
                       c_.Query("SELECT " + std::string(kDeclarationColumns) +
@@ -779,6 +761,7 @@ Result<Declaration> SqlCustomsStore::GetDeclaration(TenantId tenant, Declaration
 
 Result<std::optional<Declaration>> SqlCustomsStore::FindDeclarationByListNo(
     TenantId tenant, std::string_view list_no) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), std::string(list_no)};
   XB_ASSIGN_OR_RETURN(auto rows,
                       c_.Query("SELECT " + std::string(kDeclarationColumns) +
@@ -790,6 +773,7 @@ Result<std::optional<Declaration>> SqlCustomsStore::FindDeclarationByListNo(
 
 Result<std::pair<std::vector<Declaration>, std::int64_t>> SqlCustomsStore::ListDeclarations(
     TenantId tenant, const customs::DeclarationQuery& q) {
+  XB_RETURN_IF_ERROR(Flush());
   Where w;
   w.params.emplace_back(tenant.value());
   if (q.state) w.Add("state = ?", EnumText(*q.state));
@@ -807,6 +791,7 @@ Result<std::pair<std::vector<Declaration>, std::int64_t>> SqlCustomsStore::ListD
 }
 
 Result<std::vector<Declaration>> SqlCustomsStore::DueForSubmission(Timestamp now, int limit) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {now.micros(), std::int64_t{limit}};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kDeclarationColumns) +
                                               " FROM customs_declaration WHERE state = 'queued' "
@@ -819,6 +804,7 @@ Result<std::vector<Declaration>> SqlCustomsStore::DueForSubmission(Timestamp now
 }
 
 Result<std::vector<customs::QueueStats>> SqlCustomsStore::QueueBacklog(TenantId tenant) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value()};
   XB_ASSIGN_OR_RETURN(
       auto rows,
@@ -844,6 +830,7 @@ Result<std::vector<customs::QueueStats>> SqlCustomsStore::QueueBacklog(TenantId 
 // --- receipts --------------------------------------------------------------------------------
 
 Status SqlCustomsStore::InsertReceipt(TenantId tenant, DeclarationId id, const Receipt& receipt) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value k[] = {tenant.value(), id.value()};
   XB_ASSIGN_OR_RETURN(
       auto found, c_.Query("SELECT 1 FROM customs_declaration WHERE tenant_id = ? AND id = ?", k));
@@ -866,6 +853,7 @@ Status SqlCustomsStore::InsertReceipt(TenantId tenant, DeclarationId id, const R
 }
 
 Result<std::vector<Receipt>> SqlCustomsStore::ListReceipts(TenantId tenant, DeclarationId id) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), id.value()};
   XB_ASSIGN_OR_RETURN(auto rows,
                       c_.Query("SELECT receipt_id, list_no, kind, reason, at FROM customs_receipt "
@@ -888,6 +876,7 @@ Result<std::vector<Receipt>> SqlCustomsStore::ListReceipts(TenantId tenant, Decl
 // --- returns ---------------------------------------------------------------------------------
 
 Result<Return> SqlCustomsStore::InsertReturn(Return r) {
+  XB_RETURN_IF_ERROR(Flush());
   if (r.version == 0) r.version = 1;
   const Value p[] = {r.tenant_id.value(),
                      r.order_id,
@@ -913,6 +902,7 @@ Result<Return> SqlCustomsStore::InsertReturn(Return r) {
 }
 
 Status SqlCustomsStore::UpdateReturn(Return& r) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value k[] = {r.tenant_id.value(), r.id.value()};
   XB_ASSIGN_OR_RETURN(
       auto cur, c_.Query("SELECT version FROM customs_return WHERE tenant_id = ? AND id = ?", k));
@@ -949,6 +939,7 @@ Status SqlCustomsStore::UpdateReturn(Return& r) {
 }
 
 Result<Return> SqlCustomsStore::GetReturn(TenantId tenant, ReturnId id) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), id.value()};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kReturnColumns) +
                                               " FROM customs_return WHERE tenant_id = ? AND id = ?",
@@ -959,6 +950,7 @@ Result<Return> SqlCustomsStore::GetReturn(TenantId tenant, ReturnId id) {
 
 Result<std::pair<std::vector<Return>, std::int64_t>> SqlCustomsStore::ListReturns(
     TenantId tenant, std::optional<std::int64_t> order_id, std::int64_t after_id, int limit) {
+  XB_RETURN_IF_ERROR(Flush());
   Where w;
   w.params.emplace_back(tenant.value());
   if (order_id) w.Add("order_id = ?", *order_id);
@@ -976,13 +968,10 @@ Result<std::pair<std::vector<Return>, std::int64_t>> SqlCustomsStore::ListReturn
 // --- the account book ------------------------------------------------------------------------
 
 Status SqlCustomsStore::AppendAccountEntries(std::span<AccountEntry> entries) {
-  if (entries.empty()) return Status::Ok();
-  XB_ASSIGN_OR_RETURN(auto ids, FreshIds(c_, "customs_account_entry", entries.size()));
-  std::vector<Value> p;
-  p.reserve(entries.size() * kAccountColumnCount);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    auto& e = entries[i];
-    e.id = ids[i];
+  // Ids increasing in the order given; the rows are written at commit (or the next read).
+  auto& p = account_.values();
+  for (auto& e : entries) {
+    XB_ASSIGN_OR_RETURN(e.id, account_ids_.Next(c_));
     p.emplace_back(e.id);
     p.emplace_back(e.tenant_id.value());
     p.emplace_back(e.ems_no);
@@ -994,12 +983,12 @@ Status SqlCustomsStore::AppendAccountEntries(std::span<AccountEntry> entries) {
     p.emplace_back(e.ref);
     p.emplace_back(e.at.micros());
   }
-  return InsertRows(c_, "INSERT INTO customs_account_entry (" + std::string(kAccountColumns) + ")",
-                    kAccountColumnCount, p);
+  return Status::Ok();
 }
 
 Result<std::vector<BookBalance>> SqlCustomsStore::AccountBalances(TenantId tenant,
                                                                   std::string_view ems_no) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), std::string(ems_no)};
   XB_ASSIGN_OR_RETURN(auto rows,
                       c_.Query("SELECT warehouse_id, sku_id, SUM(quantity) FROM "
@@ -1014,6 +1003,7 @@ Result<std::vector<BookBalance>> SqlCustomsStore::AccountBalances(TenantId tenan
 
 Result<std::pair<std::vector<AccountEntry>, std::int64_t>> SqlCustomsStore::ListAccountEntries(
     TenantId tenant, std::string_view ems_no, std::int64_t after_id, int limit) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value c[] = {tenant.value(), std::string(ems_no)};
   XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*) FROM customs_account_entry WHERE "
                                            "tenant_id = ? AND ems_no = ?",

@@ -1,7 +1,9 @@
 // The SQL implementation of the customs store, written once for SQLite and PostgreSQL against
 // sql::Connection (tables of migration 0004_orders_customs). Documents, checks and return lines
-// are JSON text columns. Every statement has a fixed text (multi-row inserts in a few batch
-// sizes), so the connections' prepared-statement caches serve the hot path.
+// are JSON text columns. Every statement has a fixed text, so the connections' prepared-statement
+// caches serve the hot path. Rows that cannot collide (quota and account-book entries with fresh
+// ids, declarations numbered here) are kept back and written in multi-row statements at commit or
+// before the store next reads (pending_rows.h).
 #pragma once
 
 #include <cstdint>
@@ -11,13 +13,14 @@
 #include <vector>
 
 #include "adapters/sql/connection.h"
+#include "adapters/sql/pending_rows.h"
 #include "domain/customs/customs_store.h"
 
 namespace xb::sql {
 
 class SqlCustomsStore final : public customs::CustomsStore {
  public:
-  explicit SqlCustomsStore(Connection& c) : c_(c) {}
+  explicit SqlCustomsStore(Connection& c);
 
   Result<customs::RuleRow> InsertRule(customs::RuleRow row) override;
   Result<std::vector<customs::RuleRow>> ListRules(TenantId tenant) override;
@@ -59,10 +62,19 @@ class SqlCustomsStore final : public customs::CustomsStore {
   Result<std::pair<std::vector<customs::AccountEntry>, std::int64_t>> ListAccountEntries(
       TenantId tenant, std::string_view ems_no, std::int64_t after_id, int limit) override;
 
+  // Writes the rows kept back (quota and account-book entries, declarations numbered here); the
+  // transaction calls it before COMMIT, and every other method of this store first.
+  Status Flush();
+
  private:
   Connection& c_;
   // The next declaration id this transaction hands out; 0 until it first needs one.
   std::int64_t next_declaration_id_ = 0;
+  PendingRows quota_;
+  PendingRows account_;
+  PendingRows declarations_;
+  IdPool quota_ids_;
+  IdPool account_ids_;
 };
 
 }  // namespace xb::sql

@@ -31,44 +31,7 @@ E AsEnum(const std::optional<std::string>& cell, E fallback) {
   return cell ? EnumFromName<E>(*cell).value_or(fallback) : fallback;
 }
 
-// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
-std::string Placeholders(std::size_t rows, std::size_t columns) {
-  std::string group = "(";
-  for (std::size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
-  group += ")";
-  std::string out;
-  out.reserve(rows * (group.size() + 2));
-  for (std::size_t r = 0; r < rows; ++r) {
-    if (r > 0) out += ", ";
-    out += group;
-  }
-  return out;
-}
-
-// Multi-row statements take up to this many rows; a rest is sent in power-of-two pieces, so a
-// connection prepares at most eight variants of each statement.
-constexpr std::size_t kBatch = 64;
-std::size_t NextBatch(std::size_t remaining) {
-  if (remaining >= kBatch) return kBatch;
-  std::size_t n = 1;
-  while (n * 2 <= remaining) n *= 2;
-  return n;
-}
-
-// Inserts rows of `columns` values each (p holds them in order), in batches.
-Status InsertRows(Connection& c, std::string_view insert_head, std::size_t columns,
-                  std::span<const Value> p) {
-  const std::size_t rows = p.size() / columns;
-  std::size_t done = 0;
-  while (done < rows) {
-    const std::size_t n = NextBatch(rows - done);
-    XB_RETURN_IF_ERROR(c.Execute(std::string(insert_head) + " VALUES " + Placeholders(n, columns),
-                                 p.subspan(done * columns, n * columns))
-                           .status());
-    done += n;
-  }
-  return Status::Ok();
-}
+constexpr std::size_t kBatch = PendingRows::kBatch;
 
 // Characters (not bytes) of UTF-8 text, as SQL's substr counts them.
 std::int64_t CharCount(std::string_view text) {
@@ -227,6 +190,17 @@ Status OrderChanged(OrderId id, std::int64_t version) {
 
 }  // namespace
 
+SqlOrdersStore::SqlOrdersStore(Connection& c)
+    : c_(c),
+      lines_("INSERT INTO orders_line (" + std::string(kLineColumns) + ")", kLineColumnCount),
+      events_("INSERT INTO orders_event (id, tenant_id, order_id, at, state, detail)", 6),
+      event_ids_("orders_event") {}
+
+Status SqlOrdersStore::Flush() {
+  XB_RETURN_IF_ERROR(lines_.Flush(c_));
+  return events_.Flush(c_);
+}
+
 // Line ids continue after the highest, counted once per transaction.
 Status SqlOrdersStore::NumberLines(Order& order) {
   std::int64_t line_no = 0;
@@ -247,12 +221,8 @@ Status SqlOrdersStore::NumberLines(Order& order) {
 }
 
 Status SqlOrdersStore::InsertLines(const Order& order) {
-  if (order.lines.empty()) return Status::Ok();
-  std::vector<Value> p;
-  p.reserve(order.lines.size() * kLineColumnCount);
-  for (const auto& l : order.lines) AppendLine(p, order, l);
-  return InsertRows(c_, "INSERT INTO orders_line (" + std::string(kLineColumns) + ")",
-                    kLineColumnCount, p);
+  for (const auto& l : order.lines) AppendLine(lines_.values(), order, l);
+  return Status::Ok();
 }
 
 Result<Order> SqlOrdersStore::InsertOrder(Order order) {
@@ -279,11 +249,11 @@ Result<Order> SqlOrdersStore::InsertOrder(Order order) {
   AppendOrderBody(p, order);
   // A taken channel order number inserts nothing (rather than failing, which would end a
   // PostgreSQL transaction and with it a whole batch of orders); a taken id fails.
-  auto rows = c_.Query("INSERT INTO orders_order (" + std::string(kOrderColumns) + ") VALUES " +
-                           Placeholders(1, kOrderColumnCount) +
-                           " ON CONFLICT (tenant_id, channel_id, channel_order_no) DO NOTHING "
-                           "RETURNING id",
-                       p);
+  static const std::string kInsert =
+      "INSERT INTO orders_order (" + std::string(kOrderColumns) + ") VALUES " +
+      RowPlaceholders(1, kOrderColumnCount) +
+      " ON CONFLICT (tenant_id, channel_id, channel_order_no) DO NOTHING RETURNING id";
+  auto rows = c_.Query(kInsert, p);
   if (!rows.ok()) {
     if (rows.status().code() == ErrorCode::kAlreadyExists) {
       if (!numbered_here) {
@@ -305,6 +275,7 @@ Result<Order> SqlOrdersStore::InsertOrder(Order order) {
 }
 
 Status SqlOrdersStore::UpdateOrder(Order& order) {
+  XB_RETURN_IF_ERROR(Flush());
   // Existence and version are checked first: a failed statement would end a PostgreSQL
   // transaction. The version condition on the update still catches a concurrent writer.
   const Value k[] = {order.tenant_id.value(), order.id.value()};
@@ -380,6 +351,7 @@ Result<std::vector<Order>> SqlOrdersStore::WithLines(std::vector<Order> found) {
 }
 
 Result<Order> SqlOrdersStore::GetOrder(TenantId tenant, OrderId id) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), id.value()};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kOrderColumns) +
                                               " FROM orders_order WHERE tenant_id = ? AND id = ?",
@@ -393,6 +365,7 @@ Result<Order> SqlOrdersStore::GetOrder(TenantId tenant, OrderId id) {
 Result<std::optional<Order>> SqlOrdersStore::FindByChannelNo(TenantId tenant,
                                                              std::int64_t channel_id,
                                                              std::string_view channel_order_no) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), channel_id, std::string(channel_order_no)};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kOrderColumns) +
                                               " FROM orders_order WHERE tenant_id = ? AND "
@@ -406,6 +379,7 @@ Result<std::optional<Order>> SqlOrdersStore::FindByChannelNo(TenantId tenant,
 
 Result<std::pair<std::vector<Order>, std::int64_t>> SqlOrdersStore::ListOrders(
     TenantId tenant, const orders::OrderQuery& q) {
+  XB_RETURN_IF_ERROR(Flush());
   std::string where = " FROM orders_order WHERE tenant_id = ?";
   std::vector<Value> p{tenant.value()};
   if (q.state) {
@@ -456,31 +430,10 @@ Result<std::pair<std::vector<Order>, std::int64_t>> SqlOrdersStore::ListOrders(
 }
 
 Status SqlOrdersStore::AppendEvents(std::span<OrderEvent> events) {
-  if (events.empty()) return Status::Ok();
-  // Ids increasing in the order given: SQLite's writer holds the write lock, so the ids after
-  // the highest are free; PostgreSQL hands out a block of the identity's sequence.
-  std::vector<std::int64_t> ids;
-  ids.reserve(events.size());
-  if (c_.dialect() == Dialect::kSqlite) {
-    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT COALESCE(MAX(id), 0) FROM orders_event", {}));
-    const std::int64_t base = AsInt(rows.at(0)[0]);
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      ids.push_back(base + 1 + static_cast<std::int64_t>(i));
-    }
-  } else {
-    const Value n[] = {static_cast<std::int64_t>(events.size())};
-    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT nextval(pg_get_serial_sequence("
-                                            "'orders_event', 'id')) FROM generate_series(1, ?)",
-                                            n));
-    for (const auto& r : rows) ids.push_back(AsInt(r[0]));
-    std::sort(ids.begin(), ids.end());
-  }
-  if (ids.size() != events.size()) return Internal("could not number the order events");
-  std::vector<Value> p;
-  p.reserve(events.size() * 6);
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    auto& e = events[i];
-    e.id = ids[i];
+  // Ids increasing in the order given; the rows are written at commit (or the next read).
+  auto& p = events_.values();
+  for (auto& e : events) {
+    XB_ASSIGN_OR_RETURN(e.id, event_ids_.Next(c_));
     p.emplace_back(e.id);
     p.emplace_back(e.tenant_id.value());
     p.emplace_back(e.order_id.value());
@@ -488,11 +441,11 @@ Status SqlOrdersStore::AppendEvents(std::span<OrderEvent> events) {
     p.emplace_back(e.state);
     p.emplace_back(e.detail);
   }
-  return InsertRows(c_, "INSERT INTO orders_event (id, tenant_id, order_id, at, state, detail)", 6,
-                    p);
+  return Status::Ok();
 }
 
 Result<std::vector<OrderEvent>> SqlOrdersStore::ListEvents(TenantId tenant, OrderId id) {
+  XB_RETURN_IF_ERROR(Flush());
   const Value p[] = {tenant.value(), id.value()};
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT id, at, state, detail FROM orders_event WHERE "
                                           "tenant_id = ? AND order_id = ? ORDER BY id",
@@ -513,6 +466,7 @@ Result<std::vector<OrderEvent>> SqlOrdersStore::ListEvents(TenantId tenant, Orde
 }
 
 Result<std::pair<std::int64_t, std::int64_t>> SqlOrdersStore::MaxIds() {
+  XB_RETURN_IF_ERROR(Flush());
   XB_ASSIGN_OR_RETURN(auto o, c_.Query("SELECT COALESCE(MAX(id), 0) FROM orders_order", {}));
   XB_ASSIGN_OR_RETURN(auto l, c_.Query("SELECT COALESCE(MAX(id), 0) FROM orders_line", {}));
   return std::make_pair(AsInt(o.at(0)[0]), AsInt(l.at(0)[0]));

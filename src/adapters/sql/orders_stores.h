@@ -1,9 +1,10 @@
 // The SQL implementation of the orders store, written once for SQLite and PostgreSQL against
 // sql::Connection (tables of migration 0004_orders_customs). Order intake writes thousands of
 // orders per transaction: an order is one insert of its row and one of its lines, each with a
-// fixed statement text (multi-row inserts in a few batch sizes) served by the connections'
-// prepared-statement caches; ids the caller did not assign continue after the highest, read once
-// per transaction.
+// fixed statement text served by the connections' prepared-statement caches. An order's row is
+// inserted at once (its channel number may be taken); its lines and timeline entries cannot
+// collide, so they are kept back and written in multi-row statements at commit (pending_rows.h).
+// Ids the caller did not assign continue after the highest, read once per transaction.
 #pragma once
 
 #include <cstdint>
@@ -13,13 +14,14 @@
 #include <vector>
 
 #include "adapters/sql/connection.h"
+#include "adapters/sql/pending_rows.h"
 #include "domain/orders/orders.h"
 
 namespace xb::sql {
 
 class SqlOrdersStore final : public orders::OrdersStore {
  public:
-  explicit SqlOrdersStore(Connection& c) : c_(c) {}
+  explicit SqlOrdersStore(Connection& c);
 
   Result<orders::Order> InsertOrder(orders::Order order) override;
   Status UpdateOrder(orders::Order& order) override;
@@ -32,6 +34,10 @@ class SqlOrdersStore final : public orders::OrdersStore {
   Result<std::vector<orders::OrderEvent>> ListEvents(TenantId tenant, orders::OrderId id) override;
   Result<std::pair<std::int64_t, std::int64_t>> MaxIds() override;
 
+  // Writes the rows kept back (order lines, timeline entries); the transaction calls it before
+  // COMMIT, and every read of this store first.
+  Status Flush();
+
  private:
   // Gives lines without an id the next ones, and line numbers 1, 2, ... where missing.
   Status NumberLines(orders::Order& order);
@@ -43,6 +49,9 @@ class SqlOrdersStore final : public orders::OrdersStore {
   // The next order and line ids this transaction hands out; 0 until it first needs one.
   std::int64_t next_order_id_ = 0;
   std::int64_t next_line_id_ = 0;
+  PendingRows lines_;
+  PendingRows events_;
+  IdPool event_ids_;
 };
 
 }  // namespace xb::sql

@@ -297,7 +297,10 @@ class SqlTransaction final : public store::Transaction {
   Status Commit() override {
     // A failed COMMIT can leave the transaction open (SQLite keeps it on SQLITE_BUSY); the
     // destructor then rolls it back so that no pooled connection stays inside a transaction.
-    Status st = conn_->Commit();
+    // The rows the customs and orders stores kept back go first (pending_rows.h).
+    Status st = customs_.Flush();
+    if (st.ok()) st = orders_.Flush();
+    if (st.ok()) st = conn_->Commit();
     done_ = st.ok();
     return st;
   }

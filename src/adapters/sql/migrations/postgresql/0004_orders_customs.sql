@@ -179,7 +179,6 @@ CREATE TABLE orders_order (
 CREATE INDEX orders_order_id ON orders_order (id);
 CREATE INDEX orders_order_state ON orders_order (tenant_id, state, id);
 CREATE INDEX orders_order_date ON orders_order (tenant_id, order_date);
-CREATE INDEX orders_order_buyer ON orders_order (tenant_id, buyer_name);
 
 CREATE TABLE orders_line (
   id BIGINT NOT NULL,
