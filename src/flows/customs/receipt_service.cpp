@@ -125,7 +125,12 @@ Result<ReceiptOutcome> ReceiptService::Apply(TenantId tenant, const Receipt& rec
       if (outcome.status().code() == ErrorCode::kConflict && attempt < 2) continue;
       return outcome.status();
     }
-    if (!outcome->replayed) RunFollowups(tenant, actor, after, *outcome);
+    if (!outcome->replayed) {
+      RunFollowups(tenant, actor, after, *outcome);
+    } else if (receipt.kind == ReceiptKind::kReleased &&
+               outcome->declaration.state == DeclarationState::kReleased) {
+      EnsurePick(tenant, *outcome);
+    }
     return outcome;
   }
 }
@@ -622,6 +627,46 @@ void ReceiptService::RunFollowups(TenantId tenant, const std::string& actor, Fol
     outcome.notes.push_back("order not updated after the receipt: " + written.status().message());
   }
   (void)actor;
+}
+
+// A release whose pick task could not be created after its commit (no staging bin, a crash)
+// gets it when the receipt comes again: active, unpicked reservations of the shipment and no pick
+// task for them yet.
+void ReceiptService::EnsurePick(TenantId tenant, ReceiptOutcome& outcome) {
+  if (warehouse_ == nullptr) return;
+  Followups after;
+  after.order_id = orders::OrderId(outcome.declaration.order_id);
+  {
+    auto tx = db_.Begin(store::TxMode::kRead);
+    if (!tx.ok()) return;
+    auto order = (*tx)->orders().GetOrder(tenant, after.order_id);
+    if (!order.ok()) return;
+    std::string order_ref;
+    for (auto* line : ShipmentLines(*order, outcome.declaration)) {
+      if (line->reservation_id == 0) continue;
+      auto r = (*tx)->inventory().GetReservation(tenant, ReservationId(line->reservation_id));
+      if (!r.ok() || r->state != inventory::ReservationState::kActive || r->Picked() > 0) {
+        continue;
+      }
+      after.warehouse_id = r->warehouse_id;
+      order_ref = r->order_ref;
+      after.reservation_ids.push_back(line->reservation_id);
+    }
+    if (after.reservation_ids.empty()) return;
+    warehouse::TaskQuery q;
+    q.warehouse_id = after.warehouse_id;
+    q.kind = warehouse::TaskKind::kPick;
+    q.ref_id = order_ref;
+    q.limit = 1;
+    auto tasks = (*tx)->warehouse().ListTasks(tenant, q);
+    if (!tasks.ok() || tasks->second > 0) return;
+    auto staging = StagingBin(**tx, tenant, after.warehouse_id);
+    if (!staging.ok()) return;
+    after.staging_bin_id = *staging;
+  }
+  after.pick = true;
+  after.committed = true;
+  RunFollowups(tenant, "system", after, outcome);
 }
 
 Result<std::vector<Receipt>> ReceiptService::List(const RequestContext& ctx,

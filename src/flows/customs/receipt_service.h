@@ -61,7 +61,8 @@ class ReceiptService {
   // kOperateCustoms. kNotFound "unknown declaration <list_no>" (nothing changed) when the tenant
   // has no declaration with the receipt's list number; kFailedPrecondition when the receipt
   // cannot apply to the declaration's state; kInvalidArgument for a receipt without id or list
-  // number. A receipt id applied before answers with the declaration as it is, replayed.
+  // number. A receipt id applied before answers with the declaration as it is, replayed (a
+  // release whose pick task is missing gets it then).
   Result<ReceiptOutcome> Apply(const RequestContext& ctx, const customs::Receipt& receipt);
   // The same for the server itself (receipts polled from the gateway), no authorization.
   Result<ReceiptOutcome> Apply(TenantId tenant, const customs::Receipt& receipt,
@@ -76,6 +77,7 @@ class ReceiptService {
                                    const std::string& actor, Followups& after);
   void RunFollowups(TenantId tenant, const std::string& actor, Followups& after,
                     ReceiptOutcome& outcome);
+  void EnsurePick(TenantId tenant, ReceiptOutcome& outcome);
 
   store::Database& db_;
   const Clock& clock_;

@@ -109,6 +109,36 @@ TEST_F(ReceiptServiceTest, ReleaseBooksTheOutboundAndCreatesThePickTaskOnce) {
   EXPECT_EQ(BookEntries().size(), 1u);
 }
 
+TEST_F(ReceiptServiceTest, AMissingPickTaskIsCreatedWhenTheReleaseComesAgain) {
+  auto placed = PlaceOrder(2);
+  const auto set_staging = [&](RecordStatus status) {
+    auto tx = Write();
+    auto bin = tx->bins().Get(TenantId(kTenant), stg_);
+    ASSERT_TRUE(bin.ok());
+    const auto version = bin->version;
+    bin->status = status;
+    bin->version = version + 1;
+    ASSERT_TRUE(tx->bins().Update(*bin, version).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  };
+  set_staging(RecordStatus::kArchived);
+  auto released =
+      receipts_.Apply(Ctx(), Receipt("R-1", placed.declaration, ReceiptKind::kReleased));
+  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  EXPECT_FALSE(released->pick_task_id.has_value());
+  EXPECT_EQ(PickTasks(), 0);
+
+  set_staging(RecordStatus::kActive);
+  auto again = receipts_.Apply(Ctx(), Receipt("R-1", placed.declaration, ReceiptKind::kReleased));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_TRUE(again->pick_task_id.has_value());
+  EXPECT_EQ(PickTasks(), 1);
+  ASSERT_TRUE(
+      receipts_.Apply(Ctx(), Receipt("R-1", placed.declaration, ReceiptKind::kReleased)).ok());
+  EXPECT_EQ(PickTasks(), 1);
+}
+
 TEST_F(ReceiptServiceTest, AReceiptThatCannotApplyIsRefusedAndNotStored) {
   auto placed = PlaceOrder(1);
   ASSERT_TRUE(
