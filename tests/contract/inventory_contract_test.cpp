@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -751,6 +752,77 @@ TEST_P(InventoryContract, ListMovementsFiltersAndPagesByIdAndNetQuantityFollowsT
   EXPECT_EQ(Must(tx->inventory().NetQuantity(beta_, {})), 99);
 }
 
+// A long ledger: the SQL stores keep their per-SKU look-up in two parts (recent movements, and
+// the rest moved in batches of 65,536); reads by SKU see every movement exactly once, in order.
+TEST_P(InventoryContract, ReadsBySkuSeeEveryMovementOfALongLedgerOnce) {
+  constexpr int kSkus = 7;
+  constexpr int kDocuments = 4;
+  constexpr int kLines = 20'000;  // 80,000 movements: more than one batch of the look-up
+  std::vector<std::int64_t> count(kSkus + 1, 0);
+  std::vector<std::int64_t> sum(kSkus + 1, 0);
+  std::vector<std::int64_t> ids_of_3;
+  for (int d = 0; d < kDocuments; ++d) {
+    std::vector<Movement> doc;
+    doc.reserve(kLines);
+    for (int i = 0; i < kLines; ++i) {
+      const std::int64_t sku = 1 + (d * kLines + i) % kSkus;
+      const std::int64_t qty = 1 + i % 3;
+      doc.push_back(Receipt(alpha_, kDock, qty, At(d), sku));
+      count[static_cast<std::size_t>(sku)] += 1;
+      sum[static_cast<std::size_t>(sku)] += qty;
+    }
+    doc.push_back(Receipt(beta_, kDock, 1, At(d), 3));  // another tenant's, same SKU
+    for (const auto& m : PostAll(std::move(doc))) {
+      if (m.sku_id == 3 && m.tenant_id == alpha_) ids_of_3.push_back(m.id);
+    }
+  }
+  // A few more after the look-up moved, so that both parts hold SKU 3.
+  for (const auto& m :
+       PostAll({Receipt(alpha_, kDock, 5, At(9), 3), Receipt(alpha_, kDock, 5, At(9), 4)})) {
+    if (m.sku_id == 3) ids_of_3.push_back(m.id);
+  }
+  count[3] += 1;
+  sum[3] += 5;
+  count[4] += 1;
+  sum[4] += 5;
+  auto tx = Read();
+  for (std::int64_t sku = 1; sku <= kSkus; ++sku) {
+    MovementQuery q;
+    q.sku_id = sku;
+    EXPECT_EQ(Must(tx->inventory().NetQuantity(alpha_, q)), sum[static_cast<std::size_t>(sku)])
+        << sku;
+  }
+  // Every movement of SKU 3, page by page, in id order.
+  std::vector<std::int64_t> seen;
+  MovementQuery page;
+  page.sku_id = 3;
+  page.limit = 997;
+  for (;;) {
+    const auto got = Must(tx->inventory().ListMovements(alpha_, page));
+    for (const auto& m : got) {
+      EXPECT_EQ(m.sku_id, 3);
+      seen.push_back(m.id);
+    }
+    if (static_cast<std::int64_t>(got.size()) < page.limit) break;
+    page.after_id = got.back().id;
+  }
+  EXPECT_EQ(seen, ids_of_3);
+  EXPECT_EQ(static_cast<std::int64_t>(seen.size()), count[3]);
+  // The opening balance of a window: before the last document's time.
+  MovementQuery before;
+  before.sku_id = 3;
+  before.warehouse_id = kWh;
+  before.to = At(9);
+  EXPECT_EQ(Must(tx->inventory().NetQuantity(alpha_, before)), sum[3] - 5);
+  MovementQuery later;
+  later.sku_id = 3;
+  later.after_id = ids_of_3[ids_of_3.size() - 3];
+  EXPECT_EQ(Must(tx->inventory().ListMovements(alpha_, later)).size(), 2U);
+  MovementQuery theirs;
+  theirs.sku_id = 3;
+  EXPECT_EQ(Must(tx->inventory().NetQuantity(beta_, theirs)), kDocuments);
+}
+
 TEST_P(InventoryContract, LoadAvailableStockSumsBinsPerPoolAndLotAcrossTenants) {
   const Lot lot = AddLot(alpha_, kSku, "L1", Day(2026, 5, 31));
   Movement owned = Receipt(alpha_, kShelf, 4, At(0), kSku, lot.id);
@@ -944,6 +1016,105 @@ TEST_P(InventoryContract, AddPickedStopsAtTheReservedQuantityAndConsumesWhenDone
   // A consumed reservation takes no more picks.
   EXPECT_EQ(tx->inventory().AddPicked(alpha_, rid, LotId(3), 1, At(4)).code(),
             ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(InventoryContract, GetReservationsReadsManyAndLeavesOutMissingAndForeignOnes) {
+  {
+    auto tx = Write();
+    std::vector<Reservation> batch;
+    for (std::int64_t id = 1; id <= 600; id += 2) batch.push_back(SampleReservation(alpha_, id));
+    batch.push_back(SampleReservation(beta_, 1000));
+    MustOk(tx->inventory().SaveReservations(batch));
+    MustOk(tx->Commit());
+  }
+  // 1..600: the odd ones exist; more ids than one statement's list takes.
+  std::vector<ReservationId> ids;
+  for (std::int64_t id = 600; id >= 1; --id) ids.emplace_back(id);
+  ids.emplace_back(1000);  // beta's
+  auto tx = Read();
+  auto found = Must(tx->inventory().GetReservations(alpha_, ids));
+  std::sort(found.begin(), found.end(),
+            [](const Reservation& a, const Reservation& b) { return a.id < b.id; });
+  ASSERT_EQ(found.size(), 300U);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    EXPECT_EQ(found[i].id, ReservationId(static_cast<std::int64_t>(2 * i + 1)));
+    EXPECT_EQ(found[i].tenant_id, alpha_);
+  }
+  EXPECT_EQ(found[7].order_ref, "SO-15");
+  EXPECT_EQ(found[7].lines, (std::vector<ReservationLine>{{LotId(12), 5, 0}, {LotId(3), 2, 0}}));
+  EXPECT_TRUE(Must(tx->inventory().GetReservations(alpha_, {})).empty());
+}
+
+TEST_P(InventoryContract, AddPickedBatchAppliesEveryPickInOrderOrRefuses) {
+  constexpr std::int64_t kMany = 300;  // more than one statement's rows
+  {
+    auto tx = Write();
+    std::vector<Reservation> batch;
+    for (std::int64_t id = 1; id <= kMany; ++id) batch.push_back(SampleReservation(alpha_, id));
+    MustOk(tx->inventory().SaveReservations(batch));
+    MustOk(tx->Commit());
+  }
+  using Pick = inventory::InventoryStore::Pick;
+  {
+    auto tx = Write();
+    std::vector<Pick> picks;
+    // Reservation 1 twice on one lot and once on the other: 3 + 2 of lot 12, 2 of lot 3.
+    picks.push_back({ReservationId(1), LotId(12), 3, At(1)});
+    for (std::int64_t id = kMany; id >= 2; --id)
+      picks.push_back({ReservationId(id), LotId(3), 1, At(1)});
+    picks.push_back({ReservationId(1), LotId(3), 2, At(2)});
+    picks.push_back({ReservationId(1), LotId(12), 2, At(3)});
+    MustOk(tx->inventory().AddPickedBatch(alpha_, picks));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Read();
+    const Reservation one = Must(tx->inventory().GetReservation(alpha_, ReservationId(1)));
+    EXPECT_EQ(one.state, ReservationState::kConsumed);
+    EXPECT_EQ(one.lines, (std::vector<ReservationLine>{{LotId(12), 5, 5}, {LotId(3), 2, 2}}));
+    EXPECT_EQ(one.updated_at, At(3));
+    for (std::int64_t id : {std::int64_t{2}, std::int64_t{150}, kMany}) {
+      const Reservation r = Must(tx->inventory().GetReservation(alpha_, ReservationId(id)));
+      EXPECT_EQ(r.state, ReservationState::kActive) << id;
+      EXPECT_EQ(r.lines, (std::vector<ReservationLine>{{LotId(12), 5, 0}, {LotId(3), 2, 1}})) << id;
+      EXPECT_EQ(r.updated_at, At(1)) << id;
+    }
+  }
+  // Refusals name the reason; the caller rolls back.
+  const auto refused = [&](std::vector<Pick> picks) {
+    auto tx = Write();
+    return tx->inventory().AddPickedBatch(alpha_, picks);  // rolled back here
+  };
+  const Status over = refused({{ReservationId(2), LotId(3), 1, At(4)},
+                               {ReservationId(3), LotId(3), 1, At(4)},
+                               {ReservationId(2), LotId(3), 1, At(4)}});
+  EXPECT_EQ(over.code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(over.message().find("reservation 2 has 0 of lot 3 left"), std::string::npos)
+      << over.message();
+  EXPECT_EQ(
+      refused({{ReservationId(2), LotId(99), 1, At(4)}, {ReservationId(3), LotId(3), 1, At(4)}})
+          .code(),
+      ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(
+      refused({{ReservationId(2), LotId(3), 1, At(4)}, {ReservationId(3), LotId(3), 0, At(4)}})
+          .code(),
+      ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      refused({{ReservationId(2), LotId(3), 1, At(4)}, {ReservationId(9999), LotId(3), 1, At(4)}})
+          .code(),
+      ErrorCode::kNotFound);
+  EXPECT_EQ(
+      refused({{ReservationId(1), LotId(3), 1, At(4)}, {ReservationId(2), LotId(12), 1, At(4)}})
+          .code(),
+      ErrorCode::kFailedPrecondition);  // 1 is consumed
+  auto beta = Write();
+  const std::vector<Pick> foreign = {{ReservationId(2), LotId(12), 1, At(4)},
+                                     {ReservationId(3), LotId(12), 1, At(4)}};
+  EXPECT_EQ(beta->inventory().AddPickedBatch(beta_, foreign).code(), ErrorCode::kNotFound);
+  beta.reset();
+  auto tx = Read();
+  EXPECT_EQ(Must(tx->inventory().GetReservation(alpha_, ReservationId(2))).Picked(), 1);
+  EXPECT_EQ(Must(tx->inventory().GetReservation(alpha_, ReservationId(3))).Picked(), 1);
 }
 
 // --- tasks ------------------------------------------------------------------------------------
@@ -1288,6 +1459,75 @@ TEST_P(InventoryContract, ADeviceEventKeepsItsFirstAnswer) {
   EXPECT_EQ(got->received_at, At(0));
   EXPECT_FALSE(Must(tx->warehouse().FindDeviceEvent(alpha_, "TC52-04", "seq-2")).has_value());
   EXPECT_FALSE(Must(tx->warehouse().FindDeviceEvent(alpha_, "TC52-06", "seq-1")).has_value());
+}
+
+TEST_P(InventoryContract, DeviceEventsAreFoundAndStoredInBatches) {
+  constexpr int kMany = 300;  // more than one statement's keys and rows
+  std::vector<DeviceEventRecord> records;
+  for (int i = 0; i < kMany; ++i) {
+    DeviceEventRecord r =
+        SampleEvent(alpha_, i % 2 == 0 ? "HT-1" : "HT-2", "k" + std::to_string(i));
+    r.event.quantity = i + 1;
+    r.answer = "{\"n\":" + std::to_string(i) + "}";
+    records.push_back(std::move(r));
+  }
+  records.push_back(SampleEvent(beta_, "HT-1", "k0"));
+  {
+    auto tx = Write();
+    MustOk(tx->warehouse().InsertDeviceEvents(records));
+    MustOk(tx->Commit());
+  }
+  {
+    // One of them stored already, or one repeated: refused (the caller rolls back).
+    auto tx = Write();
+    const std::vector<DeviceEventRecord> again = {SampleEvent(alpha_, "HT-1", "new-1"),
+                                                  SampleEvent(alpha_, "HT-1", "k10"),
+                                                  SampleEvent(alpha_, "HT-1", "new-2")};
+    EXPECT_EQ(tx->warehouse().InsertDeviceEvents(again).code(), ErrorCode::kAlreadyExists);
+  }
+  {
+    auto tx = Write();
+    const std::vector<DeviceEventRecord> twice = {SampleEvent(alpha_, "HT-1", "new-3"),
+                                                  SampleEvent(alpha_, "HT-1", "new-3")};
+    EXPECT_EQ(tx->warehouse().InsertDeviceEvents(twice).code(), ErrorCode::kAlreadyExists);
+  }
+  {
+    auto tx = Write();
+    const std::vector<DeviceEventRecord> fresh = {SampleEvent(alpha_, "HT-3", "x"),
+                                                  SampleEvent(alpha_, "HT-3", "y")};
+    MustOk(tx->warehouse().InsertDeviceEvents(fresh));
+    MustOk(tx->Commit());
+  }
+  auto tx = Read();
+  std::vector<std::string> keys;
+  for (int i = kMany + 10; i >= 0; --i) keys.push_back("k" + std::to_string(i));
+  auto found = Must(tx->warehouse().FindDeviceEvents(alpha_, "HT-1", keys));
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.event.quantity < b.event.quantity; });
+  ASSERT_EQ(found.size(), static_cast<std::size_t>(kMany / 2));
+  for (std::size_t j = 0; j < found.size(); ++j) {
+    const int i = static_cast<int>(2 * j);
+    EXPECT_EQ(found[j].event.tenant_id, alpha_);
+    EXPECT_EQ(found[j].event.device_id, "HT-1");
+    EXPECT_EQ(found[j].event.event_key, "k" + std::to_string(i));
+    EXPECT_EQ(found[j].event.quantity, i + 1);
+    EXPECT_EQ(found[j].answer, "{\"n\":" + std::to_string(i) + "}");
+  }
+  const DeviceEventRecord want = SampleEvent(alpha_, "HT-1", "k0");
+  EXPECT_EQ(found[0].event.type, want.event.type);
+  EXPECT_EQ(found[0].event.task_id, want.event.task_id);
+  EXPECT_EQ(found[0].event.line_no, want.event.line_no);
+  EXPECT_EQ(found[0].event.location, want.event.location);
+  EXPECT_EQ(found[0].event.barcode, want.event.barcode);
+  EXPECT_EQ(found[0].event.device_time, want.event.device_time);
+  EXPECT_EQ(found[0].status, 200);
+  EXPECT_EQ(found[0].received_at, want.received_at);
+  const std::vector<std::string> news = {"new-1", "new-2", "new-3"};
+  EXPECT_TRUE(Must(tx->warehouse().FindDeviceEvents(alpha_, "HT-1", news)).empty());
+  const std::vector<std::string> xy = {"y", "x", "z"};
+  EXPECT_EQ(Must(tx->warehouse().FindDeviceEvents(alpha_, "HT-3", xy)).size(), 2U);
+  EXPECT_EQ(Must(tx->warehouse().FindDeviceEvents(beta_, "HT-2", keys)).size(), 0U);
+  EXPECT_EQ(Must(tx->warehouse().FindDeviceEvents(beta_, "HT-1", keys)).size(), 1U);
 }
 
 // --- tenants and the channel field ------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "core/record_field.h"
@@ -82,6 +83,24 @@ std::size_t NextBatch(std::size_t remaining) {
   std::size_t n = 1;
   while (n * 2 <= remaining) n *= 2;
   return n;
+}
+
+// Look-ups by a list of keys (`IN (?, ...)`) take up to this many keys per statement, the rest
+// in power-of-two pieces (at most nine variants of a statement per connection).
+constexpr std::size_t kLookupBatch = 256;
+std::size_t NextLookupBatch(std::size_t remaining) {
+  if (remaining >= kLookupBatch) return kLookupBatch;
+  std::size_t n = 1;
+  while (n * 2 <= remaining) n *= 2;
+  return n;
+}
+
+// "?, ?, ?": `n` placeholders.
+std::string PlaceholderList(std::size_t n) {
+  std::string out;
+  out.reserve(n * 3);
+  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
 }
 
 // --- lots ------------------------------------------------------------------------------------
@@ -238,7 +257,23 @@ Balance DecodeBalance(const Row& r) {
 Where MovementWhere(TenantId tenant, const inventory::MovementQuery& q) {
   Where w;
   w.params.emplace_back(tenant.value());
-  if (q.sku_id) w.Add("sku_id = ?", *q.sku_id);
+  if (q.sku_id) {
+    // The SKU's ids from its look-up (migration 0005), bounded by after_id.
+    w.Add("sku_id = ?", *q.sku_id);
+    const std::string after = q.after_id > 0 ? " AND id > ?" : "";
+    w.sql +=
+        " AND id IN (SELECT id FROM inventory_movement_by_sku WHERE tenant_id = ? AND "
+        "sku_id = ?" +
+        after +
+        " UNION ALL SELECT id FROM inventory_movement_recent WHERE tenant_id = ? AND "
+        "sku_id = ?" +
+        after + ")";
+    for (int part = 0; part < 2; ++part) {
+      w.params.emplace_back(tenant.value());
+      w.params.emplace_back(*q.sku_id);
+      if (q.after_id > 0) w.params.emplace_back(q.after_id);
+    }
+  }
   if (q.warehouse_id) {
     w.sql += " AND (from_warehouse_id = ? OR to_warehouse_id = ?)";
     w.params.emplace_back(*q.warehouse_id);
@@ -350,6 +385,59 @@ Status AddPickedTo(Reservation& r, LotId lot, std::int64_t qty, Timestamp at) {
   r.updated_at = at;
   if (r.Picked() == r.Quantity()) r.state = ReservationState::kConsumed;
   return Status::Ok();
+}
+
+// The per-SKU look-up of the ledger (migration 0005): new movements go to
+// inventory_movement_recent, at the end of its id order; once it holds kRecentMovements, they
+// move to inventory_movement_by_sku in one statement. A posting then writes a few pages at the
+// end of the recent table instead of one index page per SKU, however long the ledger has grown;
+// the move writes each SKU's page once for all of its recent movements.
+constexpr std::int64_t kRecentMovements = 65536;
+
+Status IndexBySku(Connection& c, std::span<const Movement> movements) {
+  if (movements.empty()) return Status::Ok();
+  std::size_t done = 0;
+  std::int64_t highest = 0;
+  while (done < movements.size()) {
+    const std::size_t n = NextLookupBatch(movements.size() - done);
+    std::vector<Value> p;
+    p.reserve(n * 3);
+    for (std::size_t i = done; i < done + n; ++i) {
+      const Movement& m = movements[i];
+      p.emplace_back(m.id);
+      p.emplace_back(m.tenant_id.value());
+      p.emplace_back(m.sku_id);
+      highest = std::max(highest, m.id);
+    }
+    XB_RETURN_IF_ERROR(c.Execute("INSERT INTO inventory_movement_recent (id, tenant_id, sku_id) "
+                                 "VALUES " +
+                                     Placeholders(n, 3),
+                                 p)
+                           .status());
+    done += n;
+  }
+  XB_ASSIGN_OR_RETURN(auto oldest, c.Query("SELECT MIN(id) FROM inventory_movement_recent", {}));
+  if (oldest.empty() || !oldest[0][0] || highest - AsInt(oldest[0][0]) + 1 < kRecentMovements) {
+    return Status::Ok();
+  }
+  if (c.dialect() == Dialect::kPostgresql) {
+    // One statement: rows a concurrent posting has not committed yet are neither deleted nor
+    // copied, and stay for the next move.
+    return c
+        .Execute(
+            "WITH moved AS (DELETE FROM inventory_movement_recent RETURNING tenant_id, sku_id, id) "
+            "INSERT INTO inventory_movement_by_sku (tenant_id, sku_id, id) SELECT tenant_id, "
+            "sku_id, id FROM moved",
+            {})
+        .status();
+  }
+  // SQLite: this transaction is the only writer.
+  XB_RETURN_IF_ERROR(c.Execute("INSERT INTO inventory_movement_by_sku (tenant_id, sku_id, id) "
+                               "SELECT tenant_id, sku_id, id FROM inventory_movement_recent "
+                               "ORDER BY tenant_id, sku_id, id",
+                               {})
+                         .status());
+  return c.Execute("DELETE FROM inventory_movement_recent", {}).status();
 }
 
 // Applies a posting: the net change per place and the movements.
@@ -472,8 +560,7 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
   if (ids.size() != count) return Internal("could not number the movements");
   for (std::size_t i = 0; i < count; ++i) movements[i].id = ids[i];
 
-  // Inserted SKU by SKU: consecutive rows then land next to each other in the SKU index, which
-  // keeps an insert cheap however long the ledger has grown.
+  // Inserted SKU by SKU (consecutive rows of a SKU next to each other).
   std::vector<const Movement*> order;
   order.reserve(count);
   for (const auto& m : movements) order.push_back(&m);
@@ -497,7 +584,7 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
                            .status());
     done += n;
   }
-  return Status::Ok();
+  return IndexBySku(c, movements);
 }
 
 }  // namespace
@@ -772,6 +859,107 @@ Status SqlInventoryStore::AddPicked(TenantId tenant, inventory::ReservationId id
                                  "AND state = 'active'",
                                  p));
   if (n != 1) return Conflict("reservation " + std::to_string(id.value()) + " changed meanwhile");
+  return Status::Ok();
+}
+
+Result<std::vector<Reservation>> SqlInventoryStore::GetReservations(
+    TenantId tenant, std::span<const inventory::ReservationId> ids) {
+  std::vector<Reservation> out;
+  out.reserve(ids.size());
+  std::size_t done = 0;
+  while (done < ids.size()) {
+    const std::size_t n = NextLookupBatch(ids.size() - done);
+    std::vector<Value> p;
+    p.reserve(n + 1);
+    p.emplace_back(tenant.value());
+    for (std::size_t i = done; i < done + n; ++i) p.emplace_back(ids[i].value());
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kReservationColumns) +
+                                                " FROM inventory_reservation WHERE tenant_id = ? "
+                                                "AND id IN (" +
+                                                PlaceholderList(n) + ")",
+                                            p));
+    for (const auto& r : rows) out.push_back(DecodeReservation(r));
+    done += n;
+  }
+  return out;
+}
+
+Status SqlInventoryStore::AddPickedBatch(TenantId tenant,
+                                         std::span<const inventory::InventoryStore::Pick> picks) {
+  if (picks.empty()) return Status::Ok();
+  if (picks.size() == 1) {
+    const auto& one = picks.front();
+    return AddPicked(tenant, one.id, one.lot, one.qty, one.at);
+  }
+  // Read every reservation once, apply the picks in order in memory, then write each changed
+  // reservation once, on the condition that its lines are still as read (as AddPicked does).
+  std::vector<inventory::ReservationId> ids;
+  ids.reserve(picks.size());
+  for (const auto& pick : picks) {
+    if (pick.qty <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
+    ids.push_back(pick.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  XB_ASSIGN_OR_RETURN(auto found, GetReservations(tenant, ids));
+  struct Changed {
+    Reservation now;
+    std::string before;
+  };
+  std::unordered_map<std::int64_t, Changed> by_id;
+  by_id.reserve(found.size());
+  for (auto& r : found) {
+    std::string before = LinesText(r.lines);
+    const std::int64_t id = r.id.value();
+    by_id.emplace(id, Changed{std::move(r), std::move(before)});
+  }
+  for (const auto& pick : picks) {
+    const auto it = by_id.find(pick.id.value());
+    if (it == by_id.end()) return ReservationNotFound(pick.id);
+    XB_RETURN_IF_ERROR(AddPickedTo(it->second.now, pick.lot, pick.qty, pick.at));
+  }
+  // Written in id order, as the look-up sorted them: concurrent batches lock rows in one order.
+  // The first row's casts type the VALUES columns on PostgreSQL.
+  const std::string collate = c_.dialect() == Dialect::kPostgresql ? " COLLATE \"C\"" : "";
+  std::size_t done = 0;
+  while (done < ids.size()) {
+    const std::size_t n = NextBatch(ids.size() - done);
+    std::vector<Value> p;
+    p.reserve(n * 5);
+    for (std::size_t i = done; i < done + n; ++i) {
+      Changed& c = by_id.at(ids[i].value());
+      p.emplace_back(ids[i].value());
+      p.emplace_back(LinesText(c.now.lines));
+      p.push_back(EnumText(c.now.state));
+      p.emplace_back(c.now.updated_at.micros());
+      p.emplace_back(std::move(c.before));
+    }
+    std::string values = "(CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT), ?)";
+    if (n > 1) values += ", " + Placeholders(n - 1, 5);
+    p.emplace_back(tenant.value());
+    XB_ASSIGN_OR_RETURN(
+        auto written,
+        c_.Query("WITH d (id, lines, state, updated_at, old_lines) AS (VALUES " + values +
+                     ") UPDATE inventory_reservation SET lines = d.lines, state = d.state, "
+                     "updated_at = d.updated_at FROM d WHERE inventory_reservation.tenant_id = ? "
+                     "AND inventory_reservation.id = d.id AND inventory_reservation.lines" +
+                     collate + " = d.old_lines" + collate +
+                     " AND inventory_reservation.state = 'active' RETURNING "
+                     "inventory_reservation.id",
+                 p));
+    if (written.size() != n) {
+      std::set<std::int64_t> hit;
+      for (const auto& r : written) hit.insert(AsInt(r[0]));
+      for (std::size_t i = done; i < done + n; ++i) {
+        if (hit.count(ids[i].value()) == 0) {
+          return Conflict("reservation " + std::to_string(ids[i].value()) + " changed meanwhile");
+        }
+      }
+      return Internal("picked quantities: wrote " + std::to_string(written.size()) + " of " +
+                      std::to_string(n) + " reservations");
+    }
+    done += n;
+  }
   return Status::Ok();
 }
 

@@ -42,6 +42,10 @@ class SqlInventoryStore final : public inventory::InventoryStore {
       TenantId tenant, const inventory::ReservationQuery& query) override;
   Status AddPicked(TenantId tenant, inventory::ReservationId id, inventory::LotId lot,
                    std::int64_t qty, Timestamp at) override;
+  Result<std::vector<inventory::Reservation>> GetReservations(
+      TenantId tenant, std::span<const inventory::ReservationId> ids) override;
+  Status AddPickedBatch(TenantId tenant,
+                        std::span<const inventory::InventoryStore::Pick> picks) override;
 
   Result<std::vector<PoolStock>> LoadAvailableStock() override;
   Result<std::vector<inventory::Reservation>> LoadActiveReservations() override;

@@ -282,6 +282,61 @@ Result<std::int64_t> NextNumber(Connection& c, TenantId tenant, const std::strin
   return AsInt(rows.at(0)[0]);
 }
 
+// --- device events ---------------------------------------------------------------------------
+
+constexpr std::string_view kDeviceEventColumns =
+    "event_key, type, task_id, line_no, location, barcode, quantity, device_time, status, "
+    "answer, received_at";
+constexpr std::size_t kDeviceEventInsertColumns = 13;
+
+// Row: kDeviceEventColumns.
+DeviceEventRecord DecodeDeviceEvent(TenantId tenant, std::string_view device_id, const Row& r) {
+  DeviceEventRecord rec;
+  rec.event.tenant_id = tenant;
+  rec.event.device_id = std::string(device_id);
+  rec.event.event_key = r[0].value_or("");
+  rec.event.type = AsEnum(r[1], warehouse::DeviceEventType::kScanItem);
+  rec.event.task_id = AsInt(r[2]);
+  rec.event.line_no = static_cast<int>(AsInt(r[3]));
+  rec.event.location = r[4].value_or("");
+  rec.event.barcode = r[5].value_or("");
+  rec.event.quantity = AsInt(r[6]);
+  rec.event.device_time = AsOptTime(r[7]);
+  rec.status = static_cast<int>(AsInt(r[8]));
+  rec.answer = r[9].value_or("");
+  rec.received_at = Timestamp::FromMicros(AsInt(r[10]));
+  return rec;
+}
+
+// The insert's kDeviceEventInsertColumns values of a record.
+void AppendDeviceEvent(std::vector<Value>& p, const DeviceEventRecord& record) {
+  const auto& e = record.event;
+  p.emplace_back(e.tenant_id.value());
+  p.emplace_back(e.device_id);
+  p.emplace_back(e.event_key);
+  p.push_back(EnumText(e.type));
+  p.emplace_back(e.task_id);
+  p.emplace_back(std::int64_t{e.line_no});
+  p.emplace_back(e.location);
+  p.emplace_back(e.barcode);
+  p.emplace_back(e.quantity);
+  p.push_back(OptTime(e.device_time));
+  p.emplace_back(std::int64_t{record.status});
+  p.emplace_back(record.answer);
+  p.emplace_back(record.received_at.micros());
+}
+
+// Multi-row statements take up to `most` rows (a power of two); a rest is sent in power-of-two
+// pieces, so a connection prepares few variants of each statement.
+constexpr std::size_t kLookupBatch = 256;  // keys of an IN list
+constexpr std::size_t kInsertBatch = 64;   // rows of 13 values
+std::size_t NextBatch(std::size_t remaining, std::size_t most) {
+  if (remaining >= most) return most;
+  std::size_t n = 1;
+  while (n * 2 <= remaining) n *= 2;
+  return n;
+}
+
 }  // namespace
 
 // --- tasks -----------------------------------------------------------------------------------
@@ -466,19 +521,9 @@ Result<std::int64_t> SqlWarehouseStore::NextSsccSerial(TenantId tenant) {
 
 Status SqlWarehouseStore::InsertDeviceEvent(const DeviceEventRecord& record) {
   const auto& e = record.event;
-  const Value p[] = {e.tenant_id.value(),
-                     e.device_id,
-                     e.event_key,
-                     EnumText(e.type),
-                     e.task_id,
-                     std::int64_t{e.line_no},
-                     e.location,
-                     e.barcode,
-                     e.quantity,
-                     OptTime(e.device_time),
-                     std::int64_t{record.status},
-                     record.answer,
-                     record.received_at.micros()};
+  std::vector<Value> p;
+  p.reserve(kDeviceEventInsertColumns);
+  AppendDeviceEvent(p, record);
   // A second insert of the same event changes nothing (rather than failing, which would end a
   // PostgreSQL transaction).
   XB_ASSIGN_OR_RETURN(std::int64_t n,
@@ -499,29 +544,66 @@ Status SqlWarehouseStore::InsertDeviceEvent(const DeviceEventRecord& record) {
 Result<std::optional<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvent(
     TenantId tenant, std::string_view device_id, std::string_view event_key) {
   const Value p[] = {tenant.value(), std::string(device_id), std::string(event_key)};
-  XB_ASSIGN_OR_RETURN(auto rows,
-                      c_.Query("SELECT type, task_id, line_no, location, barcode, quantity, "
-                               "device_time, status, answer, received_at FROM "
-                               "warehouse_device_event WHERE tenant_id = ? AND device_id = ? AND "
-                               "event_key = ?",
-                               p));
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kDeviceEventColumns) +
+                                              " FROM warehouse_device_event WHERE tenant_id = ? "
+                                              "AND device_id = ? AND event_key = ?",
+                                          p));
   if (rows.empty()) return std::optional<DeviceEventRecord>();
-  const auto& r = rows[0];
-  DeviceEventRecord rec;
-  rec.event.tenant_id = tenant;
-  rec.event.device_id = std::string(device_id);
-  rec.event.event_key = std::string(event_key);
-  rec.event.type = AsEnum(r[0], warehouse::DeviceEventType::kScanItem);
-  rec.event.task_id = AsInt(r[1]);
-  rec.event.line_no = static_cast<int>(AsInt(r[2]));
-  rec.event.location = r[3].value_or("");
-  rec.event.barcode = r[4].value_or("");
-  rec.event.quantity = AsInt(r[5]);
-  rec.event.device_time = AsOptTime(r[6]);
-  rec.status = static_cast<int>(AsInt(r[7]));
-  rec.answer = r[8].value_or("");
-  rec.received_at = Timestamp::FromMicros(AsInt(r[9]));
-  return std::optional<DeviceEventRecord>(std::move(rec));
+  return std::optional<DeviceEventRecord>(DecodeDeviceEvent(tenant, device_id, rows[0]));
+}
+
+Result<std::vector<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvents(
+    TenantId tenant, std::string_view device_id, std::span<const std::string> keys) {
+  std::vector<DeviceEventRecord> found;
+  std::size_t done = 0;
+  while (done < keys.size()) {
+    const std::size_t n = NextBatch(keys.size() - done, kLookupBatch);
+    std::vector<Value> p;
+    p.reserve(n + 2);
+    p.emplace_back(tenant.value());
+    p.emplace_back(std::string(device_id));
+    for (std::size_t i = done; i < done + n; ++i) p.emplace_back(keys[i]);
+    std::string sql = "SELECT " + std::string(kDeviceEventColumns) +
+                      " FROM warehouse_device_event WHERE tenant_id = ? AND device_id = ? AND "
+                      "event_key IN (";
+    for (std::size_t i = 0; i < n; ++i) sql += i == 0 ? "?" : ", ?";
+    sql += ")";
+    XB_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, p));
+    for (const auto& r : rows) found.push_back(DecodeDeviceEvent(tenant, device_id, r));
+    done += n;
+  }
+  return found;
+}
+
+Status SqlWarehouseStore::InsertDeviceEvents(std::span<const DeviceEventRecord> records) {
+  if (records.size() == 1) return InsertDeviceEvent(records.front());
+  std::size_t done = 0;
+  while (done < records.size()) {
+    const std::size_t n = NextBatch(records.size() - done, kInsertBatch);
+    std::vector<Value> p;
+    p.reserve(n * kDeviceEventInsertColumns);
+    for (std::size_t i = done; i < done + n; ++i) AppendDeviceEvent(p, records[i]);
+    std::string sql =
+        "INSERT INTO warehouse_device_event (tenant_id, device_id, event_key, type, task_id, "
+        "line_no, location, barcode, quantity, device_time, status, answer, received_at) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) {
+      sql += i == 0 ? "(" : ", (";
+      for (std::size_t c = 0; c < kDeviceEventInsertColumns; ++c) sql += c == 0 ? "?" : ", ?";
+      sql += ")";
+    }
+    // Stored events insert nothing (rather than failing, which would end a PostgreSQL
+    // transaction); fewer rows than events means one of them was stored already.
+    sql += " ON CONFLICT (tenant_id, device_id, event_key) DO NOTHING";
+    XB_ASSIGN_OR_RETURN(std::int64_t inserted, c_.Execute(sql, p));
+    if (inserted != static_cast<std::int64_t>(n)) {
+      return AlreadyExists("event_key: " + std::to_string(static_cast<std::int64_t>(n) - inserted) +
+                               " of " + std::to_string(n) +
+                               " events are already recorded (or repeated in the batch)",
+                           "event_key");
+    }
+    done += n;
+  }
+  return Status::Ok();
 }
 
 }  // namespace xb::sql

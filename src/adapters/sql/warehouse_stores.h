@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ class SqlWarehouseStore final : public warehouse::WarehouseStore {
   Status InsertDeviceEvent(const warehouse::DeviceEventRecord& record) override;
   Result<std::optional<warehouse::DeviceEventRecord>> FindDeviceEvent(
       TenantId tenant, std::string_view device_id, std::string_view event_key) override;
+  Result<std::vector<warehouse::DeviceEventRecord>> FindDeviceEvents(
+      TenantId tenant, std::string_view device_id, std::span<const std::string> keys) override;
+  Status InsertDeviceEvents(std::span<const warehouse::DeviceEventRecord> records) override;
 
  private:
   Connection& c_;

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/id.h"
@@ -332,6 +333,36 @@ class InventoryStore {
   // quantity); the reservation becomes consumed when everything is picked.
   virtual Status AddPicked(TenantId tenant, ReservationId id, LotId lot, std::int64_t qty,
                            Timestamp at) = 0;
+
+  // Batch forms for a posting of many picks (a wave of thousands of lines); an adapter may answer
+  // each with a few statements. The defaults call the single forms.
+  // The reservations among `ids` that exist (missing ids are left out), in no particular order.
+  virtual Result<std::vector<Reservation>> GetReservations(TenantId tenant,
+                                                           std::span<const ReservationId> ids) {
+    std::vector<Reservation> found;
+    found.reserve(ids.size());
+    for (const ReservationId id : ids) {
+      auto r = GetReservation(tenant, id);
+      if (!r.ok()) {
+        if (r.status().code() == ErrorCode::kNotFound) continue;
+        return r.status();
+      }
+      found.push_back(std::move(r).value());
+    }
+    return found;
+  }
+  // AddPicked for each pick, in order (a reservation may appear more than once); on an error
+  // the caller rolls back its transaction.
+  struct Pick {
+    ReservationId id;
+    LotId lot;
+    std::int64_t qty = 0;
+    Timestamp at;
+  };
+  virtual Status AddPickedBatch(TenantId tenant, std::span<const Pick> picks) {
+    for (const Pick& p : picks) XB_RETURN_IF_ERROR(AddPicked(tenant, p.id, p.lot, p.qty, p.at));
+    return Status::Ok();
+  }
 
   // Start-up of the reservation engine, across all tenants: every available balance summed over
   // bins per (tenant, warehouse, SKU, owner, lot) with the lot's expiry, every active

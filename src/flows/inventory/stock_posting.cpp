@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -120,6 +121,30 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
   // Everything is checked before anything is taken.
   std::vector<std::optional<Date>> expiry(movements.size());
   std::vector<ReservationId> reservation(movements.size());
+  // The reservations the picks take from that neither this posting nor the engine knows are
+  // read with one call per tenant (a wave of thousands of picks is then a few statements, not
+  // one per line); CheckPick names the missing ones.
+  {
+    std::map<std::int64_t, std::vector<ReservationId>> wanted;  // by tenant
+    for (const Movement& m : movements) {
+      if (m.reason != MovementReason::kPick) continue;
+      auto id = PickedReservation(m);
+      if (!id.ok() || picked_from_.count(id->value()) > 0) continue;
+      if (engine_ != nullptr && engine_->Find(m.tenant_id, *id)) continue;
+      wanted[m.tenant_id.value()].push_back(*id);
+    }
+    for (auto& [tenant, ids] : wanted) {
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      XB_ASSIGN_OR_RETURN(auto found, tx.inventory().GetReservations(TenantId(tenant), ids));
+      for (const auto& r : found) {
+        if (r.tenant_id.value() != tenant) continue;
+        PickedFrom from{PoolOf(r), {}};
+        for (const auto& line : r.lines) from.lots.push_back(line.lot_id);
+        picked_from_.insert_or_assign(r.id.value(), std::move(from));
+      }
+    }
+  }
   for (std::size_t i = 0; i < movements.size(); ++i) {
     const Movement& m = movements[i];
     XB_RETURN_IF_ERROR(inventory::Validate(m));
@@ -134,8 +159,17 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
   }
 
   // The engine first, so that reserved stock is never taken; then the store.
+  // The picked quantities go to the store together, one batch per run of a tenant.
   const std::size_t first = taken_.size();
   Status st;
+  std::vector<inventory::InventoryStore::Pick> picks;
+  TenantId picks_tenant;
+  const auto write_picks = [&]() -> Status {
+    if (picks.empty()) return Status::Ok();
+    Status written = tx.inventory().AddPickedBatch(picks_tenant, picks);
+    picks.clear();
+    return written;
+  };
   for (std::size_t i = 0; i < movements.size() && st.ok(); ++i) {
     const Movement& m = movements[i];
     if (!Leaves(m)) continue;
@@ -146,7 +180,9 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
         if (!st.ok()) break;
         taken_.push_back({pool, m.lot_id, expiry[i], m.quantity, reservation[i].value()});
       }
-      st = tx.inventory().AddPicked(m.tenant_id, reservation[i], m.lot_id, m.quantity, m.at);
+      if (!picks.empty() && picks_tenant != m.tenant_id) st = write_picks();
+      picks_tenant = m.tenant_id;
+      picks.push_back({reservation[i], m.lot_id, m.quantity, m.at});
     } else if (engine_ != nullptr) {
       st = engine_->Withdraw(pool, m.lot_id, m.quantity);
       if (st.code() == ErrorCode::kFailedPrecondition) {
@@ -155,6 +191,7 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
       if (st.ok()) taken_.push_back({pool, m.lot_id, expiry[i], m.quantity, 0});
     }
   }
+  if (st.ok()) st = write_picks();
   if (st.ok()) st = tx.inventory().Post(movements);
   if (!st.ok()) {
     GiveBack(first);
