@@ -13,9 +13,11 @@
 
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
+#include "adapters/http/customs_routes.h"
 #include "adapters/http/handler_support.h"
 #include "adapters/http/inventory_routes.h"
 #include "adapters/http/json_records.h"
+#include "adapters/http/order_routes.h"
 #include "adapters/http/sourcing_routes.h"
 #include "adapters/http/warehouse_routes.h"
 #include "core/text.h"
@@ -183,10 +185,34 @@ std::string ContentTypeOf(const std::string& path) {
 
 }  // namespace
 
+customs_flow::QuotaRestored QuotaRestorer(orders_flow::QuotaBook* quota) {
+  if (quota == nullptr) return {};
+  return [quota](const customs::QuotaEntry& entry) {
+    quota->Restore({entry.tenant_id, entry.id_type, entry.id_number, entry.year},
+                   -entry.amount_fen);
+  };
+}
+
 Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
          access::AccessService& access, ApiOptions options,
-         inventory_flow::ReservationEngine* engine)
-    : db_(db), md_(masterdata), access_(access), options_(std::move(options)), engine_(engine) {
+         inventory_flow::ReservationEngine* engine, OrderServices orders)
+    : db_(db),
+      md_(masterdata),
+      access_(access),
+      options_(std::move(options)),
+      engine_(engine),
+      order_services_(orders) {
+  if (order_services_.rules == nullptr) {
+    own_rules_ = std::make_unique<orders_flow::RuleCache>(db_);
+    order_services_.rules = own_rules_.get();
+  }
+  order_queries_ = std::make_unique<orders_flow::OrderQueries>(db_, *order_services_.rules);
+  customs_ = std::make_unique<customs_flow::CustomsService>(db_, clock_, order_services_.submitter);
+  receipts_ = std::make_unique<customs_flow::ReceiptService>(db_, clock_, engine_, &warehouse_,
+                                                             QuotaRestorer(order_services_.quota));
+  returns_ = std::make_unique<customs_flow::ReturnService>(db_, clock_, engine_,
+                                                           QuotaRestorer(order_services_.quota));
+  account_books_ = std::make_unique<customs_flow::AccountBookService>(db_, clock_);
   AddSystemRoutes();
   AddAccessRoutes();
   AddRecordRoutes<catalog::Sku>();
@@ -199,6 +225,9 @@ Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
   AddSourcingRoutes(router_, access_, evaluation_, procurement_);
   AddInventoryRoutes(router_, access_, stock_);
   AddWarehouseRoutes(router_, access_, warehouse_, terminal_);
+  AddOrderRoutes(router_, access_, {order_services_.intake, *order_queries_, *returns_, clock_});
+  AddCustomsRoutes(router_, access_,
+                   {*customs_, *receipts_, *account_books_, *order_services_.rules, clock_});
   std::vector<std::pair<std::string, std::string>> labels;
   for (std::size_t i = 0; i < router_.size(); ++i) {
     labels.emplace_back(router_.Method(i), router_.Pattern(i));

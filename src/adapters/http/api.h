@@ -12,9 +12,18 @@
 #include "adapters/http/metrics.h"
 #include "adapters/http/router.h"
 #include "flows/access/access_service.h"
+#include "flows/customs/account_book_service.h"
+#include "flows/customs/customs_service.h"
+#include "flows/customs/receipt_service.h"
+#include "flows/customs/return_service.h"
+#include "flows/customs/submitter.h"
 #include "flows/inventory/reservation_engine.h"
 #include "flows/inventory/stock_service.h"
 #include "flows/masterdata/master_data_service.h"
+#include "flows/orders/order_intake.h"
+#include "flows/orders/order_queries.h"
+#include "flows/orders/quota_book.h"
+#include "flows/orders/rule_cache.h"
 #include "flows/sourcing/evaluation_service.h"
 #include "flows/sourcing/procurement_service.h"
 #include "flows/store/unit_of_work.h"
@@ -27,11 +36,28 @@ struct ApiOptions {
   std::string web_root;  // directory with the built console (index.html); empty: none
 };
 
+// The order and customs services of a serving process, owned by the caller (they run threads).
+// A null intake answers order intake, import and cancel with 503; a null rule cache is replaced
+// by one of the Api's own; a null quota book skips the in-memory restore after a rejection or a
+// return (a process without intake has none); a null submitter shows the queue without its
+// counters.
+struct OrderServices {
+  orders_flow::OrderIntake* intake = nullptr;
+  orders_flow::QuotaBook* quota = nullptr;
+  orders_flow::RuleCache* rules = nullptr;
+  customs_flow::Submitter* submitter = nullptr;
+};
+
+// Gives a restored quota entry (negative amount, durable) back to the in-memory book; empty
+// when `quota` is null.
+customs_flow::QuotaRestored QuotaRestorer(orders_flow::QuotaBook* quota);
+
 class Api {
  public:
   // `engine`: the reservation engine serving `db`, started; null answers reservations with 503.
   Api(store::Database& db, masterdata::MasterDataService& masterdata, access::AccessService& access,
-      ApiOptions options, inventory_flow::ReservationEngine* engine = nullptr);
+      ApiOptions options, inventory_flow::ReservationEngine* engine = nullptr,
+      OrderServices orders = {});
 
   // The server's handler: routes, authenticates, runs, records metrics and logs. A handler that
   // defers its answer (HttpResponse::defer) is finished when it answers.
@@ -69,6 +95,14 @@ class Api {
   // Warehouse tasks and scanner terminals (warehouse_routes.h).
   warehouse_flow::WarehouseService warehouse_{db_, clock_, engine_};
   warehouse_flow::TerminalService terminal_{db_, warehouse_};
+  // Orders and customs (order_routes.h, customs_routes.h).
+  OrderServices order_services_;
+  std::unique_ptr<orders_flow::RuleCache> own_rules_;  // when the caller gave none
+  std::unique_ptr<orders_flow::OrderQueries> order_queries_;
+  std::unique_ptr<customs_flow::CustomsService> customs_;
+  std::unique_ptr<customs_flow::ReceiptService> receipts_;
+  std::unique_ptr<customs_flow::ReturnService> returns_;
+  std::unique_ptr<customs_flow::AccountBookService> account_books_;
 };
 
 }  // namespace xb::http
