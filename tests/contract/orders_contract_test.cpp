@@ -13,11 +13,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <ostream>
 #include <set>
 #include <source_location>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/storage/open_database.h"
@@ -603,6 +605,64 @@ TEST_P(OrdersContract, ThreeThousandOrdersInOneTransactionAsIntakeWritesThem) {
   EXPECT_EQ(last.channel_order_no, "TM-" + std::to_string(kOrders - 2));
   EXPECT_EQ(last.lines.size(), 2U);
   EXPECT_EQ(Must(rd->orders().ListEvents(alpha_, OrderId(kOrders - 1))).size(), 1U);
+}
+
+TEST_P(OrdersContract, ConcurrentIntakeBatchesKeepEventNumbersGaplessAndOrdersDistinct) {
+  // As group-committed intake writes: several orders and their business events per transaction,
+  // from several writers at once.
+  constexpr int kThreads = 4;
+  constexpr int kBatches = 5;
+  constexpr int kPerBatch = 20;
+  std::mutex mu;
+  std::vector<std::string> errors;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        Status st = Status::Ok();
+        for (int attempt = 0; attempt < 20; ++attempt) {
+          auto tx = db_->Begin(TxMode::kWrite);
+          st = tx.ok() ? Status::Ok() : tx.status();
+          for (int i = 0; st.ok() && i < kPerBatch; ++i) {
+            const std::string no =
+                "T" + std::to_string(t) + "-" + std::to_string(b) + "-" + std::to_string(i);
+            auto order = (*tx)->orders().InsertOrder(SampleOrder(alpha_, no));
+            st = order.status();
+            if (!st.ok()) break;
+            events::BusinessEvent e;
+            e.tenant_id = alpha_;
+            e.type = "order.accepted";
+            e.entity = "order";
+            e.entity_id = order->id.value();
+            e.at = At(i);
+            e.payload = "{}";
+            st = (*tx)->events().Append(e).status();
+          }
+          if (st.ok()) st = (*tx)->Commit();
+          if (st.code() != ErrorCode::kConflict && st.code() != ErrorCode::kUnavailable) break;
+        }
+        if (!st.ok()) {
+          std::lock_guard lock(mu);
+          errors.push_back(st.ToString());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_TRUE(errors.empty()) << errors.front();
+  constexpr int kTotal = kThreads * kBatches * kPerBatch;
+  auto rd = Read();
+  events::EventQuery all;
+  all.limit = 10'000;
+  const auto logged = Must(rd->events().List(alpha_, all));
+  ASSERT_EQ(logged.size(), static_cast<std::size_t>(kTotal));
+  std::set<std::int64_t> order_ids;
+  for (std::size_t i = 0; i < logged.size(); ++i) {
+    EXPECT_EQ(logged[i].seq, static_cast<std::int64_t>(i) + 1);
+    order_ids.insert(logged[i].entity_id);
+  }
+  EXPECT_EQ(order_ids.size(), static_cast<std::size_t>(kTotal));
+  EXPECT_EQ(Must(rd->orders().ListOrders(alpha_, {})).second, kTotal);
 }
 
 INSTANTIATE_TEST_SUITE_P(Adapters, OrdersContract,
