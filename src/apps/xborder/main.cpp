@@ -24,6 +24,7 @@
 #include "core/money.h"
 #include "flows/access/access_service.h"
 #include "flows/demo/demo_data.h"
+#include "flows/demo/demo_orders.h"
 #include "flows/demo/demo_stock.h"
 #include "flows/inventory/reservation_engine.h"
 #include "flows/masterdata/master_data_service.h"
@@ -527,6 +528,24 @@ int main(int argc, char** argv) {
       } else {
         std::cerr << "demo stock: " << stock->lots << " lots, " << stock->movements << " receipts, "
                   << stock->units << " units\n";
+      }
+      // Demo orders through the order intake (its own engine: the server is not running yet).
+      auto placed = demo::LoadDemoOrders(*(*rt)->db, (*rt)->clock, TenantId(1),
+                                         Date::OfTimestamp((*rt)->clock.Now()), {});
+      if (!placed.ok()) return Fail(placed.status());
+      if (placed->skipped) {
+        std::cerr << "demo orders: already loaded\n";
+      } else {
+        std::cerr << "demo orders: " << placed->accepted << " accepted (lines: "
+                  << placed->bonded_lines << " bonded 1210, " << placed->direct_mail_lines
+                  << " direct mail 9610, " << placed->backorder_lines << " backordered; "
+                  << placed->split_orders << " split, " << placed->full_rate
+                  << " taxed in full), " << placed->cancelled << " cancelled, "
+                  << placed->refused.size() << " refused\n";
+        for (const auto& r : placed->refused) {
+          std::cerr << "  refused " << r.channel_order_no << " [" << r.rule << "]: " << r.message
+                    << "\n";
+        }
       }
       // Every demo run prints a working admin key, also on a database that already has keys.
       std::string secret;
