@@ -130,6 +130,9 @@ Result<ReceiptOutcome> ReceiptService::Apply(TenantId tenant, const Receipt& rec
     } else if (receipt.kind == ReceiptKind::kReleased &&
                outcome->declaration.state == DeclarationState::kReleased) {
       EnsurePick(tenant, *outcome);
+    } else if (receipt.kind == ReceiptKind::kRejected &&
+               outcome->declaration.state == DeclarationState::kRejected) {
+      EnsureReleased(tenant, *outcome);
     }
     return outcome;
   }
@@ -665,6 +668,28 @@ void ReceiptService::EnsurePick(TenantId tenant, ReceiptOutcome& outcome) {
     after.staging_bin_id = *staging;
   }
   after.pick = true;
+  after.committed = true;
+  RunFollowups(tenant, "system", after, outcome);
+}
+
+// A rejection whose reservations were not released after its commit (a crash) releases them
+// when the receipt comes again.
+void ReceiptService::EnsureReleased(TenantId tenant, ReceiptOutcome& outcome) {
+  if (engine_ == nullptr) return;
+  Followups after;
+  {
+    auto tx = db_.Begin(store::TxMode::kRead);
+    if (!tx.ok()) return;
+    auto order = (*tx)->orders().GetOrder(tenant, orders::OrderId(outcome.declaration.order_id));
+    if (!order.ok()) return;
+    for (auto* line : ShipmentLines(*order, outcome.declaration)) {
+      if (line->reservation_id == 0) continue;
+      if (engine_->Find(tenant, ReservationId(line->reservation_id))) {
+        after.release.push_back(ReservationId(line->reservation_id));
+      }
+    }
+  }
+  if (after.release.empty()) return;
   after.committed = true;
   RunFollowups(tenant, "system", after, outcome);
 }

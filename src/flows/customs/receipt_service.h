@@ -62,7 +62,7 @@ class ReceiptService {
   // has no declaration with the receipt's list number; kFailedPrecondition when the receipt
   // cannot apply to the declaration's state; kInvalidArgument for a receipt without id or list
   // number. A receipt id applied before answers with the declaration as it is, replayed (a
-  // release whose pick task is missing gets it then).
+  // release whose pick task is missing gets it then; a rejection, its reservations released).
   Result<ReceiptOutcome> Apply(const RequestContext& ctx, const customs::Receipt& receipt);
   // The same for the server itself (receipts polled from the gateway), no authorization.
   Result<ReceiptOutcome> Apply(TenantId tenant, const customs::Receipt& receipt,
@@ -78,6 +78,7 @@ class ReceiptService {
   void RunFollowups(TenantId tenant, const std::string& actor, Followups& after,
                     ReceiptOutcome& outcome);
   void EnsurePick(TenantId tenant, ReceiptOutcome& outcome);
+  void EnsureReleased(TenantId tenant, ReceiptOutcome& outcome);
 
   store::Database& db_;
   const Clock& clock_;

@@ -218,13 +218,27 @@ TEST_F(ReceiptServiceTest, RejectionReleasesTheStockAndRestoresTheQuota) {
   EXPECT_EQ(restored_[0].year, 2026);
   EXPECT_EQ(restored_[0].id_number, kIdNumber);
 
-  // A repeated rejection restores nothing more.
+  // A repeated rejection restores nothing more (and finds nothing left to release).
   ASSERT_TRUE(receipts_
                   .Apply(Ctx(), Receipt("R-2", placed.declaration, ReceiptKind::kRejected,
                                         "buyer is not payer"))
                   .ok());
   EXPECT_EQ(QuotaUsed(), 0);
   EXPECT_EQ(restored_.size(), 1u);
+}
+
+TEST_F(ReceiptServiceTest, AReplayedRejectionReleasesWhatIsStillReserved) {
+  auto placed = PlaceOrder(2);
+  // The rejection is applied but its releases after the commit never happen (as after a crash):
+  // a service without the engine leaves the engine's reservation active.
+  ReceiptService crashed(*db_, clock_, nullptr, nullptr);
+  ASSERT_TRUE(
+      crashed.Apply(Ctx(), Receipt("R-1", placed.declaration, ReceiptKind::kRejected, "x")).ok());
+  EXPECT_EQ(engine_.Available(Pool()), 8);
+  auto again = receipts_.Apply(Ctx(), Receipt("R-1", placed.declaration, ReceiptKind::kRejected));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(engine_.Available(Pool()), 10);
 }
 
 TEST_F(ReceiptServiceTest, RejectionAfterInspectionHoldGivesTheHeldStockBack) {
