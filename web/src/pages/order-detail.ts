@@ -3,7 +3,7 @@
 // with the rule rows used, the three documents and the declaration list side by side with the
 // result of each check, customs' receipts, cancel, and the return request form.
 
-import { ApiError, getJson, postJson } from '../api';
+import { getJson, postJson } from '../api';
 import { formatTime, h, replaceChildren } from '../dom';
 import { describeError } from '../form';
 import { lang, t, tDynamic } from '../i18n';
@@ -417,8 +417,4 @@ function receiptsList(d: DeclarationDocs): HTMLElement {
     receipts.length ? h('ol', { class: 'plain-list' }, receipts.map((r) => h('li', { testid: 'receipt', 'data-kind': r.kind },
       badge('receiptKind', r.kind), ' ', h('time', { datetime: r.at, class: 'muted small' }, formatTime(r.at, lang())),
       ` · ${r.receipt_id}`, r.reason ? h('span', {}, ` — ${r.reason}`) : null))) : h('p', { class: 'empty small' }, t('ord.noReceipts')));
-}
-
-export function isRefusal(err: unknown): err is ApiError {
-  return err instanceof ApiError && err.status === 422;
 }
