@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "core/text.h"
+#include "domain/customs/rules.h"
 
 namespace xb::customs_sandbox {
 
@@ -121,16 +121,23 @@ int RunSandboxCommand(const SandboxCommand& command) {
     std::cerr << "xborder: " << st.ToString() << "\n";
     return ExitCodeOf(st.code());
   }
-  if (command.sandbox.hold_share < 0 || command.sandbox.hold_share > 1) {
-    std::cerr << "xborder: --hold-share: must be between 0 and 1\n";
+  const auto refuse = [](const std::string& message) {
+    std::cerr << "xborder: " << message << "\n";
     return ExitCodeOf(ErrorCode::kInvalidArgument);
+  };
+  SandboxOptions options = command.sandbox;
+  if (options.hold_share < 0 || options.hold_share > 1) {
+    return refuse("--hold-share: must be between 0 and 1");
   }
-  if (command.sandbox.delay.count() < 0) {
-    std::cerr << "xborder: --delay-ms: must not be negative\n";
-    return ExitCodeOf(ErrorCode::kInvalidArgument);
+  if (command.delay_ms < 0) return refuse("--delay-ms: must not be negative");
+  options.delay = std::chrono::milliseconds(command.delay_ms);
+  auto limit = customs::ParseFen(command.single_limit);
+  if (!limit.ok() || *limit <= 0) {
+    return refuse("--single-limit: must be a positive amount such as 5000.00");
   }
+  options.single_limit_fen = *limit;
   SystemClock clock;
-  CustomsSandbox sandbox(command.sandbox, clock);
+  CustomsSandbox sandbox(options, clock);
   if (Status st = sandbox.Open(); !st.ok()) {
     std::cerr << "xborder: " << st.ToString() << "\n";
     return ExitCodeOf(st.code());
@@ -148,12 +155,12 @@ int RunSandboxCommand(const SandboxCommand& command) {
     return ExitCodeOf(st.code());
   }
   std::cout << "customs sandbox listening on http://" << address << ":" << server.port()
-            << "/ceb (hold share " << command.sandbox.hold_share << ", delay "
-            << command.sandbox.delay.count() << " ms, seed " << command.sandbox.seed
-            << (command.sandbox.reject_malformed ? ", failing checks refused" : "")
-            << (command.sandbox.data_file.empty() ? ", in memory"
-                                                  : ", data " + command.sandbox.data_file)
-            << ")" << std::endl;
+            << "/ceb (hold share " << options.hold_share << ", delay " << command.delay_ms
+            << " ms, seed " << options.seed << ", single limit "
+            << customs::FenToString(options.single_limit_fen)
+            << (options.reject_malformed ? ", failing checks refused" : "")
+            << (options.data_file.empty() ? ", in memory" : ", data " + options.data_file) << ")"
+            << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("customs sandbox: received signal {}, stopping", sig);

@@ -39,7 +39,9 @@ class SandboxServer {
 };
 
 struct SandboxCommand {
-  std::string listen = "127.0.0.1:9100";  // host:port
+  std::string listen = "127.0.0.1:9100";  // host:port (port 0: any free port)
+  std::int64_t delay_ms = 200;            // becomes sandbox.delay
+  std::string single_limit = "5000.00";   // becomes sandbox.single_limit_fen
   SandboxOptions sandbox;
 };
 

@@ -17,6 +17,7 @@
 #include "adapters/cli/stock_commands.h"
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
+#include "adapters/customs_sandbox/sandbox_server.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
 #include "adapters/http/sourcing_routes.h"
@@ -497,6 +498,27 @@ int main(int argc, char** argv) {
   reserve->add_option("--tenant", reserve_opt.tenant, "tenant id")->capture_default_str();
   reserve->add_flag("--json", reserve_opt.json, "print JSON instead of a sentence");
 
+  customs_sandbox::SandboxCommand sandbox_cmd;
+  auto* sandbox = app.add_subcommand(
+      "customs-sandbox", "Run a stand-in for customs (CEB declarations and receipts over HTTP)");
+  sandbox->add_option("--listen", sandbox_cmd.listen, "HOST:PORT to serve on (port 0: any)")
+      ->capture_default_str();
+  sandbox->add_option("--hold-share", sandbox_cmd.sandbox.hold_share,
+                      "share of declarations held for inspection, 0 to 1")
+      ->capture_default_str();
+  sandbox->add_flag("--reject-malformed", sandbox_cmd.sandbox.reject_malformed,
+                    "refuse a declaration failing a check at once (400) instead of answering "
+                    "with a rejected receipt");
+  sandbox->add_option("--delay-ms", sandbox_cmd.delay_ms, "from accepted to released or held")
+      ->capture_default_str();
+  sandbox->add_option("--seed", sandbox_cmd.sandbox.seed, "seed of the inspection choice")
+      ->capture_default_str();
+  sandbox->add_option("--single-limit", sandbox_cmd.single_limit,
+                      "single-transaction limit customs applies, CNY")
+      ->capture_default_str();
+  sandbox->add_option("--data", sandbox_cmd.sandbox.data_file,
+                      "file keeping receipts and answers across restarts (default: memory only)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -506,6 +528,7 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
 
+  if (sandbox->parsed()) return customs_sandbox::RunSandboxCommand(sandbox_cmd);
   if (serve->parsed() || demo->parsed()) {
     auto rt = Open(serve_opt.db, static_cast<std::size_t>(serve_opt.connections));
     if (!rt.ok()) return Fail(rt.status());
