@@ -1,5 +1,6 @@
 #include "adapters/sql/warehouse_stores.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -58,16 +59,6 @@ std::vector<Value> Concat(std::vector<Value> a, std::initializer_list<T> more) {
 void PutIf(json& j, const char* key, std::int64_t v) {
   if (v != 0) j[key] = v;
 }
-void PutIf(json& j, const char* key, const std::string& v) {
-  if (!v.empty()) j[key] = v;
-}
-void PutIf(json& j, const char* key, const std::optional<std::int64_t>& v) {
-  if (v) j[key] = *v;
-}
-void PutIf(json& j, const char* key, const std::optional<Date>& v) {
-  if (v) j[key] = v->days();
-}
-
 std::int64_t IntAt(const json& j, const char* key) {
   const auto it = j.find(key);
   return it == j.end() ? 0 : it->get<std::int64_t>();
@@ -87,42 +78,105 @@ std::optional<Date> OptDateAt(const json& j, const char* key) {
   return Date::FromDays(it->get<std::int32_t>());
 }
 
-std::string TaskLinesJson(const std::vector<TaskLine>& lines) {
-  json out = json::array();
-  for (const auto& l : lines) {
-    json j = json::object();
-    j["line_no"] = l.line_no;
-    PutIf(j, "sku_id", l.sku_id);
-    PutIf(j, "lot_id", l.lot_id.value());
-    if (l.owner != inventory::kOwnStock) j["owner"] = l.owner;
-    PutIf(j, "from_bin", l.from_bin);
-    PutIf(j, "to_bin", l.to_bin);
-    PutIf(j, "expected_qty", l.expected_qty);
-    PutIf(j, "done_qty", l.done_qty);
-    PutIf(j, "damaged_qty", l.damaged_qty);
-    if (!l.receipts.empty()) {
-      json receipts = json::array();
-      for (const auto& r : l.receipts) {
-        json jr = json::object();
-        PutIf(jr, "lot_number", r.lot_number);
-        PutIf(jr, "production_date", r.production_date);
-        PutIf(jr, "expiry_date", r.expiry_date);
-        jr["quantity"] = r.quantity;
-        jr["condition"] = EnumName(r.condition);
-        PutIf(jr, "reason", r.reason);
-        receipts.push_back(std::move(jr));
-      }
-      j["receipts"] = std::move(receipts);
-    }
-    PutIf(j, "reservation_id", l.reservation_id);
-    PutIf(j, "order_ref", l.order_ref);
-    PutIf(j, "system_qty", l.system_qty);
-    PutIf(j, "counted_qty", l.counted_qty);
-    PutIf(j, "recount_qty", l.recount_qty);
-    PutIf(j, "reason", l.reason);
-    out.push_back(std::move(j));
+// Written directly (a wave's 5,000 lines as nlohmann objects cost a map node per field); the
+// same JSON as nlohmann would write: strings without a quote, backslash or control character are
+// copied, any other goes through nlohmann.
+void AppendString(std::string& out, std::string_view v) {
+  const bool plain = std::none_of(v.begin(), v.end(), [](char ch) {
+    return ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20 ||
+           static_cast<unsigned char>(ch) >= 0x80;
+  });
+  if (plain) {
+    out += '"';
+    out += v;
+    out += '"';
+  } else {
+    out += json(std::string(v)).dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  return out.dump();
+}
+
+// `"key":` after a comma unless first.
+void AppendKey(std::string& out, bool& first, std::string_view key) {
+  if (!first) out += ',';
+  first = false;
+  out += '"';
+  out += key;
+  out += "\":";
+}
+
+void AppendIf(std::string& out, bool& first, std::string_view key, std::int64_t v) {
+  if (v == 0) return;
+  AppendKey(out, first, key);
+  out += std::to_string(v);
+}
+void AppendIf(std::string& out, bool& first, std::string_view key, const std::string& v) {
+  if (v.empty()) return;
+  AppendKey(out, first, key);
+  AppendString(out, v);
+}
+void AppendIf(std::string& out, bool& first, std::string_view key,
+              const std::optional<std::int64_t>& v) {
+  if (!v) return;
+  AppendKey(out, first, key);
+  out += std::to_string(*v);
+}
+void AppendIf(std::string& out, bool& first, std::string_view key, const std::optional<Date>& v) {
+  if (!v) return;
+  AppendKey(out, first, key);
+  out += std::to_string(v->days());
+}
+
+std::string TaskLinesJson(const std::vector<TaskLine>& lines) {
+  std::string out = "[";
+  out.reserve(lines.size() * 64 + 2);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const TaskLine& l = lines[i];
+    if (i > 0) out += ',';
+    out += '{';
+    bool first = true;
+    AppendKey(out, first, "line_no");
+    out += std::to_string(l.line_no);
+    AppendIf(out, first, "sku_id", l.sku_id);
+    AppendIf(out, first, "lot_id", l.lot_id.value());
+    if (l.owner != inventory::kOwnStock) {
+      AppendKey(out, first, "owner");
+      AppendString(out, l.owner);
+    }
+    AppendIf(out, first, "from_bin", l.from_bin);
+    AppendIf(out, first, "to_bin", l.to_bin);
+    AppendIf(out, first, "expected_qty", l.expected_qty);
+    AppendIf(out, first, "done_qty", l.done_qty);
+    AppendIf(out, first, "damaged_qty", l.damaged_qty);
+    if (!l.receipts.empty()) {
+      AppendKey(out, first, "receipts");
+      out += '[';
+      for (std::size_t k = 0; k < l.receipts.size(); ++k) {
+        const LotReceipt& r = l.receipts[k];
+        if (k > 0) out += ',';
+        out += '{';
+        bool rfirst = true;
+        AppendIf(out, rfirst, "lot_number", r.lot_number);
+        AppendIf(out, rfirst, "production_date", r.production_date);
+        AppendIf(out, rfirst, "expiry_date", r.expiry_date);
+        AppendKey(out, rfirst, "quantity");
+        out += std::to_string(r.quantity);
+        AppendKey(out, rfirst, "condition");
+        AppendString(out, EnumName(r.condition));
+        AppendIf(out, rfirst, "reason", r.reason);
+        out += '}';
+      }
+      out += ']';
+    }
+    AppendIf(out, first, "reservation_id", l.reservation_id);
+    AppendIf(out, first, "order_ref", l.order_ref);
+    AppendIf(out, first, "system_qty", l.system_qty);
+    AppendIf(out, first, "counted_qty", l.counted_qty);
+    AppendIf(out, first, "recount_qty", l.recount_qty);
+    AppendIf(out, first, "reason", l.reason);
+    out += '}';
+  }
+  out += ']';
+  return out;
 }
 
 std::vector<TaskLine> TaskLinesFromJson(const json& lines) {
