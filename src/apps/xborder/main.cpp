@@ -15,6 +15,7 @@
 
 #include "adapters/cli/calculators.h"
 #include "adapters/cli/stock_commands.h"
+#include "adapters/cli/tax_commands.h"
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
 #include "adapters/customs_sandbox/sandbox_server.h"
@@ -498,6 +499,22 @@ int main(int argc, char** argv) {
   reserve->add_option("--tenant", reserve_opt.tenant, "tenant id")->capture_default_str();
   reserve->add_flag("--json", reserve_opt.json, "print JSON instead of a sentence");
 
+  cli::TaxQuoteOptions tax_opt;
+  std::string tax_file;
+  auto* tax_cmd = app.add_subcommand("tax", "CBEC tax calculator");
+  tax_cmd->require_subcommand(1);
+  auto* tax_quote = tax_cmd->add_subcommand(
+      "quote", "Channel and tax of an order (rates and limits from the database's rule rows)");
+  tax_quote
+      ->add_option(
+          "file", tax_file,
+          "JSON {\"date\",\"annual_used\",\"lines\":[{\"value\",\"quantity\","
+          "\"legal_quantity\",\"legal_unit\",\"hs_code\"|\"vat_rate\",...}]}, or - for stdin")
+      ->required();
+  tax_quote->add_option("--db", db_url, "database URL")->capture_default_str();
+  tax_quote->add_option("--tenant", tax_opt.tenant, "tenant id")->capture_default_str();
+  tax_quote->add_flag("--json", tax_opt.json, "print JSON instead of a table");
+
   customs_sandbox::SandboxCommand sandbox_cmd;
   auto* sandbox = app.add_subcommand(
       "customs-sandbox", "Run a stand-in for customs (CEB declarations and receipts over HTTP)");
@@ -628,6 +645,22 @@ int main(int argc, char** argv) {
     if (!rt.ok()) return Fail(rt.status());
     return evaluate->parsed() ? Evaluate(**rt, tenant, period, as_json)
                               : ListOrders(**rt, tenant, po_status, as_json);
+  }
+  if (tax_quote->parsed()) {
+    std::stringstream text;
+    if (tax_file == "-") {
+      text << std::cin.rdbuf();
+    } else {
+      std::ifstream in(tax_file);
+      if (!in) return Fail(NotFound("cannot read " + tax_file));
+      text << in.rdbuf();
+    }
+    auto rt = Open(db_url, 1);
+    if (!rt.ok()) return Fail(rt.status());
+    auto out = cli::RunTaxQuote(*(*rt)->db, text.str(), tax_opt);
+    if (!out.ok()) return Fail(out.status());
+    std::cout << *out;
+    return 0;
   }
   if (stock_cmd->parsed() || reserve->parsed()) {
     auto rt = Open(db_url, 2);

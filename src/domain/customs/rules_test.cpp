@@ -181,7 +181,9 @@ TEST(RuleBookTest, VatRateIsTheRowInForceOnTheDate) {
   EXPECT_EQ(vat(Day(2026, 11, 20))->rate->ToString(), "0.13");
   EXPECT_EQ(vat(Day(2026, 11, 20))->id.value(), public_rules::kVatStandard13);
   EXPECT_EQ(book.Find(RuleKind::kVatRate, "reduced", Day(2026, 11, 20))->rate->ToString(), "0.09");
-  EXPECT_EQ(book.Find(RuleKind::kVatRate, "standard", Day(2015, 1, 1)), nullptr);
+  EXPECT_EQ(book.Find(RuleKind::kVatRate, "reduced", Day(2017, 6, 30))->rate->ToString(), "0.13");
+  EXPECT_EQ(book.Find(RuleKind::kVatRate, "reduced", Day(2017, 7, 1))->rate->ToString(), "0.11");
+  EXPECT_EQ(book.Find(RuleKind::kVatRate, "standard", Day(1993, 12, 31)), nullptr);
   EXPECT_EQ(book.Find(RuleKind::kVatRate, "other", Day(2026, 1, 1)), nullptr);
 }
 

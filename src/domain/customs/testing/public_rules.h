@@ -49,11 +49,14 @@ inline constexpr std::int64_t kSingleLimit2016 = 1, kSingleLimit2019 = 2, kAnnua
                               kVatStandard16 = 7, kVatStandard13 = 8, kVatReduced11 = 9,
                               kVatReduced10 = 10, kVatReduced9 = 11, kCosmeticsRate = 12,
                               kThresholdG = 13, kThresholdMl = 14, kThresholdPiece = 15,
-                              kTariffDefault = 16, kReturnApply = 17, kReturnArrive = 18;
+                              kTariffDefault = 16, kReturnApply = 17, kReturnArrive = 18,
+                              kVatReduced13 = 19;
 
 inline std::vector<RuleRow> PublicRuleRows() {
   const std::string n18 = "Cai Guan Shui [2016] No.18";
   const std::string n49 = "Cai Guan Shui [2018] No.49";
+  const std::string vat1993 =
+      "Provisional Regulations on Value-Added Tax (State Council Order No.134, 1993)";
   const std::string vat2018 = "Cai Shui [2018] No.32";
   const std::string vat2019 = "MOF, STA, GACC Announcement [2019] No.39";
   const std::string ct = "Cai Shui [2016] No.103";
@@ -67,14 +70,16 @@ inline std::vector<RuleRow> PublicRuleRows() {
                 n18),
       AmountRow(kAnnualLimit2019, K::kAnnualLimit, "", 2600000, Day(2019, 1, 1), std::nullopt, n49),
       RateRow(kTaxShare, K::kCbecTaxShare, "", "0.7", Day(2016, 4, 8), std::nullopt, n18),
-      RateRow(kVatStandard17, K::kVatRate, "standard", "0.17", Day(2016, 4, 8), Day(2018, 4, 30),
-              n18),
+      RateRow(kVatStandard17, K::kVatRate, "standard", "0.17", Day(1994, 1, 1), Day(2018, 4, 30),
+              vat1993),
       RateRow(kVatStandard16, K::kVatRate, "standard", "0.16", Day(2018, 5, 1), Day(2019, 3, 31),
               vat2018),
       RateRow(kVatStandard13, K::kVatRate, "standard", "0.13", Day(2019, 4, 1), std::nullopt,
               vat2019),
-      RateRow(kVatReduced11, K::kVatRate, "reduced", "0.11", Day(2016, 4, 8), Day(2018, 4, 30),
-              n18),
+      RateRow(kVatReduced13, K::kVatRate, "reduced", "0.13", Day(1994, 1, 1), Day(2017, 6, 30),
+              vat1993),
+      RateRow(kVatReduced11, K::kVatRate, "reduced", "0.11", Day(2017, 7, 1), Day(2018, 4, 30),
+              "Cai Shui [2017] No.37"),
       RateRow(kVatReduced10, K::kVatRate, "reduced", "0.10", Day(2018, 5, 1), Day(2019, 3, 31),
               vat2018),
       RateRow(kVatReduced9, K::kVatRate, "reduced", "0.09", Day(2019, 4, 1), std::nullopt, vat2019),
