@@ -1,6 +1,6 @@
 // xborder: the one program. Reads the command line, opens the database, builds the services and
 // adapters, and runs the chosen command (serve, demo, migrate, import, export, key, ahp, topsis,
-// evaluate, po, stock, reserve).
+// evaluate, po, stock, reserve, orders, quota).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -14,10 +14,12 @@
 #include <sstream>
 
 #include "adapters/cli/calculators.h"
+#include "adapters/cli/order_commands.h"
 #include "adapters/cli/stock_commands.h"
 #include "adapters/cli/tax_commands.h"
 #include "adapters/crypto/key_crypto.h"
 #include "adapters/csv/csv.h"
+#include "adapters/customs_gateway/http_customs_gateway.h"
 #include "adapters/customs_sandbox/sandbox_server.h"
 #include "adapters/http/api.h"
 #include "adapters/http/server.h"
@@ -25,13 +27,19 @@
 #include "adapters/storage/open_database.h"
 #include "core/money.h"
 #include "flows/access/access_service.h"
+#include "flows/customs/receipt_service.h"
+#include "flows/customs/submitter.h"
 #include "flows/demo/demo_data.h"
 #include "flows/demo/demo_orders.h"
 #include "flows/demo/demo_stock.h"
 #include "flows/inventory/reservation_engine.h"
 #include "flows/masterdata/master_data_service.h"
+#include "flows/orders/order_intake.h"
+#include "flows/orders/quota_book.h"
+#include "flows/orders/rule_cache.h"
 #include "flows/sourcing/evaluation_service.h"
 #include "flows/sourcing/procurement_service.h"
+#include "flows/warehouse/warehouse_service.h"
 
 namespace {
 
@@ -101,6 +109,8 @@ struct ServeOptions {
   std::string admin_key_file;
   std::size_t max_body = 4 * 1024 * 1024;
   int connections = 8;
+  // The customs gateway (http://host:port); empty: declarations queue up and are not submitted.
+  std::string customs_gateway;
 };
 
 int Serve(Runtime& rt, const ServeOptions& opt) {
@@ -121,9 +131,43 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   // The reservation engine rebuilds its books from the database before the first request.
   inventory_flow::ReservationEngine engine(*rt.db, rt.clock);
   if (Status started = engine.Start(); !started.ok()) return Fail(started);
+  // Order intake: the quota book is rebuilt from the quota ledger at its start.
+  orders_flow::QuotaBook quota;
+  orders_flow::RuleCache rules(*rt.db);
+  orders_flow::OrderIntake intake(*rt.db, rt.clock, engine, quota, rules);
+  if (Status started = intake.Start(); !started.ok()) {
+    engine.Stop();
+    return Fail(started);
+  }
+  // The submitter drains the declaration queue into the customs gateway and applies its
+  // receipts; without a gateway the queue fills and its backlog shows.
+  warehouse_flow::WarehouseService warehouse(*rt.db, rt.clock, &engine);  // pick tasks on release
+  customs_flow::ReceiptService receipts(*rt.db, rt.clock, &engine, &warehouse,
+                                        http::QuotaRestorer(&quota));
+  std::unique_ptr<customs_gateway::HttpCustomsGateway> gateway;
+  std::unique_ptr<customs_flow::Submitter> submitter;
+  if (!opt.customs_gateway.empty()) {
+    customs_gateway::HttpGatewayOptions gateway_options;
+    gateway_options.url = opt.customs_gateway;
+    auto created = customs_gateway::HttpCustomsGateway::Create(gateway_options);
+    if (!created.ok()) {
+      intake.Stop();
+      engine.Stop();
+      return Fail(created.status());
+    }
+    gateway = std::move(created).value();
+    submitter = std::make_unique<customs_flow::Submitter>(*rt.db, rt.clock, *gateway, receipts);
+    if (Status started = submitter->Start(); !started.ok()) {
+      intake.Stop();
+      engine.Stop();
+      return Fail(started);
+    }
+    spdlog::info("submitting declarations to the customs gateway {}", opt.customs_gateway);
+  }
   http::ApiOptions api_options;
   api_options.web_root = opt.web_root.empty() ? DefaultWebRoot() : opt.web_root;
-  http::Api api(*rt.db, *rt.masterdata, *rt.access, api_options, &engine);
+  http::Api api(*rt.db, *rt.masterdata, *rt.access, api_options, &engine,
+                {&intake, &quota, &rules, submitter.get()});
   http::ServerOptions server_options;
   server_options.address = opt.address;
   server_options.port = static_cast<std::uint16_t>(opt.port);
@@ -150,7 +194,9 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   sigwait(&signals, &sig);
   spdlog::info("received signal {}, finishing requests in flight", sig);
   server.Stop();
-  engine.Stop();  // after the last request: pending commits finish first
+  if (submitter) submitter->Stop();
+  intake.Stop();  // after the last request, before the engine: its reservations finish first
+  engine.Stop();  // pending commits finish first
   spdlog::info("stopped");
   return 0;
 }
@@ -379,6 +425,9 @@ int main(int argc, char** argv) {
                     "on first start, also write the admin key to this file (mode 0600)");
     cmd->add_option("--max-body-bytes", serve_opt.max_body, "largest accepted request body")
         ->capture_default_str();
+    cmd->add_option("--customs-gateway", serve_opt.customs_gateway,
+                    "customs gateway URL (http://127.0.0.1:9100 for `xborder customs-sandbox`); "
+                    "without it declarations queue up unsubmitted");
   };
   auto* serve = app.add_subcommand("serve", "Run the HTTP API and the web console");
   add_serve_options(serve);
@@ -463,6 +512,48 @@ int main(int argc, char** argv) {
   po_list->add_option("--db", db_url, "database URL")->capture_default_str();
   po_list->add_option("--tenant", tenant, "tenant id")->capture_default_str();
   po_list->add_flag("--json", as_json, "print JSON instead of a table");
+
+  auto* orders_cmd = app.add_subcommand("orders", "Consumer orders");
+  orders_cmd->require_subcommand(1);
+  cli::OrdersListOptions orders_list_opt;
+  auto* orders_list = orders_cmd->add_subcommand("list", "List consumer orders, newest first");
+  orders_list->add_option("--state", orders_list_opt.state,
+                          "received, accepted, declared, inspection_hold, released, shipped, "
+                          "delivered, cancelled, rejected or returned");
+  orders_list->add_option("--limit", orders_list_opt.limit, "at most this many (1..500)")
+      ->capture_default_str();
+  orders_list->add_option("--db", db_url, "database URL")->capture_default_str();
+  orders_list->add_option("--tenant", orders_list_opt.tenant, "tenant id")->capture_default_str();
+  orders_list->add_flag("--json", orders_list_opt.json, "print JSON instead of a table");
+  cli::OrderShowOptions order_show_opt;
+  auto* orders_show =
+      orders_cmd->add_subcommand("show", "An order: lines and routes, tax, timeline (masked)");
+  orders_show->add_option("id", order_show_opt.id, "order id")->required();
+  orders_show->add_option("--db", db_url, "database URL")->capture_default_str();
+  orders_show->add_option("--tenant", order_show_opt.tenant, "tenant id")->capture_default_str();
+  orders_show->add_flag("--json", order_show_opt.json, "print JSON instead of text");
+  cli::OrdersImportOptions orders_import_opt;
+  std::string orders_file;
+  auto* orders_import = orders_cmd->add_subcommand(
+      "import",
+      "Take orders from CSV, one row per line (directly on the database: only when no server runs "
+      "on it; otherwise use POST /api/v1/orders/import)");
+  orders_import->add_option("file", orders_file, "CSV file, or - for standard input")->required();
+  orders_import->add_option("--db", db_url, "database URL")->capture_default_str();
+  orders_import->add_option("--tenant", orders_import_opt.tenant, "tenant id")
+      ->capture_default_str();
+  orders_import->add_flag("--json", orders_import_opt.json, "print JSON instead of text");
+  cli::QuotaOptions quota_opt;
+  auto* quota_cmd = app.add_subcommand(
+      "quota",
+      "The annual CBEC quota of one identity: used, limit, remaining (the ID number is read from "
+      "standard input, never from the command line)");
+  quota_cmd->add_option("--id-type", quota_opt.id_type, "id_card or passport")
+      ->capture_default_str();
+  quota_cmd->add_option("--year", quota_opt.year, "calendar year (default: this year)");
+  quota_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
+  quota_cmd->add_option("--tenant", quota_opt.tenant, "tenant id")->capture_default_str();
+  quota_cmd->add_flag("--json", quota_opt.json, "print JSON instead of text");
 
   cli::StockOptions stock_opt;
   auto* stock_cmd = app.add_subcommand(
@@ -668,6 +759,31 @@ int main(int argc, char** argv) {
     auto out = card_cmd->parsed()  ? cli::RunStockCard(*(*rt)->db, (*rt)->clock, card_opt)
                : reserve->parsed() ? cli::RunReserve(*(*rt)->db, (*rt)->clock, reserve_opt)
                                    : cli::RunStock(*(*rt)->db, (*rt)->clock, stock_opt);
+    if (!out.ok()) return Fail(out.status());
+    std::cout << *out;
+    return 0;
+  }
+  if (orders_cmd->parsed() || quota_cmd->parsed()) {
+    auto rt = Open(db_url, 2);
+    if (!rt.ok()) return Fail(rt.status());
+    if (orders_import->parsed()) {
+      std::stringstream text;
+      if (orders_file == "-") {
+        text << std::cin.rdbuf();
+      } else {
+        std::ifstream in(orders_file);
+        if (!in) return Fail(NotFound("cannot read " + orders_file));
+        text << in.rdbuf();
+      }
+      auto out = cli::RunOrdersImport(*(*rt)->db, (*rt)->clock, text.str(), orders_import_opt);
+      if (!out.ok()) return Fail(out.status());
+      std::cout << out->text;
+      return out->exit_code;
+    }
+    auto out = orders_list->parsed() ? cli::RunOrdersList(*(*rt)->db, orders_list_opt)
+               : orders_show->parsed()
+                   ? cli::RunOrderShow(*(*rt)->db, order_show_opt)
+                   : cli::RunQuota(*(*rt)->db, (*rt)->clock, std::cin, quota_opt);
     if (!out.ok()) return Fail(out.status());
     std::cout << *out;
     return 0;
