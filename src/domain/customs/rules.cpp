@@ -271,7 +271,8 @@ RuleBook::RuleBook(std::vector<RuleRow> rules, std::vector<PositiveListLine> pos
 const RuleRow* RuleBook::Find(RuleKind kind, std::string_view key, Date on) const {
   auto it = std::lower_bound(rules_.begin(), rules_.end(), std::pair(kind, key),
                              [](const RuleRow& r, const std::pair<RuleKind, std::string_view>& k) {
-                               return std::tie(r.kind, r.key) < std::tie(k.first, k.second);
+                               if (r.kind != k.first) return r.kind < k.first;
+                               return std::string_view(r.key) < k.second;
                              });
   const RuleRow* best = nullptr;
   for (; it != rules_.end() && it->kind == kind && it->key == key; ++it) {
