@@ -121,7 +121,9 @@ TEST(TaxQuoteCommandTest, BadInputNamesTheField) {
   const auto field_of = [&](const std::string& text) {
     auto out = RunTaxQuote(text, book, true);
     EXPECT_FALSE(out.ok()) << text;
-    if (!out.ok()) EXPECT_EQ(out.status().code(), ErrorCode::kInvalidArgument) << text;
+    if (!out.ok()) {
+      EXPECT_EQ(out.status().code(), ErrorCode::kInvalidArgument) << text;
+    }
     return out.ok() ? std::string("<ok>") : out.status().message();
   };
   EXPECT_NE(field_of("not json").find("JSON"), std::string::npos);
