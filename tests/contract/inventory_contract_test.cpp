@@ -753,7 +753,7 @@ TEST_P(InventoryContract, ListMovementsFiltersAndPagesByIdAndNetQuantityFollowsT
 }
 
 // A long ledger: the SQL stores keep their per-SKU look-up in two parts (recent movements, and
-// the rest moved in batches of 65,536); reads by SKU see every movement exactly once, in order.
+// the rest moved in batches of 8,192); reads by SKU see every movement exactly once, in order.
 TEST_P(InventoryContract, ReadsBySkuSeeEveryMovementOfALongLedgerOnce) {
   constexpr int kSkus = 7;
   constexpr int kDocuments = 4;

@@ -392,7 +392,7 @@ Status AddPickedTo(Reservation& r, LotId lot, std::int64_t qty, Timestamp at) {
 // move to inventory_movement_by_sku in one statement. A posting then writes a few pages at the
 // end of the recent table instead of one index page per SKU, however long the ledger has grown;
 // the move writes each SKU's page once for all of its recent movements.
-constexpr std::int64_t kRecentMovements = 65536;
+constexpr std::int64_t kRecentMovements = 8192;
 
 Status IndexBySku(Connection& c, std::span<const Movement> movements) {
   if (movements.empty()) return Status::Ok();
