@@ -559,6 +559,10 @@ json TaxQuoteToJson(const customs::TaxQuote& q) {
                      {"rules_used", std::move(rules)},
                      {"notes", l.notes}});
   }
+  json violations = json::array();
+  for (const auto& v : q.violations) violations.push_back(ViolationToJson(v));
+  json order_rules = json::array();
+  for (const auto& r : q.rules_used) order_rules.push_back(r.value());
   return {{"channel", EnumText(q.channel)},
           {"tax_share", q.tax_share.ToString()},
           {"lines", std::move(lines)},
@@ -567,7 +571,9 @@ json TaxQuoteToJson(const customs::TaxQuote& q) {
           {"consumption_tax", Fen(q.consumption_tax_fen)},
           {"vat", Fen(q.vat_fen)},
           {"total_tax", Fen(q.total_fen)},
-          {"reasons", q.reasons}};
+          {"reasons", q.reasons},
+          {"violations", std::move(violations)},
+          {"rules_used", std::move(order_rules)}};
 }
 
 json ViolationToJson(const customs::Violation& v) {
