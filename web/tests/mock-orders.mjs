@@ -813,7 +813,8 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
       .sort((a, b) => b.id - a.id);
     const pageRows = rows.filter((o) => !afterId || o.id < afterId);
     const items = pageRows.slice(0, limit);
-    return { items: items.map(orderView), total: rows.length, next_after_id: pageRows.length > limit ? items[items.length - 1].id : null };
+    // Like the server: a next key whenever the page is full (there may be nothing after it).
+    return { items: items.map(orderView), total: rows.length, next_after_id: items.length === limit ? items[items.length - 1].id : null };
   }
   function listDeclarations(params) {
     const state = params.get('state') || undefined;
@@ -824,7 +825,7 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
     const rows = declarations.filter((d) => (!state || d.state === state) && (orderId === undefined || d.order_id === orderId)).sort((a, b) => b.id - a.id);
     const pageRows = rows.filter((d) => !afterId || d.id < afterId);
     const items = pageRows.slice(0, limit);
-    return { items: items.map(declView), total: rows.length, next_after_id: pageRows.length > limit ? items[items.length - 1].id : null };
+    return { items: items.map(declView), total: rows.length, next_after_id: items.length === limit ? items[items.length - 1].id : null };
   }
   function queueView() {
     const keys = [...new Set(declarations.map((d) => d.signing_key))].sort();
@@ -1056,8 +1057,9 @@ export function createOrdersApi({ store, inventory, ApiFailure, invalid, readJso
     if (head === 'customs') {
       if (a === 'rules' && parts.length === 2) {
         if (method === 'GET') {
-          const kind = params.get('kind') || undefined;
-          return send(res, 200, { items: ruleRows.filter((r) => !kind || r.kind === kind).map(ruleView) }), true;
+          // Like the server: every rule row, no query parameters (the console filters by kind itself).
+          for (const name of params.keys()) throw invalid(name, `unknown query parameter '${name}'`);
+          return send(res, 200, { items: ruleRows.map(ruleView), total: ruleRows.length }), true;
         }
         if (method === 'POST') return send(res, 201, ruleView(ruleFromBody(await readJson(req)))), true;
       }

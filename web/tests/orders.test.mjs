@@ -51,7 +51,7 @@ async function orderSetup(target, { bonded = 1, overseas = 0 } = {}) {
     code: uniqueCode('E2E-CH'), name: 'E2E cross-border shop', platform: 'tmall_global', min_remaining_shelf_life_days: 30,
   });
   const bondedWh = await apiCall(target, 'POST', '/warehouses', {
-    code: uniqueCode('E2E-BW'), name: 'E2E bonded warehouse', kind: 'bonded', country: 'CN', operator: '3pl',
+    code: uniqueCode('E2E-BW'), name: 'E2E bonded warehouse', kind: 'bonded', country: 'CN', operator: 'self',
     customs_area_code: '3105', account_book_no: `T3105W${String(rand(1e6)).padStart(6, '0')}`,
   });
   const storage = await apiCall(target, 'POST', `/warehouses/${bondedWh.id}/bins`, { code: 'S-01', zone: 'S', kind: 'storage', capacity_units: 0 });

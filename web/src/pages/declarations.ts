@@ -74,6 +74,7 @@ export function renderDeclarations(query: URLSearchParams): HTMLElement {
       });
       const items = itemsOf<Declaration>(data);
       nextAfter = data.next_after_id ?? null;
+      // The server offers a next key whenever a page is full; a next page may still be empty.
       next.disabled = !nextAfter || items.length < PAGE;
       const cols = ['ord.listNo', 'ord.order', 'ord.shipment', 'ord.signingKeyCol', 'inv.state', 'ord.checksTitle', 'ord.attempts', 'ord.reason', 'res.actions'] as const;
       replaceChildren(box, items.length ? h('table', { class: 'list', testid: 'declarations-table' },

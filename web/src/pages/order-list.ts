@@ -19,6 +19,9 @@ export function orderStateBadge(state: string, testid = 'order-state'): HTMLElem
 export function renderOrderList(query: URLSearchParams): HTMLElement {
   const limit = Math.min(200, Math.max(1, Number.parseInt(query.get('limit') ?? '', 10) || ORDER_PAGE));
   const afterId = Math.max(0, Number.parseInt(query.get('after_id') ?? '0', 10) || 0);
+  // Rows on the pages before this one (keyset paging has no offset; the console counts them so
+  // it can say "26–50 of 80" and knows the last page even when the server offers a next key).
+  const before = afterId ? Math.max(0, Number.parseInt(query.get('shown') ?? '0', 10) || 0) : 0;
   const channelId = Number(query.get('channel_id')) || null;
   const current = {
     state: query.get('state') ?? '', channel_id: channelId, from: query.get('from') ?? '', to: query.get('to') ?? '', q: query.get('q') ?? '',
@@ -57,19 +60,22 @@ export function renderOrderList(query: URLSearchParams): HTMLElement {
   const base = { ...current, channel_id: channelId, limit: limit !== ORDER_PAGE ? limit : null };
   first.addEventListener('click', () => navigate(href(['orders'], base)));
   let nextAfter: number | null = null;
-  next.addEventListener('click', () => { if (nextAfter) navigate(href(['orders'], { ...base, after_id: nextAfter })); });
+  let shownNow = 0;
+  next.addEventListener('click', () => { if (nextAfter) navigate(href(['orders'], { ...base, after_id: nextAfter, shown: before + shownNow })); });
 
   void (async () => {
     try {
       const data = await getJson<OrderPage>('/orders', { ...current, after_id: afterId || null, limit });
       const items = data.items ?? [];
       nextAfter = data.next_after_id ?? null;
-      next.disabled = !nextAfter || items.length < limit;
-      if (typeof data.total === 'number') {
-        range.textContent = t('ord.shown', { n: items.length, total: data.total });
-        range.setAttribute('data-total', String(data.total));
+      shownNow = items.length;
+      const total = typeof data.total === 'number' ? data.total : null;
+      next.disabled = !nextAfter || items.length < limit || (total !== null && before + items.length >= total);
+      if (total !== null) {
+        range.textContent = items.length ? t('list.range', { from: before + 1, to: before + items.length, total }) : t('list.rangeEmpty', { total });
+        range.setAttribute('data-total', String(total));
       } else {
-        range.textContent = t('ord.shownOpen', { n: items.length });
+        range.textContent = items.length ? t('list.rangeOpen', { from: before + 1, to: before + items.length }) : t('list.empty');
       }
       const cols = ['ord.order', 'ord.date', 'ord.channel', 'ord.buyer', 'inv.state', 'ord.customsChannel', 'ord.lines', 'ord.tax', 'ord.paid'] as const;
       replaceChildren(box, items.length ? h('table', { class: 'list', testid: 'orders-table' },

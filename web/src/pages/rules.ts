@@ -32,7 +32,7 @@ export function renderRules(query: URLSearchParams): HTMLElement {
 
   void (async () => {
     try {
-      const rows = itemsOf<RuleRow>(await getJson<unknown>('/customs/rules', { kind: kind || null }))
+      const rows = itemsOf<RuleRow>(await getJson<unknown>('/customs/rules'))
         .filter((r) => !kind || r.kind === kind);
       const kinds = [...new Set([...RULE_KINDS, ...rows.map((r) => r.kind)])].filter((k) => rows.some((r) => r.kind === k));
       const cols = ['ord.ruleId', 'ord.ruleKey', 'ord.ruleValue', 'ord.validity', 'ord.source', 'ord.scope'] as const;
