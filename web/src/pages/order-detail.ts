@@ -341,6 +341,11 @@ export async function taxBreakdown(quote: TaxQuote, order?: Order): Promise<HTML
 // ---- the three documents and the declaration list ----------------------------------------------
 
 const DOC_KINDS = ['order', 'payment', 'waybill', 'list'] as const;
+const DOC_FIELD_ORDER = [
+  'list_no', 'order_no', 'payment_no', 'waybill_no', 'trade_mode', 'ems_no', 'buyer', 'payer', 'buyer_phone', 'consignee',
+  'weight_g', 'goods', 'freight', 'insurance', 'discount', 'tax', 'paid', 'amount',
+];
+const PERSON_FIELD_ORDER = ['name', 'id_type', 'id_number'];
 
 function docValue(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -353,13 +358,19 @@ function docBody(doc: Doc | undefined): HTMLElement {
   if (!doc) return h('p', { class: 'empty', testid: 'doc-missing' }, t('ord.docMissing'));
   const rows: HTMLElement[] = [];
   let lines: Record<string, unknown>[] | null = null;
-  for (const [k, v] of Object.entries(doc)) {
+  // The server's JSON objects come with their keys sorted; show the documents' fields in the
+  // order a customs officer reads them (numbers, parties, amounts), anything else after.
+  const rank = (k: string) => { const i = DOC_FIELD_ORDER.indexOf(k); return i < 0 ? DOC_FIELD_ORDER.length : i; };
+  const entries = Object.entries(doc).sort(([a], [b]) => rank(a) - rank(b));
+  for (const [k, v] of entries) {
     if (Array.isArray(v)) {
       if (k === 'lines') lines = v as Record<string, unknown>[];
       continue;
     }
     if (v && typeof v === 'object') {
-      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) {
+      const person = Object.entries(v as Record<string, unknown>)
+        .sort(([a], [b]) => (PERSON_FIELD_ORDER.indexOf(a) + 99) % 99 - (PERSON_FIELD_ORDER.indexOf(b) + 99) % 99);
+      for (const [k2, v2] of person) {
         rows.push(h('dt', {}, `${tDynamic(`doc.${k}`, k)} · ${tDynamic(`doc.${k2}`, k2)}`), h('dd', { 'data-key': `${k}.${k2}` }, docValue(v2)));
       }
     } else {
