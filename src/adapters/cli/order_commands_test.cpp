@@ -29,12 +29,14 @@ class OrderCommandsTest : public ::testing::TestWithParam<std::string> {
                   const std::string& paid = "218.20") const {
     const std::string id = IdentityNumber(person);
     return std::to_string(f_.channel) + "," + no + ",2026-11-20,Zhang San," + id +
-           ",13800138000,Zhang San,Zhejiang,Ningbo,1 Harbour Rd,PAY-" + no + ",Zhang San," + id +
-           "," + paid + "," + tax + "," + paid + "," + std::to_string(sku) + ",1," + price + "\n";
+           ",13800138000,Zhang San,13800138000,Zhejiang,Ningbo,1 Harbour Rd,PAY-" + no +
+           ",Zhang San," + id + "," + paid + "," + tax + "," + paid + "," + std::to_string(sku) +
+           ",1," + price + "\n";
   }
   static std::string Header() {
     return "channel_id,channel_order_no,order_date,buyer_name,buyer_id_number,buyer_phone,"
-           "consignee,province,city,street,payment_no,payer_name,payer_id_number,payment_amount,"
+           "consignee,address_phone,province,city,street,payment_no,payer_name,payer_id_number,"
+           "payment_amount,"
            "tax,paid,sku_id,quantity,unit_price\n";
   }
 
