@@ -3,8 +3,9 @@
 //   BM_OrderIntake    orders through OrderIntake::Submit: validate, tax, quota, route, reserve
 //                     (reservation engine, group commit), persist order + lines + timeline + quota
 //                     entry + queued declaration + event (group commit); a few client threads keep
-//                     up to 1,024 orders each in flight. Every order has its own channel order
+//                     128 or 1,024 orders each in flight. Every order has its own channel order
 //                     number and buyer identity. Counters: p50/p99 latency from submit to answer.
+//                     The argument is the number of orders each client thread keeps in flight.
 //   BM_BaselineOrder  the same order as one plain write transaction of its own: look up the
 //                     channel order number, the identity's quota, the SKU and the pool's
 //                     availability, then write the reservation, order, timeline, quota entry,
@@ -93,8 +94,9 @@ struct Shop {
 
   explicit Shop(store::Database& db) {
     auto tx = Must(db.Begin(store::TxMode::kWrite));
-    tenant = Must(tx->tenants().Insert({TenantId(), "bench", "Benchmark", true, SystemClock().Now()}))
-                 .id;
+    tenant =
+        Must(tx->tenants().Insert({TenantId(), "bench", "Benchmark", true, SystemClock().Now()}))
+            .id;
     if (Must(tx->customs().ListRules(TenantId(0))).empty()) {
       for (auto row : customs::public_rules::PublicRuleRows()) {
         row.id = customs::RuleId();
@@ -190,8 +192,9 @@ IntakeFixture& Intake() {
 
 void BM_OrderIntake(benchmark::State& state) {
   IntakeFixture& f = Intake();
-  constexpr std::ptrdiff_t kInFlight = 1024;
-  std::counting_semaphore<kInFlight> slots(kInFlight);
+  constexpr std::ptrdiff_t kMaxInFlight = 1024;
+  const std::ptrdiff_t in_flight = state.range(0);
+  std::counting_semaphore<kMaxInFlight> slots(in_flight);
   std::atomic<std::int64_t> failed{0};
   std::mutex mu;
   std::vector<double> latencies;
@@ -214,7 +217,7 @@ void BM_OrderIntake(benchmark::State& state) {
                        slots.release();
                      });
   }
-  for (std::ptrdiff_t i = 0; i < kInFlight; ++i) slots.acquire();  // every answer is in
+  for (std::ptrdiff_t i = 0; i < in_flight; ++i) slots.acquire();  // every answer is in
   if (failed.load() > 0) state.SkipWithError("an order was refused or not reserved");
   state.SetItemsProcessed(state.iterations());
   std::sort(latencies.begin(), latencies.end());
@@ -230,7 +233,8 @@ void BM_OrderIntake(benchmark::State& state) {
         static_cast<double>(std::max<std::int64_t>(commit.batches, 1));
   }
 }
-BENCHMARK(BM_OrderIntake)->Threads(1)->Threads(2)->UseRealTime();
+// Orders in flight per client thread: 128 (as many as wrk's connections) and 1,024.
+BENCHMARK(BM_OrderIntake)->Arg(128)->Arg(1024)->Threads(1)->Threads(2)->UseRealTime();
 
 // ---- one plain transaction per order --------------------------------------------------------
 
@@ -251,8 +255,8 @@ BaselineFixture& Baseline() {
 Status BaselineOne(BaselineFixture& f, const OrderRequest& r) {
   const Timestamp now = f.clock.Now();
   XB_ASSIGN_OR_RETURN(auto tx, f.file.db->Begin(store::TxMode::kWrite));
-  XB_ASSIGN_OR_RETURN(auto existing, tx->orders().FindByChannelNo(f.shop.tenant, r.channel_id,
-                                                                  r.channel_order_no));
+  XB_ASSIGN_OR_RETURN(
+      auto existing, tx->orders().FindByChannelNo(f.shop.tenant, r.channel_id, r.channel_order_no));
   if (existing) return AlreadyExists("duplicate");
   const int year = r.order_date.year();
   XB_ASSIGN_OR_RETURN(auto used,
@@ -279,9 +283,8 @@ Status BaselineOne(BaselineFixture& f, const OrderRequest& r) {
   line.unit_price_fen = r.lines[0].unit_price_fen;
   o.lines.push_back(line);
   XB_RETURN_IF_ERROR(orders::Validate(o));
-  XB_ASSIGN_OR_RETURN(auto input,
-                      orders_flow::TaxInputOf(o, std::span<const orders_flow::SkuFacts>(&facts, 1),
-                                              used));
+  XB_ASSIGN_OR_RETURN(auto input, orders_flow::TaxInputOf(
+                                      o, std::span<const orders_flow::SkuFacts>(&facts, 1), used));
   XB_ASSIGN_OR_RETURN(auto quote, customs::QuoteTax(input, f.book));
   if (quote.channel == customs::Channel::kGeneralTrade || quote.total_fen != o.tax_fen) {
     return FailedPrecondition("refused");
