@@ -385,6 +385,40 @@ TEST_P(OrdersHttp, IdentityNumbersNeverReachTheLog) {
   EXPECT_EQ(log.find("13800138000"), std::string::npos) << log;
 }
 
+TEST_P(OrdersHttp, ACsvImportTakesEachOrderAndNamesEachRefusal) {
+  const Shop s = NewShop();
+  const auto row = [&s](const std::string& no, std::int64_t sku, int person) {
+    const std::string id = IdNumber(person);
+    return Q(s.channel) + "," + no + ",2026-11-20,Zhang San," + id +
+           ",13800138000,Zhang San,13800138000,Zhejiang,Ningbo,1 Harbour Road,PAY-" + no +
+           ",Zhang San," + id + ",218.20,18.20,218.20," + Q(sku) + ",1,200.00\n";
+  };
+  const std::string csv =
+      "channel_id,channel_order_no,order_date,buyer_name,buyer_id_number,buyer_phone,consignee,"
+      "address_phone,province,city,street,payment_no,payer_name,payer_id_number,payment_amount,"
+      "tax,paid,sku_id,quantity,unit_price\n" +
+      row("CSV-1", s.milk, 9) + row("CSV-2", s.phone, 9);
+  const Response r =
+      Send("POST", "/api/v1/orders/import", csv, s.key, {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(r.status, 200) << r;
+  ExpectNoIdentity(r, 9);
+  const json report = r.Json();
+  EXPECT_EQ(report["accepted"], 1) << report;
+  EXPECT_EQ(report["refused"], 1) << report;
+  ASSERT_EQ(report["results"].size(), 2U);
+  EXPECT_EQ(report["results"][0]["status"], 201);
+  EXPECT_EQ(report["results"][1]["status"], 422);
+  EXPECT_EQ(report["results"][1]["error"]["rule"], "positive_list");
+  EXPECT_EQ(Total("/api/v1/orders?channel_order_no=CSV-2", s.key), 0);
+  EXPECT_EQ(Total("/api/v1/orders?channel_order_no=CSV-1", s.key), 1);
+
+  // A malformed file takes nothing.
+  const Response bad = Send("POST", "/api/v1/orders/import", csv + "x,CSV-3\n", s.key,
+                            {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(bad.status, 400) << bad;
+  EXPECT_EQ(Total("/api/v1/orders", s.key), 1);
+}
+
 TEST_P(OrdersHttp, RolesAndUnknownOrders) {
   const Shop s = NewShop();
   const std::string device = NewKey("device", s.key);
