@@ -150,7 +150,7 @@ void AddOrderRoutes(Router& router, access::AccessService& access, OrderRouteSer
     res.defer = [intake, tenant = p.tenant_id, actor = p.Actor(),
                  draft = std::move(*parsed)](Responder reply) mutable {
       intake->Submit(tenant, actor, std::move(draft),
-                     [reply = std::move(reply)](Result<orders_flow::IntakeAnswer> answer) {
+                     [reply = std::move(reply)](const Result<orders_flow::IntakeAnswer>& answer) {
                        reply(IntakeResponse(answer));
                      });
     };
@@ -195,19 +195,20 @@ void AddOrderRoutes(Router& router, access::AccessService& access, OrderRouteSer
                      requests = std::move(requests), refs = std::move(refs)](Responder reply) {
           auto batch = std::make_shared<ImportBatch>(requests.size(), std::move(reply));
           for (std::size_t i = 0; i < requests.size(); ++i) {
-            intake->Submit(tenant, actor, requests[i],
-                           [batch, i, ref = refs[i]](Result<orders_flow::IntakeAnswer> answer) {
-                             json r = {{"line", ref.first}, {"channel_order_no", ref.second}};
-                             if (answer.ok()) {
-                               r["status"] = answer->replayed ? 200 : 201;
-                               r["order_id"] = answer->order.id.value();
-                               r["state"] = EnumText(answer->order.state);
-                             } else {
-                               r["status"] = HttpStatusOf(answer.status().code());
-                               r["error"] = ErrorToJson(answer.status())["error"];
-                             }
-                             batch->Record(i, std::move(r));
-                           });
+            intake->Submit(
+                tenant, actor, requests[i],
+                [batch, i, ref = refs[i]](const Result<orders_flow::IntakeAnswer>& answer) {
+                  json r = {{"line", ref.first}, {"channel_order_no", ref.second}};
+                  if (answer.ok()) {
+                    r["status"] = answer->replayed ? 200 : 201;
+                    r["order_id"] = answer->order.id.value();
+                    r["state"] = EnumText(answer->order.state);
+                  } else {
+                    r["status"] = HttpStatusOf(answer.status().code());
+                    r["error"] = ErrorToJson(answer.status())["error"];
+                  }
+                  batch->Record(i, std::move(r));
+                });
           }
         };
       });

@@ -59,7 +59,7 @@ class Body {
     if (!obj_[key].is_string()) return Bad(key, "must be a string");
     return std::optional<std::string>(obj_[key].get<std::string>());
   }
-  Result<std::string> TextOr(const std::string& key, std::string fallback = {}) const {
+  Result<std::string> TextOr(const std::string& key, const std::string& fallback = {}) const {
     XB_ASSIGN_OR_RETURN(auto v, Text(key));
     return v ? *v : fallback;
   }
@@ -256,7 +256,7 @@ Result<orders_flow::OrderRequest> OrderRequestFromJson(const json& body) {
     XB_ASSIGN_OR_RETURN(line.quantity, lb.NeedInt("quantity"));
     XB_ASSIGN_OR_RETURN(line.unit_price_fen, lb.NeedMoney("unit_price"));
     XB_ASSIGN_OR_RETURN(line.discount_fen, lb.MoneyOr("discount", 0));
-    o.lines.push_back(std::move(line));
+    o.lines.push_back(line);
   }
   XB_ASSIGN_OR_RETURN(o.freight_fen, b.MoneyOr("freight", 0));
   XB_ASSIGN_OR_RETURN(o.insurance_fen, b.MoneyOr("insurance", 0));
