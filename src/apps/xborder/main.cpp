@@ -611,8 +611,9 @@ int main(int argc, char** argv) {
       "customs-sandbox", "Run a stand-in for customs (CEB declarations and receipts over HTTP)");
   sandbox->add_option("--listen", sandbox_cmd.listen, "HOST:PORT to serve on (port 0: any)")
       ->capture_default_str();
-  sandbox->add_option("--hold-share", sandbox_cmd.sandbox.hold_share,
-                      "share of declarations held for inspection, 0 to 1")
+  sandbox
+      ->add_option("--hold-share", sandbox_cmd.sandbox.hold_share,
+                   "share of declarations held for inspection, 0 to 1")
       ->capture_default_str();
   sandbox->add_flag("--reject-malformed", sandbox_cmd.sandbox.reject_malformed,
                     "refuse a declaration failing a check at once (400) instead of answering "
@@ -621,8 +622,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sandbox->add_option("--seed", sandbox_cmd.sandbox.seed, "seed of the inspection choice")
       ->capture_default_str();
-  sandbox->add_option("--single-limit", sandbox_cmd.single_limit,
-                      "single-transaction limit customs applies, CNY")
+  sandbox
+      ->add_option("--single-limit", sandbox_cmd.single_limit,
+                   "single-transaction limit customs applies, CNY")
       ->capture_default_str();
   sandbox->add_option("--data", sandbox_cmd.sandbox.data_file,
                       "file keeping receipts and answers across restarts (default: memory only)");
@@ -667,10 +669,10 @@ int main(int argc, char** argv) {
       if (placed->skipped) {
         std::cerr << "demo orders: already loaded\n";
       } else {
-        std::cerr << "demo orders: " << placed->accepted << " accepted (lines: "
-                  << placed->bonded_lines << " bonded 1210, " << placed->direct_mail_lines
-                  << " direct mail 9610, " << placed->backorder_lines << " backordered; "
-                  << placed->split_orders << " split, " << placed->full_rate
+        std::cerr << "demo orders: " << placed->accepted
+                  << " accepted (lines: " << placed->bonded_lines << " bonded 1210, "
+                  << placed->direct_mail_lines << " direct mail 9610, " << placed->backorder_lines
+                  << " backordered; " << placed->split_orders << " split, " << placed->full_rate
                   << " taxed in full), " << placed->cancelled << " cancelled, "
                   << placed->refused.size() << " refused\n";
         for (const auto& r : placed->refused) {
