@@ -104,7 +104,7 @@ else
   echo "oversell check: passed (no oversell; the run did not exhaust the stock: raise DURATION or lower STOCK)"
 fi
 
-# The identities of the quota run, as bench/order_intake.lua makes them (person n % HOT).
+# The identities of the quota run, as bench/order_intake.lua makes them (persons 0 .. HOT-1).
 identity() {  # identity N
   python3 - "$1" <<'PY'
 import sys, datetime

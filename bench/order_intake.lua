@@ -1,8 +1,8 @@
 -- wrk script: POST /api/v1/orders, one order per request: a unique channel order number per
 -- thread and request, one line of SKU XB_BENCH_SKU at 200.00 (tax 18.20, paid 218.20), the
 -- buyer (= payer) a resident identity card number derived from the request counter: a new
--- identity per request, or one of XB_BENCH_HOT identities when set (to drive them into the
--- annual limit). API key from XB_BENCH_KEY, channel XB_BENCH_CHANNEL, prefix XB_BENCH_PREFIX.
+-- identity per request, or one of XB_BENCH_HOT identities (0 .. HOT-1, in turn) when set, to
+-- drive them into the annual limit. API key from XB_BENCH_KEY, channel XB_BENCH_CHANNEL, prefix XB_BENCH_PREFIX.
 local key = os.getenv("XB_BENCH_KEY") or ""
 local sku = os.getenv("XB_BENCH_SKU") or "1"
 local channel = os.getenv("XB_BENCH_CHANNEL") or "1"
@@ -42,7 +42,7 @@ function request()
   counter = counter + 1
   local n = counter * 64 + tid
   local person = n
-  if hot > 0 then person = n % hot end
+  if hot > 0 then person = (counter + tid) % hot end
   local id = identity(person)
   local no = prefix .. tid .. "-" .. counter
   local body = '{"channel_id":' .. channel .. ',"channel_order_no":"' .. no ..
