@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "adapters/storage/open_database.h"
+#include "contract_support.h"
 #include "flows/store/unit_of_work.h"
 
 namespace xb {
@@ -61,62 +62,7 @@ constexpr std::int64_t kHour = 3'600'000'000;
 
 Timestamp At(std::int64_t hours) { return Timestamp::FromMicros(kNow + hours * kHour); }
 
-// --- failing fast inside helpers --------------------------------------------------------------
-
-[[noreturn]] void Fail(const Status& s, std::source_location loc) {
-  throw std::runtime_error(std::string(loc.file_name()) + ":" + std::to_string(loc.line()) +
-                           ": unexpected " + s.ToString());
-}
-
-template <class T>
-T Must(Result<T> r, std::source_location loc = std::source_location::current()) {
-  if (!r.ok()) Fail(r.status(), loc);
-  return std::move(r).value();
-}
-
-void MustOk(const Status& s, std::source_location loc = std::source_location::current()) {
-  if (!s.ok()) Fail(s, loc);
-}
-
 Date Day(int y, int m, int d) { return Must(Date::FromYmd(y, m, d)); }
-
-// --- scratch databases ------------------------------------------------------------------------
-
-std::string UniqueSuffix() {
-  static std::atomic<int> counter{0};
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(micros % 1'000'000'000);
-}
-
-// Runs one statement on a fresh libpq connection; returns the error text, empty on success.
-std::string PgExec(const std::string& url, const std::string& sql) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string err = PQerrorMessage(conn);
-    PQfinish(conn);
-    return "cannot connect: " + err;
-  }
-  PGresult* res = PQexec(conn, sql.c_str());
-  const auto st = PQresultStatus(res);
-  std::string err =
-      (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? "" : PQresultErrorMessage(res);
-  PQclear(res);
-  PQfinish(conn);
-  return err;
-}
-
-// "postgresql://u@h:p/db?x=y" with the database replaced.
-std::string WithDatabase(const std::string& url, const std::string& database) {
-  const auto authority = url.find("://") + 3;
-  const auto query = url.find('?', authority);
-  const auto path = url.find('/', authority);
-  const auto end_of_authority = std::min(path, query);
-  const std::string params = query == std::string::npos ? "" : url.substr(query);
-  return url.substr(0, end_of_authority) + "/" + database + params;
-}
 
 // --- sample data ------------------------------------------------------------------------------
 
@@ -230,56 +176,14 @@ DeviceEventRecord SampleEvent(TenantId tenant, std::string device, std::string k
 
 // --- the fixture ------------------------------------------------------------------------------
 
-class InventoryContract : public ::testing::TestWithParam<std::string> {
+class InventoryContract : public ScratchDatabaseTest {
  protected:
   void SetUp() override {
-    const std::string& kind = GetParam();
-    std::string url;
-    if (kind == "memory") {
-      url = "memory:";
-    } else if (kind == "sqlite") {
-      sqlite_path_ =
-          (std::filesystem::temp_directory_path() / ("xb_inventory_" + UniqueSuffix() + ".db"))
-              .string();
-      url = "sqlite:" + sqlite_path_;
-    } else {
-      const char* env = std::getenv("XB_TEST_PG_URL");
-      if (env == nullptr || *env == '\0') {
-        GTEST_SKIP() << "PostgreSQL contract tests skipped because XB_TEST_PG_URL is unset";
-      }
-      pg_admin_url_ = env;
-      const std::string name = "xb_inventory_" + UniqueSuffix();
-      const std::string err = PgExec(
-          pg_admin_url_, "CREATE DATABASE \"" + name + "\" TEMPLATE template0 ENCODING 'UTF8'");
-      ASSERT_EQ(err, "") << "cannot create a scratch database on XB_TEST_PG_URL";
-      pg_database_ = name;
-      url = WithDatabase(pg_admin_url_, name);
-    }
-    auto db = storage::OpenDatabase(url);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
+    OpenScratch("xb_inventory_");
+    if (IsSkipped() || HasFatalFailure()) return;
     alpha_ = AddTenant("alpha");
     beta_ = AddTenant("beta");
   }
-
-  void TearDown() override {
-    db_.reset();
-    if (!sqlite_path_.empty()) {
-      std::error_code ec;
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::filesystem::remove(sqlite_path_ + suffix, ec);
-      }
-    }
-    if (!pg_database_.empty()) {
-      const std::string drop = "DROP DATABASE IF EXISTS \"" + pg_database_ + "\"";
-      if (!PgExec(pg_admin_url_, drop + " WITH (FORCE)").empty()) {
-        EXPECT_EQ(PgExec(pg_admin_url_, drop), "") << "could not drop " << pg_database_;
-      }
-    }
-  }
-
-  std::unique_ptr<Transaction> Write() { return Must(db_->Begin(TxMode::kWrite)); }
-  std::unique_ptr<Transaction> Read() { return Must(db_->Begin(TxMode::kRead)); }
 
   TenantId AddTenant(const std::string& code) {
     auto tx = Write();
@@ -335,12 +239,8 @@ class InventoryContract : public ::testing::TestWithParam<std::string> {
     return Must(tx->inventory().ListBalances(tenant, q)).first;
   }
 
-  std::unique_ptr<Database> db_;
   TenantId alpha_;
   TenantId beta_;
-  std::string sqlite_path_;
-  std::string pg_admin_url_;
-  std::string pg_database_;
 };
 
 // --- lots -------------------------------------------------------------------------------------

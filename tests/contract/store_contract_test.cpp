@@ -22,6 +22,7 @@
 
 #include "adapters/sql/sql_database.h"
 #include "adapters/storage/open_database.h"
+#include "contract_support.h"
 #include "flows/masterdata/master_data_service.h"
 #include "flows/store/unit_of_work.h"
 
@@ -53,25 +54,6 @@ using store::TxMode;
 
 constexpr std::int64_t kNow = 1'764'059'400'123'456;  // 2025-11-25T08:30:00.123456Z
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
-
-// --- failing fast inside helpers --------------------------------------------------------------
-
-// Helpers throw on an unexpected error; GoogleTest reports the exception as a failure of the test
-// with this message, so a broken step names itself instead of cascading into null dereferences.
-[[noreturn]] void Fail(const Status& s, std::source_location loc) {
-  throw std::runtime_error(std::string(loc.file_name()) + ":" + std::to_string(loc.line()) +
-                           ": unexpected " + s.ToString());
-}
-
-template <class T>
-T Must(Result<T> r, std::source_location loc = std::source_location::current()) {
-  if (!r.ok()) Fail(r.status(), loc);
-  return std::move(r).value();
-}
-
-void MustOk(const Status& s, std::source_location loc = std::source_location::current()) {
-  if (!s.ok()) Fail(s, loc);
-}
 
 std::string Show(const FieldValue& v) {
   if (std::holds_alternative<std::monostate>(v)) return "NULL";
@@ -255,32 +237,6 @@ struct Traits<Bin> {
 
 // --- scratch databases ------------------------------------------------------------------------
 
-std::string UniqueSuffix() {
-  static std::atomic<int> counter{0};
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  return std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-         std::to_string(micros % 1'000'000'000);
-}
-
-// Runs one statement on a fresh libpq connection; returns the error text, empty on success.
-std::string PgExec(const std::string& url, const std::string& sql) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string err = PQerrorMessage(conn);
-    PQfinish(conn);
-    return "cannot connect: " + err;
-  }
-  PGresult* res = PQexec(conn, sql.c_str());
-  const auto st = PQresultStatus(res);
-  std::string err =
-      (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? "" : PQresultErrorMessage(res);
-  PQclear(res);
-  PQfinish(conn);
-  return err;
-}
-
 // Runs a one-value query; nullopt on error.
 std::optional<std::string> PgScalar(const std::string& url, const std::string& sql) {
   PGconn* conn = PQconnectdb(url.c_str());
@@ -294,16 +250,6 @@ std::optional<std::string> PgScalar(const std::string& url, const std::string& s
   }
   PQfinish(conn);
   return out;
-}
-
-// "postgresql://u@h:p/db?x=y" with the database replaced.
-std::string WithDatabase(const std::string& url, const std::string& database) {
-  const auto authority = url.find("://") + 3;
-  const auto query = url.find('?', authority);
-  const auto path = url.find('/', authority);
-  const auto end_of_authority = std::min(path, query);
-  const std::string params = query == std::string::npos ? "" : url.substr(query);
-  return url.substr(0, end_of_authority) + "/" + database + params;
 }
 
 std::optional<std::int64_t> SqliteScalar(const std::string& path, const std::string& sql) {
@@ -323,63 +269,18 @@ std::optional<std::int64_t> SqliteScalar(const std::string& path, const std::str
 
 // --- the fixture ------------------------------------------------------------------------------
 
-class StoreContract : public ::testing::TestWithParam<std::string> {
+class StoreContract : public ScratchDatabaseTest {
  protected:
   void SetUp() override {
-    const std::string& kind = GetParam();
-    if (kind == "memory") {
-      url_ = "memory:";
-    } else if (kind == "sqlite") {
-      sqlite_path_ =
-          (std::filesystem::temp_directory_path() / ("xb_contract_" + UniqueSuffix() + ".db"))
-              .string();
-      url_ = "sqlite:" + sqlite_path_;
-    } else {
-      const char* env = std::getenv("XB_TEST_PG_URL");
-      if (env == nullptr || *env == '\0') {
-        GTEST_SKIP() << "PostgreSQL contract tests skipped because XB_TEST_PG_URL is unset";
-      }
-      pg_admin_url_ = env;
-      const std::string name = "xb_contract_" + UniqueSuffix();
-      // A UTF-8 character type, as production servers have, where the server offers one: with
-      // it, LOWER() folds more than ASCII, which the search rules must not trip over.
-      const std::string create =
-          "CREATE DATABASE \"" + name + "\" TEMPLATE template0 ENCODING 'UTF8'";
-      std::string err = PgExec(pg_admin_url_, create + " LC_CTYPE 'C.UTF-8'");
-      if (!err.empty()) err = PgExec(pg_admin_url_, create);
-      ASSERT_EQ(err, "") << "cannot create a scratch database on XB_TEST_PG_URL";
-      pg_database_ = name;
-      url_ = WithDatabase(pg_admin_url_, name);
-    }
-    auto db = storage::OpenDatabase(url_);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
+    OpenScratch("xb_contract_");
+    if (IsSkipped() || HasFatalFailure()) return;
     alpha_ = AddTenant("alpha");
     beta_ = AddTenant("beta");
-  }
-
-  void TearDown() override {
-    db_.reset();
-    if (!sqlite_path_.empty()) {
-      std::error_code ec;
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::filesystem::remove(sqlite_path_ + suffix, ec);
-      }
-    }
-    if (!pg_database_.empty()) {
-      const std::string drop = "DROP DATABASE IF EXISTS \"" + pg_database_ + "\"";
-      if (!PgExec(pg_admin_url_, drop + " WITH (FORCE)").empty()) {
-        EXPECT_EQ(PgExec(pg_admin_url_, drop), "") << "could not drop " << pg_database_;
-      }
-    }
   }
 
   bool IsSql() const { return GetParam() != "memory"; }
 
   // --- transactions and tenants ---
-
-  std::unique_ptr<Transaction> Write() { return Must(db_->Begin(TxMode::kWrite)); }
-  std::unique_ptr<Transaction> Read() { return Must(db_->Begin(TxMode::kRead)); }
 
   TenantId AddTenant(const std::string& code, bool active = true) {
     auto tx = Write();
@@ -529,11 +430,6 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  std::string url_;
-  std::string sqlite_path_;
-  std::string pg_admin_url_;
-  std::string pg_database_;
-  std::unique_ptr<Database> db_;
   TenantId alpha_;
   TenantId beta_;
   std::map<std::int64_t, std::int64_t> home_;  // tenant -> warehouse id for bins
