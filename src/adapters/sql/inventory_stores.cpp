@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "adapters/sql/statement_shapes.h"
 #include "core/record_field.h"
 #include "core/text.h"
 
@@ -61,47 +62,13 @@ std::vector<Value> Concat(std::vector<Value> a, std::initializer_list<T> more) {
   return a;
 }
 
-// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
-std::string Placeholders(std::size_t rows, std::size_t columns) {
-  std::string group = "(";
-  for (std::size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
-  group += ")";
-  std::string out;
-  out.reserve(rows * (group.size() + 2));
-  for (std::size_t r = 0; r < rows; ++r) {
-    if (r > 0) out += ", ";
-    out += group;
-  }
-  return out;
-}
-
 // Multi-row statements take up to this many rows; a rest is sent in power-of-two pieces, so a
 // connection prepares at most eight variants of each statement.
 constexpr std::size_t kBatch = 64;
-std::size_t NextBatch(std::size_t remaining) {
-  if (remaining >= kBatch) return kBatch;
-  std::size_t n = 1;
-  while (n * 2 <= remaining) n *= 2;
-  return n;
-}
 
 // Look-ups by a list of keys (`IN (?, ...)`) take up to this many keys per statement, the rest
 // in power-of-two pieces (at most nine variants of a statement per connection).
 constexpr std::size_t kLookupBatch = 256;
-std::size_t NextLookupBatch(std::size_t remaining) {
-  if (remaining >= kLookupBatch) return kLookupBatch;
-  std::size_t n = 1;
-  while (n * 2 <= remaining) n *= 2;
-  return n;
-}
-
-// "?, ?, ?": `n` placeholders.
-std::string PlaceholderList(std::size_t n) {
-  std::string out;
-  out.reserve(n * 3);
-  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
 
 // --- lots ------------------------------------------------------------------------------------
 
@@ -399,7 +366,7 @@ Status IndexBySku(Connection& c, std::span<const Movement> movements) {
   std::size_t done = 0;
   std::int64_t highest = 0;
   while (done < movements.size()) {
-    const std::size_t n = NextLookupBatch(movements.size() - done);
+    const std::size_t n = NextBatch(movements.size() - done, kLookupBatch);
     std::vector<Value> p;
     p.reserve(n * 3);
     for (std::size_t i = done; i < done + n; ++i) {
@@ -411,7 +378,7 @@ Status IndexBySku(Connection& c, std::span<const Movement> movements) {
     }
     XB_RETURN_IF_ERROR(c.Execute("INSERT INTO inventory_movement_recent (id, tenant_id, sku_id) "
                                  "VALUES " +
-                                     Placeholders(n, 3),
+                                     RowPlaceholders(n, 3),
                                  p)
                            .status());
     done += n;
@@ -455,7 +422,7 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
     std::size_t done = 0;
     const bool up = !run.empty() && run.front()->second >= 0;
     while (done < run.size()) {
-      const std::size_t n = NextBatch(run.size() - done);
+      const std::size_t n = NextBatch(run.size() - done, kBatch);
       std::vector<Value> p;
       p.reserve(n * 8);
       for (std::size_t i = done; i < done + n; ++i) {
@@ -466,7 +433,7 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
         XB_RETURN_IF_ERROR(
             c.Execute("INSERT INTO inventory_balance (tenant_id, warehouse_id, bin_id, sku_id, "
                       "lot_id, owner, state, on_hand) VALUES " +
-                          Placeholders(n, 8) +
+                          RowPlaceholders(n, 8) +
                           " ON CONFLICT (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, "
                           "state) DO UPDATE SET on_hand = inventory_balance.on_hand + "
                           "excluded.on_hand",
@@ -479,7 +446,7 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
       std::string values =
           "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
           "CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT))";
-      if (n > 1) values += ", " + Placeholders(n - 1, 8);
+      if (n > 1) values += ", " + RowPlaceholders(n - 1, 8);
       XB_ASSIGN_OR_RETURN(
           auto changed,
           c.Query("WITH d (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, state, qty) "
@@ -570,7 +537,7 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
   });
   std::size_t done = 0;
   while (done < count) {
-    const std::size_t n = NextBatch(count - done);
+    const std::size_t n = NextBatch(count - done, kBatch);
     std::vector<Value> p;
     p.reserve(n * (kMovementInsertColumns + 1));
     for (std::size_t i = done; i < done + n; ++i) {
@@ -579,7 +546,7 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
     }
     XB_RETURN_IF_ERROR(c.Execute("INSERT INTO inventory_movement (" +
                                      std::string(kMovementColumns) + ") VALUES " +
-                                     Placeholders(n, kMovementInsertColumns + 1),
+                                     RowPlaceholders(n, kMovementInsertColumns + 1),
                                  p)
                            .status());
     done += n;
@@ -868,7 +835,7 @@ Result<std::vector<Reservation>> SqlInventoryStore::GetReservations(
   out.reserve(ids.size());
   std::size_t done = 0;
   while (done < ids.size()) {
-    const std::size_t n = NextLookupBatch(ids.size() - done);
+    const std::size_t n = NextBatch(ids.size() - done, kLookupBatch);
     std::vector<Value> p;
     p.reserve(n + 1);
     p.emplace_back(tenant.value());
@@ -923,7 +890,7 @@ Status SqlInventoryStore::AddPickedBatch(TenantId tenant,
   const std::string collate = c_.dialect() == Dialect::kPostgresql ? " COLLATE \"C\"" : "";
   std::size_t done = 0;
   while (done < ids.size()) {
-    const std::size_t n = NextBatch(ids.size() - done);
+    const std::size_t n = NextBatch(ids.size() - done, kBatch);
     std::vector<Value> p;
     p.reserve(n * 5);
     for (std::size_t i = done; i < done + n; ++i) {
@@ -935,7 +902,7 @@ Status SqlInventoryStore::AddPickedBatch(TenantId tenant,
       p.emplace_back(std::move(c.before));
     }
     std::string values = "(CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT), ?)";
-    if (n > 1) values += ", " + Placeholders(n - 1, 5);
+    if (n > 1) values += ", " + RowPlaceholders(n - 1, 5);
     p.emplace_back(tenant.value());
     XB_ASSIGN_OR_RETURN(
         auto written,

@@ -334,8 +334,7 @@ Result<std::vector<Order>> SqlOrdersStore::WithLines(std::vector<Order> found) {
     p.reserve(padded + 1);
     p.emplace_back(found.front().tenant_id.value());
     for (std::size_t i = 0; i < padded; ++i) p.emplace_back(ids[done + std::min(i, n - 1)]);
-    std::string in = "?";
-    for (std::size_t i = 1; i < padded; ++i) in += ", ?";
+    const std::string in = PlaceholderList(padded);
     XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kLineSelect) +
                                                 " FROM orders_line WHERE tenant_id = ? AND "
                                                 "order_id IN (" +

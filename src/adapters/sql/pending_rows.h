@@ -13,22 +13,9 @@
 #include <vector>
 
 #include "adapters/sql/connection.h"
+#include "adapters/sql/statement_shapes.h"
 
 namespace xb::sql {
-
-// "(?, ?, ?), (?, ?, ?)": `rows` groups of `columns` placeholders.
-inline std::string RowPlaceholders(std::size_t rows, std::size_t columns) {
-  std::string group = "(";
-  for (std::size_t c = 0; c < columns; ++c) group += c == 0 ? "?" : ", ?";
-  group += ")";
-  std::string out;
-  out.reserve(rows * (group.size() + 2));
-  for (std::size_t r = 0; r < rows; ++r) {
-    if (r > 0) out += ", ";
-    out += group;
-  }
-  return out;
-}
 
 // Rows of one table waiting to be inserted: their values in column order.
 class PendingRows {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "adapters/sql/statement_shapes.h"
 #include "core/record_field.h"
 
 namespace xb::sql {
@@ -384,12 +385,6 @@ void AppendDeviceEvent(std::vector<Value>& p, const DeviceEventRecord& record) {
 // pieces, so a connection prepares few variants of each statement.
 constexpr std::size_t kLookupBatch = 256;  // keys of an IN list
 constexpr std::size_t kInsertBatch = 64;   // rows of 13 values
-std::size_t NextBatch(std::size_t remaining, std::size_t most) {
-  if (remaining >= most) return most;
-  std::size_t n = 1;
-  while (n * 2 <= remaining) n *= 2;
-  return n;
-}
 
 }  // namespace
 
@@ -620,8 +615,7 @@ Result<std::vector<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvents(
     std::string sql = "SELECT " + std::string(kDeviceEventColumns) +
                       " FROM warehouse_device_event WHERE tenant_id = ? AND device_id = ? AND "
                       "event_key IN (";
-    for (std::size_t i = 0; i < n; ++i) sql += i == 0 ? "?" : ", ?";
-    sql += ")";
+    sql += PlaceholderList(n) + ")";
     XB_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, p));
     for (const auto& r : rows) found.push_back(DecodeDeviceEvent(tenant, device_id, r));
     done += n;
@@ -640,11 +634,7 @@ Status SqlWarehouseStore::InsertDeviceEvents(std::span<const DeviceEventRecord> 
     std::string sql =
         "INSERT INTO warehouse_device_event (tenant_id, device_id, event_key, type, task_id, "
         "line_no, location, barcode, quantity, device_time, status, answer, received_at) VALUES ";
-    for (std::size_t i = 0; i < n; ++i) {
-      sql += i == 0 ? "(" : ", (";
-      for (std::size_t c = 0; c < kDeviceEventInsertColumns; ++c) sql += c == 0 ? "?" : ", ?";
-      sql += ")";
-    }
+    sql += RowPlaceholders(n, kDeviceEventInsertColumns);
     // Stored events insert nothing (rather than failing, which would end a PostgreSQL
     // transaction); fewer rows than events means one of them was stored already.
     sql += " ON CONFLICT (tenant_id, device_id, event_key) DO NOTHING";
