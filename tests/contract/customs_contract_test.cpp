@@ -500,6 +500,104 @@ TEST_P(CustomsContract, QuotaEntriesOfARolledBackTransactionLeaveNoTrace) {
   EXPECT_EQ(Must(rd->customs().ListQuota(alpha_, "id_card", zhang, 2026)).size(), 1U);
 }
 
+// --- goods-cap usage --------------------------------------------------------------------------
+
+customs::GoodsCapEntry CapUse(TenantId tenant, std::string number, int year, std::string prefix,
+                              std::int64_t milli, customs::GoodsCapEntryKind kind,
+                              std::int64_t order_id, std::int64_t line_no) {
+  customs::GoodsCapEntry e;
+  e.tenant_id = tenant;
+  e.id_type = "id_card";
+  e.id_number = std::move(number);
+  e.year = year;
+  e.hs_prefix = std::move(prefix);
+  e.amount_milli = milli;
+  e.kind = kind;
+  e.order_id = order_id;
+  e.line_no = line_no;
+  e.ref = "order:" + std::to_string(order_id);
+  e.at = At(order_id);
+  return e;
+}
+
+TEST_P(CustomsContract, GoodsCapUsageReadsBackPerIdentityAndSumsPerPrefix) {
+  using customs::GoodsCapEntryKind;
+  const std::string zhang = "110101199003071234";
+  const std::string li = "110101198512120012";
+  std::vector<customs::GoodsCapEntry> entries{
+      CapUse(alpha_, zhang, 2026, "1701", 6'000, GoodsCapEntryKind::kOrder, 1, 1),
+      CapUse(alpha_, zhang, 2026, "1006", 2'000, GoodsCapEntryKind::kOrder, 1, 2),
+      CapUse(alpha_, zhang, 2026, "1701", 4'500, GoodsCapEntryKind::kOrder, 2, 1),
+      CapUse(alpha_, zhang, 2026, "1701", -4'500, GoodsCapEntryKind::kCancel, 2, 1),
+      CapUse(alpha_, zhang, 2025, "1701", 9'000, GoodsCapEntryKind::kOrder, 3, 1),
+      CapUse(alpha_, li, 2026, "1701", 1'000, GoodsCapEntryKind::kOrder, 4, 1),
+      CapUse(beta_, zhang, 2026, "1701", 7'000, GoodsCapEntryKind::kOrder, 5, 1),
+  };
+  entries[3].ref = "cancel:2";
+  {
+    auto tx = Write();
+    MustOk(tx->customs().AppendGoodsCapUsage(entries));
+    MustOk(tx->Commit());
+  }
+  auto rd = Read();
+  const auto listed = Must(rd->customs().ListGoodsCapUsage(alpha_, "id_card", zhang, 2026));
+  ASSERT_EQ(listed.size(), 4U);
+  EXPECT_EQ(listed[0].hs_prefix, "1701");
+  EXPECT_EQ(listed[0].amount_milli, 6'000);
+  EXPECT_EQ(listed[1].hs_prefix, "1006");
+  EXPECT_EQ(listed[1].line_no, 2);
+  EXPECT_EQ(listed[3].kind, GoodsCapEntryKind::kCancel);
+  EXPECT_EQ(listed[3].amount_milli, -4'500);
+  EXPECT_EQ(listed[3].ref, "cancel:2");
+  EXPECT_EQ(listed[3].order_id, 2);
+  EXPECT_EQ(listed[3].at, At(2));
+  EXPECT_EQ(listed[3].id_number, zhang);
+  EXPECT_EQ(listed[3].year, 2026);
+  EXPECT_EQ(listed[3].tenant_id, alpha_);
+  EXPECT_TRUE(Must(rd->customs().ListGoodsCapUsage(beta_, "id_card", li, 2026)).empty());
+
+  // Across tenants, from a year on, in (tenant, id type, number, year, prefix) order.
+  const auto totals = Must(rd->customs().GoodsCapTotals(2026));
+  ASSERT_EQ(totals.size(), 4U);
+  EXPECT_EQ(totals[0].tenant_id, alpha_);
+  EXPECT_EQ(totals[0].id_number, li);
+  EXPECT_EQ(totals[0].used_milli, 1'000);
+  EXPECT_EQ(totals[1].id_number, zhang);
+  EXPECT_EQ(totals[1].hs_prefix, "1006");
+  EXPECT_EQ(totals[1].used_milli, 2'000);
+  EXPECT_EQ(totals[2].hs_prefix, "1701");
+  EXPECT_EQ(totals[2].year, 2026);
+  EXPECT_EQ(totals[2].used_milli, 6'000);
+  EXPECT_EQ(totals[3].tenant_id, beta_);
+  EXPECT_EQ(totals[3].used_milli, 7'000);
+  EXPECT_EQ(Must(rd->customs().GoodsCapTotals(2025)).size(), 5U);
+}
+
+TEST_P(CustomsContract, GoodsCapUsageOfARolledBackTransactionLeavesNoTrace) {
+  using customs::GoodsCapEntryKind;
+  const std::string zhang = "110101199003071234";
+  {
+    auto tx = Write();
+    const customs::GoodsCapEntry e[] = {
+        CapUse(alpha_, zhang, 2026, "1701", 6'000, GoodsCapEntryKind::kOrder, 1, 1)};
+    MustOk(tx->customs().AppendGoodsCapUsage(e));
+  }  // no commit
+  {
+    auto tx = Write();
+    const customs::GoodsCapEntry e[] = {
+        CapUse(alpha_, zhang, 2026, "1701", 500, GoodsCapEntryKind::kOrder, 2, 1)};
+    MustOk(tx->customs().AppendGoodsCapUsage(e));
+    MustOk(tx->Commit());
+  }
+  auto rd = Read();
+  const auto listed = Must(rd->customs().ListGoodsCapUsage(alpha_, "id_card", zhang, 2026));
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0].amount_milli, 500);
+  const auto totals = Must(rd->customs().GoodsCapTotals(2026));
+  ASSERT_EQ(totals.size(), 1U);
+  EXPECT_EQ(totals[0].used_milli, 500);
+}
+
 // --- declarations -----------------------------------------------------------------------------
 
 TEST_P(CustomsContract, DeclarationReadsBackWholeWithItsListNumber) {

@@ -162,6 +162,42 @@ Result<std::vector<customs::CustomsStore::QuotaTotal>> MemoryCustomsStore::Quota
   return out;
 }
 
+// --- goods-cap usage -------------------------------------------------------------------------
+
+Status MemoryCustomsStore::AppendGoodsCapUsage(std::span<const customs::GoodsCapEntry> entries) {
+  for (const auto& e : entries) s_.goods_caps.Append(e);
+  return Status::Ok();
+}
+
+Result<std::vector<customs::GoodsCapEntry>> MemoryCustomsStore::ListGoodsCapUsage(
+    TenantId tenant, std::string_view id_type, std::string_view id_number, int year) {
+  std::vector<customs::GoodsCapEntry> out;
+  for (const auto& e : s_.goods_caps.view()) {
+    if (e.tenant_id == tenant && e.id_type == id_type && e.id_number == id_number &&
+        e.year == year) {
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<customs::CustomsStore::GoodsCapTotal>> MemoryCustomsStore::GoodsCapTotals(
+    int from_year) {
+  std::map<std::tuple<std::int64_t, std::string, std::string, int, std::string>, std::int64_t> sums;
+  for (const auto& e : s_.goods_caps.view()) {
+    if (e.year < from_year) continue;
+    sums[std::make_tuple(e.tenant_id.value(), e.id_type, e.id_number, e.year, e.hs_prefix)] +=
+        e.amount_milli;
+  }
+  std::vector<GoodsCapTotal> out;
+  out.reserve(sums.size());
+  for (const auto& [key, used] : sums) {
+    out.push_back(GoodsCapTotal{TenantId(std::get<0>(key)), std::get<1>(key), std::get<2>(key),
+                                std::get<3>(key), std::get<4>(key), used});
+  }
+  return out;
+}
+
 // --- declarations ----------------------------------------------------------------------------
 
 Result<Declaration> MemoryCustomsStore::InsertDeclaration(Declaration d) {

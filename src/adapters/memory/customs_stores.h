@@ -23,6 +23,7 @@ struct CustomsState {
   std::map<std::tuple<std::int64_t, std::string, std::int32_t>, customs::PositiveListLine>
       positive_list;
   AppendLog<customs::QuotaEntry> quota;
+  AppendLog<customs::GoodsCapEntry> goods_caps;
   std::map<std::int64_t, std::shared_ptr<const customs::Declaration>> declarations;
   std::map<std::pair<std::int64_t, std::string>, std::int64_t> list_nos;  // -> declaration id
   // (tenant, receipt_id) -> (declaration id, receipt); in insertion order by `seq`.
@@ -53,6 +54,13 @@ class MemoryCustomsStore final : public customs::CustomsStore {
   Result<std::vector<customs::QuotaEntry>> ListQuota(TenantId tenant, std::string_view id_type,
                                                      std::string_view id_number, int year) override;
   Result<std::vector<QuotaTotal>> QuotaTotals(int from_year) override;
+
+  Status AppendGoodsCapUsage(std::span<const customs::GoodsCapEntry> entries) override;
+  Result<std::vector<customs::GoodsCapEntry>> ListGoodsCapUsage(TenantId tenant,
+                                                                std::string_view id_type,
+                                                                std::string_view id_number,
+                                                                int year) override;
+  Result<std::vector<GoodsCapTotal>> GoodsCapTotals(int from_year) override;
 
   Result<customs::Declaration> InsertDeclaration(customs::Declaration d) override;
   Status UpdateDeclaration(customs::Declaration& d) override;

@@ -1019,4 +1019,77 @@ Result<std::pair<std::vector<AccountEntry>, std::int64_t>> SqlCustomsStore::List
   return std::make_pair(std::move(out), AsInt(count.at(0)[0]));
 }
 
+// --- goods-cap usage -------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kGoodsCapColumns =
+    "tenant_id, id_type, id_number, year, hs_prefix, amount_milli, kind, order_id, line_no, ref, "
+    "at";
+
+customs::GoodsCapEntry DecodeGoodsCap(const Row& r) {
+  customs::GoodsCapEntry e;
+  e.tenant_id = TenantId(AsInt(r[0]));
+  e.id_type = r[1].value_or("");
+  e.id_number = r[2].value_or("");
+  e.year = static_cast<int>(AsInt(r[3]));
+  e.hs_prefix = r[4].value_or("");
+  e.amount_milli = AsInt(r[5]);
+  e.kind = AsEnum(r[6], customs::GoodsCapEntryKind::kOrder);
+  e.order_id = AsInt(r[7]);
+  e.line_no = AsInt(r[8]);
+  e.ref = r[9].value_or("");
+  e.at = AsTime(r[10]);
+  return e;
+}
+
+}  // namespace
+
+Status SqlCustomsStore::AppendGoodsCapUsage(std::span<const customs::GoodsCapEntry> entries) {
+  // Few rows (only lines of capped goods): one fixed statement each.
+  static const std::string kInsert = "INSERT INTO customs_goods_cap_entry (" +
+                                     std::string(kGoodsCapColumns) +
+                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  for (const auto& e : entries) {
+    const Value p[] = {e.tenant_id.value(), e.id_type,      e.id_number,      std::int64_t{e.year},
+                       e.hs_prefix,         e.amount_milli, EnumText(e.kind), e.order_id,
+                       e.line_no,           e.ref,          e.at.micros()};
+    XB_RETURN_IF_ERROR(c_.Execute(kInsert, p).status());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<customs::GoodsCapEntry>> SqlCustomsStore::ListGoodsCapUsage(
+    TenantId tenant, std::string_view id_type, std::string_view id_number, int year) {
+  const Value p[] = {tenant.value(), std::string(id_type), std::string(id_number),
+                     std::int64_t{year}};
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kGoodsCapColumns) +
+                                              " FROM customs_goods_cap_entry WHERE tenant_id = ? "
+                                              "AND id_type = ? AND id_number = ? AND year = ? "
+                                              "ORDER BY id",
+                                          p));
+  std::vector<customs::GoodsCapEntry> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeGoodsCap(r));
+  return out;
+}
+
+Result<std::vector<customs::CustomsStore::GoodsCapTotal>> SqlCustomsStore::GoodsCapTotals(
+    int from_year) {
+  const Value p[] = {std::int64_t{from_year}};
+  XB_ASSIGN_OR_RETURN(
+      auto rows, c_.Query("SELECT tenant_id, id_type, id_number, year, hs_prefix, "
+                          "SUM(amount_milli) FROM customs_goods_cap_entry WHERE year >= ? GROUP "
+                          "BY tenant_id, id_type, id_number, year, hs_prefix ORDER BY tenant_id, "
+                          "id_type, id_number, year, hs_prefix",
+                          p));
+  std::vector<GoodsCapTotal> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    out.push_back(GoodsCapTotal{TenantId(AsInt(r[0])), r[1].value_or(""), r[2].value_or(""),
+                                static_cast<int>(AsInt(r[3])), r[4].value_or(""), AsInt(r[5])});
+  }
+  return out;
+}
+
 }  // namespace xb::sql

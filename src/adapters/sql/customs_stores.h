@@ -34,6 +34,13 @@ class SqlCustomsStore final : public customs::CustomsStore {
                                                      std::string_view id_number, int year) override;
   Result<std::vector<QuotaTotal>> QuotaTotals(int from_year) override;
 
+  Status AppendGoodsCapUsage(std::span<const customs::GoodsCapEntry> entries) override;
+  Result<std::vector<customs::GoodsCapEntry>> ListGoodsCapUsage(TenantId tenant,
+                                                                std::string_view id_type,
+                                                                std::string_view id_number,
+                                                                int year) override;
+  Result<std::vector<GoodsCapTotal>> GoodsCapTotals(int from_year) override;
+
   Result<customs::Declaration> InsertDeclaration(customs::Declaration d) override;
   Status UpdateDeclaration(customs::Declaration& d) override;
   Result<customs::Declaration> GetDeclaration(TenantId tenant, customs::DeclarationId id) override;

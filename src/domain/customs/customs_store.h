@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "domain/customs/documents.h"
+#include "domain/customs/goods_caps.h"
 #include "domain/customs/returns.h"
 #include "domain/customs/rules.h"
 
@@ -58,6 +59,22 @@ class CustomsStore {
     std::int64_t used_fen = 0;
   };
   virtual Result<std::vector<QuotaTotal>> QuotaTotals(int from_year) = 0;
+
+  // Goods-cap usage ledger (goods_caps.h): + per order line at acceptance, − when given back.
+  virtual Status AppendGoodsCapUsage(std::span<const GoodsCapEntry> entries) = 0;
+  virtual Result<std::vector<GoodsCapEntry>> ListGoodsCapUsage(TenantId tenant,
+                                                               std::string_view id_type,
+                                                               std::string_view id_number,
+                                                               int year) = 0;
+  // Start-up of the goods-cap book: used per (tenant, identity, year, HS prefix), across tenants.
+  struct GoodsCapTotal {
+    TenantId tenant_id;
+    std::string id_type, id_number;
+    int year = 0;
+    std::string hs_prefix;
+    std::int64_t used_milli = 0;
+  };
+  virtual Result<std::vector<GoodsCapTotal>> GoodsCapTotals(int from_year) = 0;
 
   // Declarations: insert assigns id and list_no if empty; update is optimistic on version
   // (kConflict when it moved).

@@ -131,6 +131,8 @@ struct OrderIntake::Pending {
   QuotaKey quota_key;
   std::int64_t quota_amount = 0;
   bool quota_reserved = false;
+  std::vector<customs::GoodsCapDemand> cap_demands;  // goods caps the order takes from
+  bool caps_reserved = false;
   // Reservations: answers arrive on engine threads.
   std::mutex mu;
   std::size_t waiting = 0;
@@ -154,6 +156,7 @@ Status OrderIntake::Start() {
   if (running_.load() || committer_) return FailedPrecondition("order intake is already started");
   const int year = Date::OfTimestamp(clock_.Now()).year();
   XB_RETURN_IF_ERROR(quota_.Load(db_, year - 1));
+  XB_RETURN_IF_ERROR(options_.goods_caps->Load(db_, year - 1));
   {
     XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
     XB_ASSIGN_OR_RETURN(auto max_ids, tx->orders().MaxIds());
@@ -541,6 +544,10 @@ Status OrderIntake::Check(Pending& p) {
   p.quota_amount = quote.dutiable_fen;
   XB_RETURN_IF_ERROR(quota_.Reserve(p.quota_key, p.quota_amount, *annual->amount_fen));
   p.quota_reserved = true;
+  // Goods-specific yearly caps (sugar, rice ...), reserved in memory the same way.
+  XB_ASSIGN_OR_RETURN(p.cap_demands, customs::GoodsCapDemands(input.lines, *book, o.order_date));
+  XB_RETURN_IF_ERROR(options_.goods_caps->Reserve(p.quota_key, p.cap_demands));
+  p.caps_reserved = !p.cap_demands.empty();
 
   // Routing: candidates from the tenant's bonded and overseas warehouses, stock that meets the
   // channel's shelf life.
@@ -715,12 +722,14 @@ void OrderIntake::Persist(std::shared_ptr<Pending> p) {
   accepted.payload = payload.dump();
 
   auto work = [p, declarations = std::move(declarations), timeline = std::move(timeline), entry,
+               caps = GoodsCapBook::EntriesOf(p->quota_key, p->cap_demands, o.id.value(), p->now),
                accepted = std::move(accepted)](store::Transaction& tx) -> Status {
     XB_ASSIGN_OR_RETURN(p->stored, tx.orders().InsertOrder(p->order));
     std::vector<orders::OrderEvent> events = timeline;
     XB_RETURN_IF_ERROR(tx.orders().AppendEvents(events));
     customs::QuotaEntry quota = entry;
     XB_RETURN_IF_ERROR(tx.customs().AppendQuota(std::span<customs::QuotaEntry>(&quota, 1)));
+    if (!caps.empty()) XB_RETURN_IF_ERROR(tx.customs().AppendGoodsCapUsage(caps));
     for (const auto& d : declarations) {
       XB_RETURN_IF_ERROR(tx.customs().InsertDeclaration(d).status());
     }
@@ -783,6 +792,10 @@ void OrderIntake::Undo(Pending& p) {
     quota_.Undo(p.quota_key, p.quota_amount);
     p.quota_reserved = false;
   }
+  if (p.caps_reserved) {
+    options_.goods_caps->Undo(p.quota_key, p.cap_demands);
+    p.caps_reserved = false;
+  }
 }
 
 void OrderIntake::Fail(std::shared_ptr<Pending> p, Status status) {
@@ -820,6 +833,7 @@ Result<Order> OrderIntake::Cancel(TenantId tenant, orders::OrderId id, std::stri
   if (reason.size() > 500) return InvalidArgument("reason: at most 500 characters", "reason");
   Order cancelled;
   std::int64_t restored = 0;
+  std::vector<customs::GoodsCapEntry> caps_restored;
   Status written;
   for (int attempt = 0; attempt < 5; ++attempt) {
     const Timestamp now = clock_.Now();
@@ -861,6 +875,13 @@ Result<Order> OrderIntake::Cancel(TenantId tenant, orders::OrderId id, std::stri
         back.at = now;
         XB_RETURN_IF_ERROR(tx.customs().AppendQuota(std::span<customs::QuotaEntry>(&back, 1)));
       }
+      XB_ASSIGN_OR_RETURN(auto caps, tx.customs().ListGoodsCapUsage(tenant, order.buyer.id_type,
+                                                                    order.buyer.id_number,
+                                                                    order.order_date.year()));
+      caps_restored =
+          customs::GoodsCapRestores(caps, id.value(), {}, customs::GoodsCapEntryKind::kCancel,
+                                    "cancel:" + std::to_string(id.value()), now);
+      XB_RETURN_IF_ERROR(tx.customs().AppendGoodsCapUsage(caps_restored));
       const OrderState before = order.state;
       order.state = OrderState::kCancelled;
       order.reason = reason;
@@ -898,6 +919,7 @@ Result<Order> OrderIntake::Cancel(TenantId tenant, orders::OrderId id, std::stri
                             cancelled.order_date.year()},
                    restored);
   }
+  options_.goods_caps->Restore(caps_restored);
   // The stock comes back once the cancel is durable. A release that fails now is done at the
   // next start (ReleaseOrphans: reservations of cancelled orders).
   for (const auto& l : cancelled.lines) {

@@ -21,9 +21,9 @@
 //
 // Refusals by a customs or order rule are kFailedPrecondition whose field() is the rule's code:
 // "general_trade" (single_limit / annual_limit reasons in the message), "annual_limit",
-// "positive_list", "buyer_is_payer", "paid_amount", "tax_amount", "documents". Bad input is
-// kInvalidArgument naming the field ("lines[1].sku_id" for an unknown SKU). Personal data never
-// appears in messages, logs or events.
+// "positive_list", "goods_cap", "buyer_is_payer", "paid_amount", "tax_amount", "documents". Bad
+// input is kInvalidArgument naming the field ("lines[1].sku_id" for an unknown SKU). Personal
+// data never appears in messages, logs or events.
 #pragma once
 
 #include <atomic>
@@ -48,6 +48,7 @@
 #include "flows/inventory/group_commit.h"
 #include "flows/inventory/reservation_engine.h"
 #include "flows/orders/declaration_builder.h"
+#include "flows/orders/goods_cap_book.h"
 #include "flows/orders/quota_book.h"
 #include "flows/orders/rule_cache.h"
 #include "flows/store/unit_of_work.h"
@@ -95,6 +96,9 @@ struct IntakeOptions {
   // an unknown channel).
   std::chrono::seconds catalog_ttl{30};
   std::chrono::milliseconds places_ttl{2000};
+  // Goods-specific yearly caps (goods_cap rows): loaded at Start, reserved per order; share it
+  // with the receipt and return services so that their restores reach it.
+  std::shared_ptr<GoodsCapBook> goods_caps = std::make_shared<GoodsCapBook>();
 };
 
 struct IntakeAnswer {
