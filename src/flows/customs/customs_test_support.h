@@ -56,9 +56,16 @@ class CustomsFlowTest : public ::testing::Test {
   TestClock clock_{Timestamp::FromMicros(1'795'595'400'000'000)};  // 2026-11-25T08:30:00Z
   inventory_flow::ReservationEngine engine_{*db_, clock_};
   warehouse_flow::WarehouseService warehouse_{*db_, clock_, &engine_};
-  std::vector<customs::QuotaEntry> restored_;  // what the quota callback heard
-  ReceiptService receipts_{*db_, clock_, &engine_, &warehouse_,
-                           [this](const customs::QuotaEntry& e) { restored_.push_back(e); }};
+  std::vector<customs::QuotaEntry> restored_;          // what the quota callback heard
+  std::vector<customs::GoodsCapEntry> caps_restored_;  // what the goods-cap callback heard
+  ReceiptService receipts_{*db_,
+                           clock_,
+                           &engine_,
+                           &warehouse_,
+                           [this](const customs::QuotaEntry& e) { restored_.push_back(e); },
+                           [this](std::span<const customs::GoodsCapEntry> e) {
+                             caps_restored_.insert(caps_restored_.end(), e.begin(), e.end());
+                           }};
 
   std::int64_t wh_ = 0;
   std::int64_t a1_ = 0;    // storage A-01
@@ -299,6 +306,35 @@ class CustomsFlowTest : public ::testing::Test {
       for (const auto& b : page->first) sum += b.on_hand;
     }
     return sum;
+  }
+
+  // A goods-cap usage entry of the order's line 1 (HS prefix 1901, thousandths of a kg), as
+  // intake writes it.
+  void AddCapUsage(const orders::Order& o, std::int64_t milli) {
+    customs::GoodsCapEntry e;
+    e.tenant_id = TenantId(kTenant);
+    e.id_type = "id_card";
+    e.id_number = kIdNumber;
+    e.year = 2026;
+    e.hs_prefix = "1901";
+    e.amount_milli = milli;
+    e.order_id = o.id.value();
+    e.line_no = 1;
+    e.ref = "order:" + std::to_string(o.id.value());
+    e.at = clock_.Now();
+    auto tx = Write();
+    EXPECT_TRUE(tx->customs().AppendGoodsCapUsage(std::span(&e, 1)).ok());
+    EXPECT_TRUE(tx->Commit().ok());
+  }
+  std::int64_t CapUsed() {
+    auto entries =
+        Read()->customs().ListGoodsCapUsage(TenantId(kTenant), "id_card", kIdNumber, 2026);
+    EXPECT_TRUE(entries.ok()) << entries.status().ToString();
+    std::int64_t used = 0;
+    if (entries.ok()) {
+      for (const auto& e : *entries) used += e.amount_milli;
+    }
+    return used;
   }
 
   std::int64_t QuotaUsed() {

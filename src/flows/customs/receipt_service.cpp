@@ -78,6 +78,7 @@ struct ReceiptService::Followups {
   std::int64_t staging_bin_id = 0;
   std::vector<std::int64_t> reservation_ids;
   std::vector<customs::QuotaEntry> quota;
+  std::vector<customs::GoodsCapEntry> caps;
   orders::OrderId order_id;
 
   inventory_flow::ReservationEngine* engine = nullptr;
@@ -93,12 +94,13 @@ struct ReceiptService::Followups {
 ReceiptService::ReceiptService(store::Database& db, const Clock& clock,
                                inventory_flow::ReservationEngine* engine,
                                warehouse_flow::WarehouseService* warehouse,
-                               QuotaRestored quota_restored)
+                               QuotaRestored quota_restored, GoodsCapRestored goods_cap_restored)
     : db_(db),
       clock_(clock),
       engine_(engine),
       warehouse_(warehouse),
-      quota_restored_(std::move(quota_restored)) {}
+      quota_restored_(std::move(quota_restored)),
+      goods_cap_restored_(std::move(goods_cap_restored)) {}
 
 Result<ReceiptOutcome> ReceiptService::Apply(const RequestContext& ctx, const Receipt& receipt) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, access::Action::kOperateCustoms));
@@ -506,6 +508,17 @@ Result<ReceiptOutcome> ReceiptService::ApplyOnce(TenantId tenant, const Receipt&
           timeline.push_back(internal::Note(
               order, "annual quota restored by " + customs::FenToString(restore), at));
         }
+        // The shipment's lines give back what they hold of goods-specific caps.
+        std::vector<std::int64_t> line_nos;
+        for (auto* line : lines) line_nos.push_back(line->line_no);
+        if (!line_nos.empty()) {
+          XB_ASSIGN_OR_RETURN(auto caps, cs.ListGoodsCapUsage(tenant, order.buyer.id_type,
+                                                              order.buyer.id_number, year));
+          after.caps = customs::GoodsCapRestores(caps, order.id.value(), line_nos,
+                                                 customs::GoodsCapEntryKind::kCancel,
+                                                 "declaration:" + d.list.list_no, now);
+          if (!after.caps.empty()) XB_RETURN_IF_ERROR(cs.AppendGoodsCapUsage(after.caps));
+        }
         break;
       }
 
@@ -545,6 +558,7 @@ void ReceiptService::RunFollowups(TenantId tenant, const std::string& actor, Fol
   for (const auto& q : after.quota) {
     if (quota_restored_) quota_restored_(q);
   }
+  if (goods_cap_restored_ && !after.caps.empty()) goods_cap_restored_(after.caps);
   if (engine_ != nullptr) {
     for (ReservationId rid : after.release) {
       auto released = engine_->Release(tenant, rid);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ namespace xb::customs_flow {
 // Called after the commit of a negative quota entry (rejection, return), so that the in-memory
 // quota book (flows/orders QuotaBook::Restore) gives the amount back. The entry's amount is < 0.
 using QuotaRestored = std::function<void(const customs::QuotaEntry& entry)>;
+// Called after the commit of negative goods-cap entries (rejection, return), so that the
+// in-memory goods-cap book (flows/orders GoodsCapBook::Restore) gives the amounts back.
+using GoodsCapRestored = std::function<void(std::span<const customs::GoodsCapEntry> entries)>;
 
 struct ReceiptOutcome {
   customs::Declaration declaration;  // as it is after the receipt
@@ -54,9 +58,11 @@ struct ReceiptOutcome {
 class ReceiptService {
  public:
   // `engine` and `warehouse` may be null (tools, tests): stock is then posted without the
-  // in-memory books and no pick task is created. `quota_restored` may be empty.
+  // in-memory books and no pick task is created. `quota_restored` and `goods_cap_restored` may
+  // be empty.
   ReceiptService(store::Database& db, const Clock& clock, inventory_flow::ReservationEngine* engine,
-                 warehouse_flow::WarehouseService* warehouse, QuotaRestored quota_restored = {});
+                 warehouse_flow::WarehouseService* warehouse, QuotaRestored quota_restored = {},
+                 GoodsCapRestored goods_cap_restored = {});
 
   // kOperateCustoms. kNotFound "unknown declaration <list_no>" (nothing changed) when the tenant
   // has no declaration with the receipt's list number; kFailedPrecondition when the receipt
@@ -85,6 +91,7 @@ class ReceiptService {
   inventory_flow::ReservationEngine* engine_;
   warehouse_flow::WarehouseService* warehouse_;
   QuotaRestored quota_restored_;
+  GoodsCapRestored goods_cap_restored_;
 };
 
 // The tenant a list number belongs to ("XB" + tenant + the declaration id in 12 digits, as the

@@ -227,6 +227,25 @@ TEST_F(ReceiptServiceTest, RejectionReleasesTheStockAndRestoresTheQuota) {
   EXPECT_EQ(restored_.size(), 1u);
 }
 
+TEST_F(ReceiptServiceTest, RejectionGivesTheShipmentsGoodsCapsBackOnce) {
+  auto placed = PlaceOrder(2);
+  AddCapUsage(placed.order, 1'800);  // two tins of 900 g against a cap in kg
+  auto rejected =
+      receipts_.Apply(Ctx(), Receipt("R-1", placed.declaration, ReceiptKind::kRejected, "no"));
+  ASSERT_TRUE(rejected.ok()) << rejected.status().ToString();
+  EXPECT_EQ(CapUsed(), 0);
+  ASSERT_EQ(caps_restored_.size(), 1u);
+  EXPECT_EQ(caps_restored_[0].amount_milli, -1'800);
+  EXPECT_EQ(caps_restored_[0].hs_prefix, "1901");
+  EXPECT_EQ(caps_restored_[0].kind, customs::GoodsCapEntryKind::kCancel);
+  EXPECT_EQ(caps_restored_[0].ref, "declaration:" + placed.declaration.list.list_no);
+  ASSERT_TRUE(
+      receipts_.Apply(Ctx(), Receipt("R-2", placed.declaration, ReceiptKind::kRejected, "no"))
+          .ok());
+  EXPECT_EQ(CapUsed(), 0);
+  EXPECT_EQ(caps_restored_.size(), 1u);
+}
+
 TEST_F(ReceiptServiceTest, AReplayedRejectionReleasesWhatIsStillReserved) {
   auto placed = PlaceOrder(2);
   // The rejection is applied but its releases after the commit never happen (as after a crash):

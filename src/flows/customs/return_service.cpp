@@ -30,8 +30,12 @@ std::int64_t ProportionalShare(std::int64_t total, std::int64_t done, std::int64
 
 ReturnService::ReturnService(store::Database& db, const Clock& clock,
                              inventory_flow::ReservationEngine* engine,
-                             QuotaRestored quota_restored)
-    : db_(db), clock_(clock), engine_(engine), quota_restored_(std::move(quota_restored)) {}
+                             QuotaRestored quota_restored, GoodsCapRestored goods_cap_restored)
+    : db_(db),
+      clock_(clock),
+      engine_(engine),
+      quota_restored_(std::move(quota_restored)),
+      goods_cap_restored_(std::move(goods_cap_restored)) {}
 
 namespace {
 
@@ -201,9 +205,11 @@ Result<Return> ReturnService::Receive(const RequestContext& ctx, customs::Return
 
   struct Restored {
     std::vector<customs::QuotaEntry> quota;
+    std::vector<customs::GoodsCapEntry> caps;
   } restored;
   auto received = internal::RetryOnConflict([&]() -> Result<Return> {
     restored.quota.clear();
+    restored.caps.clear();
     XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
     XB_ASSIGN_OR_RETURN(auto r, tx->customs().GetReturn(tenant, id));
     if (r.state != ReturnState::kRequested) {
@@ -384,6 +390,23 @@ Result<Return> ReturnService::Receive(const RequestContext& ctx, customs::Return
       restored.quota.push_back(std::move(q));
       XB_RETURN_IF_ERROR(tx->customs().AppendQuota(restored.quota));
     }
+    // Goods-specific caps come back by each line's returned share (returned / line quantity of
+    // the line's original amount, at most what the line still holds).
+    XB_ASSIGN_OR_RETURN(auto caps, tx->customs().ListGoodsCapUsage(tenant, order.buyer.id_type,
+                                                                   order.buyer.id_number, year));
+    for (const auto& rl : r.lines) {
+      for (const auto& ol : order.lines) {
+        if (ol.id != rl.order_line_id) continue;
+        const std::int64_t line_no[] = {ol.line_no};
+        auto back = customs::GoodsCapRestores(
+            caps, order.id.value(), line_no, customs::GoodsCapEntryKind::kReturn,
+            "return:" + std::to_string(r.id.value()), now, rl.quantity, ol.quantity);
+        restored.caps.insert(restored.caps.end(), back.begin(), back.end());
+      }
+    }
+    if (!restored.caps.empty()) {
+      XB_RETURN_IF_ERROR(tx->customs().AppendGoodsCapUsage(restored.caps));
+    }
 
     r.state = quarantined == 0 ? ReturnState::kReshelved
               : reshelved == 0 ? ReturnState::kQuarantined
@@ -427,6 +450,9 @@ Result<Return> ReturnService::Receive(const RequestContext& ctx, customs::Return
   });
   if (received.ok() && quota_restored_) {
     for (const auto& q : restored.quota) quota_restored_(q);
+  }
+  if (received.ok() && goods_cap_restored_ && !restored.caps.empty()) {
+    goods_cap_restored_(restored.caps);
   }
   return received;
 }

@@ -55,9 +55,9 @@ struct ReceiveDraft {
 class ReturnService {
  public:
   // `engine` may be null (tools, tests): re-shelved stock is then not given to the in-memory
-  // books. `quota_restored` may be empty.
+  // books. `quota_restored` and `goods_cap_restored` may be empty.
   ReturnService(store::Database& db, const Clock& clock, inventory_flow::ReservationEngine* engine,
-                QuotaRestored quota_restored = {});
+                QuotaRestored quota_restored = {}, GoodsCapRestored goods_cap_restored = {});
 
   // kWriteOrders. kFailedPrecondition rule "return_window" (release date, days allowed, the date
   // asked) after the apply days; kFailedPrecondition when the shipment is not released or a
@@ -81,6 +81,7 @@ class ReturnService {
   const Clock& clock_;
   inventory_flow::ReservationEngine* engine_;
   QuotaRestored quota_restored_;
+  GoodsCapRestored goods_cap_restored_;
 };
 
 // The part of `total` that belongs to `done` of `of` units, rounded down; the parts of successive

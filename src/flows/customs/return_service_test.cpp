@@ -26,7 +26,10 @@ TEST(ProportionalShareTest, PartsAddUpToTheWholeToTheFen) {
 class ReturnServiceTest : public CustomsFlowTest {
  protected:
   ReturnService returns_{*db_, clock_, &engine_,
-                         [this](const customs::QuotaEntry& e) { restored_.push_back(e); }};
+                         [this](const customs::QuotaEntry& e) { restored_.push_back(e); },
+                         [this](std::span<const customs::GoodsCapEntry> e) {
+                           caps_restored_.insert(caps_restored_.end(), e.begin(), e.end());
+                         }};
   AccountBookService book_{*db_, clock_};
 
   // An order of two tins (line tax 18.21) released by customs today (2026-11-25).
@@ -148,6 +151,25 @@ TEST_F(ReturnServiceTest, ReturnedGoodsAreReshelvedWithTaxAndQuotaRestored) {
   EXPECT_EQ(
       returns_.Receive(Ctx(), second->id, Arrival("L1", a1_, Day(2026, 12, 21))).status().code(),
       ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(ReturnServiceTest, EachReturnedTinGivesItsShareOfTheGoodsCapBack) {
+  auto placed = Released();
+  AddCapUsage(placed.order, 1'800);
+  auto first = returns_.Request(Ctx(), Draft(placed, 1, Day(2026, 12, 1)));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(CapUsed(), 1'800);  // given back at receipt, not at the request
+  ASSERT_TRUE(returns_.Receive(Ctx(), first->id, Arrival("L1", a1_, Day(2026, 12, 10))).ok());
+  EXPECT_EQ(CapUsed(), 900);
+  ASSERT_EQ(caps_restored_.size(), 1u);
+  EXPECT_EQ(caps_restored_[0].amount_milli, -900);
+  EXPECT_EQ(caps_restored_[0].kind, customs::GoodsCapEntryKind::kReturn);
+  EXPECT_EQ(caps_restored_[0].ref, "return:" + std::to_string(first->id.value()));
+  auto second = returns_.Request(Ctx(), Draft(placed, 1, Day(2026, 12, 2)));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE(returns_.Receive(Ctx(), second->id, Arrival("L1", a1_, Day(2026, 12, 11))).ok());
+  EXPECT_EQ(CapUsed(), 0);
+  EXPECT_EQ(caps_restored_.size(), 2u);
 }
 
 TEST_F(ReturnServiceTest, ShortShelfLifeIsQuarantined) {
