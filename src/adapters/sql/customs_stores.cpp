@@ -1,6 +1,7 @@
 #include "adapters/sql/customs_stores.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -78,9 +79,105 @@ std::vector<Value> Concat(std::vector<Value> a, std::initializer_list<Value> mor
 
 // --- documents as JSON -----------------------------------------------------------------------
 
-json IdentityJson(const customs::Identity& i) {
-  return {{"name", i.name}, {"id_type", i.id_type}, {"id_number", i.id_number}};
+// JSON text written straight into one buffer, byte for byte as nlohmann::json::dump() writes the
+// same object (no spaces, keys in byte order: callers add them in that order), without building
+// a json tree first. Declarations are written on the order-intake hot path.
+class JsonObjectText {
+ public:
+  explicit JsonObjectText(std::string& out) : out_(out) { out_ += '{'; }
+  JsonObjectText(const JsonObjectText&) = delete;
+  JsonObjectText& operator=(const JsonObjectText&) = delete;
+  ~JsonObjectText() { out_ += '}'; }
+
+  std::string& Key(std::string_view key) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+    return out_;
+  }
+  void Text(std::string_view key, std::string_view value) { Quoted(Key(key), value); }
+  void Int(std::string_view key, std::int64_t value) {
+    Key(key);
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out_.append(digits, end);
+  }
+  void Bool(std::string_view key, bool value) { Key(key) += value ? "true" : "false"; }
+
+  // `text` quoted and escaped as dump() escapes it: quote, backslash and control characters;
+  // other bytes (UTF-8) as they are.
+  static void Quoted(std::string& out, std::string_view text) {
+    out += '"';
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out.append(text.data() + run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default: {
+          constexpr char kHex[] = "0123456789abcdef";
+          const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4U], kHex[c & 0xFU]};
+          out.append(u, sizeof u);
+        }
+      }
+    }
+    out.append(text.data() + run, text.size() - run);
+    out += '"';
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+void IdentityText(std::string& out, const customs::Identity& i) {
+  JsonObjectText o(out);
+  o.Text("id_number", i.id_number);
+  o.Text("id_type", i.id_type);
+  o.Text("name", i.name);
 }
+
+void LinesText(std::string& out, const std::vector<customs::DocLine>& lines) {
+  out += '[';
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    if (n > 0) out += ',';
+    const auto& l = lines[n];
+    JsonObjectText o(out);
+    o.Text("hs_code", l.hs_code);
+    o.Int("legal_quantity_milli", l.legal_quantity_milli);
+    o.Text("legal_unit", l.legal_unit);
+    o.Text("name", l.name);
+    o.Int("price_fen", l.price_fen);
+    o.Int("quantity", l.quantity);
+    o.Text("sku_code", l.sku_code);
+  }
+  out += ']';
+}
+
 customs::Identity IdentityOf(const json& j) {
   customs::Identity i;
   i.name = j.value("name", "");
@@ -89,19 +186,6 @@ customs::Identity IdentityOf(const json& j) {
   return i;
 }
 
-json LinesJson(const std::vector<customs::DocLine>& lines) {
-  json a = json::array();
-  for (const auto& l : lines) {
-    a.push_back({{"sku_code", l.sku_code},
-                 {"hs_code", l.hs_code},
-                 {"name", l.name},
-                 {"quantity", l.quantity},
-                 {"legal_quantity_milli", l.legal_quantity_milli},
-                 {"legal_unit", l.legal_unit},
-                 {"price_fen", l.price_fen}});
-  }
-  return a;
-}
 std::vector<customs::DocLine> LinesOf(const json& a) {
   std::vector<customs::DocLine> out;
   if (!a.is_array()) return out;
@@ -121,17 +205,22 @@ std::vector<customs::DocLine> LinesOf(const json& a) {
 }
 
 std::string OrderDocText(const customs::OrderDoc& d) {
-  return json{{"order_no", d.order_no},
-              {"buyer", IdentityJson(d.buyer)},
-              {"buyer_phone", d.buyer_phone},
-              {"lines", LinesJson(d.lines)},
-              {"goods_fen", d.goods_fen},
-              {"freight_fen", d.freight_fen},
-              {"insurance_fen", d.insurance_fen},
-              {"discount_fen", d.discount_fen},
-              {"tax_fen", d.tax_fen},
-              {"paid_fen", d.paid_fen}}
-      .dump();
+  std::string out;
+  out.reserve(320 + d.lines.size() * 200);
+  {
+    JsonObjectText o(out);
+    IdentityText(o.Key("buyer"), d.buyer);
+    o.Text("buyer_phone", d.buyer_phone);
+    o.Int("discount_fen", d.discount_fen);
+    o.Int("freight_fen", d.freight_fen);
+    o.Int("goods_fen", d.goods_fen);
+    o.Int("insurance_fen", d.insurance_fen);
+    LinesText(o.Key("lines"), d.lines);
+    o.Text("order_no", d.order_no);
+    o.Int("paid_fen", d.paid_fen);
+    o.Int("tax_fen", d.tax_fen);
+  }
+  return out;
 }
 customs::OrderDoc OrderDocOf(const json& j) {
   customs::OrderDoc d;
@@ -149,11 +238,16 @@ customs::OrderDoc OrderDocOf(const json& j) {
 }
 
 std::string PaymentDocText(const customs::PaymentDoc& d) {
-  return json{{"order_no", d.order_no},
-              {"payment_no", d.payment_no},
-              {"payer", IdentityJson(d.payer)},
-              {"amount_fen", d.amount_fen}}
-      .dump();
+  std::string out;
+  out.reserve(192);
+  {
+    JsonObjectText o(out);
+    o.Int("amount_fen", d.amount_fen);
+    o.Text("order_no", d.order_no);
+    IdentityText(o.Key("payer"), d.payer);
+    o.Text("payment_no", d.payment_no);
+  }
+  return out;
 }
 customs::PaymentDoc PaymentDocOf(const json& j) {
   customs::PaymentDoc d;
@@ -165,12 +259,17 @@ customs::PaymentDoc PaymentDocOf(const json& j) {
 }
 
 std::string WaybillDocText(const customs::WaybillDoc& d) {
-  return json{{"waybill_no", d.waybill_no},
-              {"order_no", d.order_no},
-              {"consignee", d.consignee},
-              {"weight_g", d.weight_g},
-              {"freight_fen", d.freight_fen}}
-      .dump();
+  std::string out;
+  out.reserve(160);
+  {
+    JsonObjectText o(out);
+    o.Text("consignee", d.consignee);
+    o.Int("freight_fen", d.freight_fen);
+    o.Text("order_no", d.order_no);
+    o.Text("waybill_no", d.waybill_no);
+    o.Int("weight_g", d.weight_g);
+  }
+  return out;
 }
 customs::WaybillDoc WaybillDocOf(const json& j) {
   customs::WaybillDoc d;
@@ -183,11 +282,21 @@ customs::WaybillDoc WaybillDocOf(const json& j) {
 }
 
 std::string ListDocText(const customs::DeclarationListDoc& d) {
-  return json{
-      {"list_no", d.list_no},        {"order_no", d.order_no},   {"waybill_no", d.waybill_no},
-      {"trade_mode", d.trade_mode},  {"ems_no", d.ems_no},       {"buyer", IdentityJson(d.buyer)},
-      {"lines", LinesJson(d.lines)}, {"goods_fen", d.goods_fen}, {"tax_fen", d.tax_fen}}
-      .dump();
+  std::string out;
+  out.reserve(320 + d.lines.size() * 200);
+  {
+    JsonObjectText o(out);
+    IdentityText(o.Key("buyer"), d.buyer);
+    o.Text("ems_no", d.ems_no);
+    o.Int("goods_fen", d.goods_fen);
+    LinesText(o.Key("lines"), d.lines);
+    o.Text("list_no", d.list_no);
+    o.Text("order_no", d.order_no);
+    o.Int("tax_fen", d.tax_fen);
+    o.Text("trade_mode", d.trade_mode);
+    o.Text("waybill_no", d.waybill_no);
+  }
+  return out;
 }
 customs::DeclarationListDoc ListDocOf(const json& j) {
   customs::DeclarationListDoc d;
@@ -204,11 +313,18 @@ customs::DeclarationListDoc ListDocOf(const json& j) {
 }
 
 std::string ChecksText(const std::vector<customs::DocCheck>& checks) {
-  json a = json::array();
-  for (const auto& c : checks) {
-    a.push_back({{"check", c.check}, {"passed", c.passed}, {"detail", c.detail}});
+  std::string out;
+  out.reserve(16 + checks.size() * 96);
+  out += '[';
+  for (std::size_t n = 0; n < checks.size(); ++n) {
+    if (n > 0) out += ',';
+    JsonObjectText o(out);
+    o.Text("check", checks[n].check);
+    o.Text("detail", checks[n].detail);
+    o.Bool("passed", checks[n].passed);
   }
-  return a.dump();
+  out += ']';
+  return out;
 }
 std::vector<customs::DocCheck> ChecksOf(const json& a) {
   std::vector<customs::DocCheck> out;
@@ -355,6 +471,15 @@ Declaration DecodeDeclaration(const Row& r) {
   return d;
 }
 
+// Declarations numbered here and written behind: only a concurrent writer numbering the same
+// declaration makes their insert fail as taken.
+Status TakenIdIsConflict(Status st) {
+  if (st.code() == ErrorCode::kAlreadyExists) {
+    return Conflict("a declaration id was taken meanwhile (retry)");
+  }
+  return st;
+}
+
 Status DeclarationChanged(DeclarationId id, std::int64_t version) {
   return Conflict("declaration " + std::to_string(id.value()) + " changed meanwhile (now version " +
                   std::to_string(version) + ")");
@@ -452,12 +577,7 @@ SqlCustomsStore::SqlCustomsStore(Connection& c)
 Status SqlCustomsStore::Flush() {
   XB_RETURN_IF_ERROR(quota_.Flush(c_));
   XB_RETURN_IF_ERROR(account_.Flush(c_));
-  Status st = declarations_.Flush(c_);
-  if (st.code() == ErrorCode::kAlreadyExists) {
-    // Only a concurrent writer numbering the same declaration gets here.
-    return Conflict("a declaration id was taken meanwhile (retry)");
-  }
-  return st;
+  return TakenIdIsConflict(declarations_.Flush(c_));
 }
 
 // --- rules -----------------------------------------------------------------------------------
@@ -602,7 +722,7 @@ Status SqlCustomsStore::AppendQuota(std::span<QuotaEntry> entries) {
     p.emplace_back(e.ref);
     p.emplace_back(e.at.micros());
   }
-  return Status::Ok();
+  return quota_.FlushFull(c_);
 }
 
 Result<std::int64_t> SqlCustomsStore::QuotaUsed(TenantId tenant, std::string_view id_type,
@@ -675,6 +795,7 @@ Result<Declaration> SqlCustomsStore::InsertDeclaration(Declaration d) {
   // written at commit (or the next read), with others in one statement.
   if (numbered_here && generated_list_no) {
     AppendDeclaration(declarations_.values(), d);
+    XB_RETURN_IF_ERROR(TakenIdIsConflict(declarations_.FlushFull(c_)));
     return d;
   }
   XB_RETURN_IF_ERROR(Flush());
@@ -983,7 +1104,7 @@ Status SqlCustomsStore::AppendAccountEntries(std::span<AccountEntry> entries) {
     p.emplace_back(e.ref);
     p.emplace_back(e.at.micros());
   }
-  return Status::Ok();
+  return account_.FlushFull(c_);
 }
 
 Result<std::vector<BookBalance>> SqlCustomsStore::AccountBalances(TenantId tenant,

@@ -221,8 +221,9 @@ Status SqlOrdersStore::NumberLines(Order& order) {
 }
 
 Status SqlOrdersStore::InsertLines(const Order& order) {
-  for (const auto& l : order.lines) AppendLine(lines_.values(), order, l);
-  return Status::Ok();
+  auto& p = lines_.values();
+  for (const auto& l : order.lines) AppendLine(p, order, l);
+  return lines_.FlushFull(c_);
 }
 
 Result<Order> SqlOrdersStore::InsertOrder(Order order) {
@@ -252,19 +253,19 @@ Result<Order> SqlOrdersStore::InsertOrder(Order order) {
   static const std::string kInsert =
       "INSERT INTO orders_order (" + std::string(kOrderColumns) + ") VALUES " +
       RowPlaceholders(1, kOrderColumnCount) +
-      " ON CONFLICT (tenant_id, channel_id, channel_order_no) DO NOTHING RETURNING id";
-  auto rows = c_.Query(kInsert, p);
-  if (!rows.ok()) {
-    if (rows.status().code() == ErrorCode::kAlreadyExists) {
+      " ON CONFLICT (tenant_id, channel_id, channel_order_no) DO NOTHING";
+  auto inserted = c_.Execute(kInsert, p);
+  if (!inserted.ok()) {
+    if (inserted.status().code() == ErrorCode::kAlreadyExists) {
       if (!numbered_here) {
         return AlreadyExists("id: order " + std::to_string(order.id.value()) + " exists", "id");
       }
       return Conflict("order id " + std::to_string(order.id.value()) +
                       " was taken meanwhile (retry)");
     }
-    return rows.status();
+    return inserted.status();
   }
-  if (rows->empty()) {
+  if (*inserted == 0) {
     return AlreadyExists("channel_order_no: duplicate channel order number " +
                              order.channel_order_no + " of channel " +
                              std::to_string(order.channel_id),
@@ -440,7 +441,7 @@ Status SqlOrdersStore::AppendEvents(std::span<OrderEvent> events) {
     p.emplace_back(e.state);
     p.emplace_back(e.detail);
   }
-  return Status::Ok();
+  return events_.FlushFull(c_);
 }
 
 Result<std::vector<OrderEvent>> SqlOrdersStore::ListEvents(TenantId tenant, OrderId id) {

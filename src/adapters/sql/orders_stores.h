@@ -3,7 +3,8 @@
 // orders per transaction: an order is one insert of its row and one of its lines, each with a
 // fixed statement text served by the connections' prepared-statement caches. An order's row is
 // inserted at once (its channel number may be taken); its lines and timeline entries cannot
-// collide, so they are kept back and written in multi-row statements at commit (pending_rows.h).
+// collide, so they are kept back and written in multi-row statements of 64 rows as they come, the
+// rest at commit (pending_rows.h).
 // Ids the caller did not assign continue after the highest, read once per transaction.
 #pragma once
 

@@ -225,6 +225,7 @@ class SqlEventLog final : public events::EventLog {
     p.emplace_back(std::move(e.request_id));
     p.emplace_back(e.at.micros());
     p.emplace_back(std::move(e.payload));
+    XB_RETURN_IF_ERROR(rows_.FlushFull(c_));
     return seq;
   }
   // Writes the counters and rows kept back.
