@@ -355,14 +355,55 @@ Status AddPickedTo(Reservation& r, LotId lot, std::int64_t qty, Timestamp at) {
 }
 
 // The per-SKU look-up of the ledger (migration 0005): new movements go to
-// inventory_movement_recent, at the end of its id order; once it holds kRecentMovements, they
-// move to inventory_movement_by_sku in one statement. A posting then writes a few pages at the
-// end of the recent table instead of one index page per SKU, however long the ledger has grown;
-// the move writes each SKU's page once for all of its recent movements.
+// inventory_movement_recent, at the end of its id order; a background step
+// (MoveRecentMovements, run by SqlDatabase's maintenance thread in its own short transactions)
+// moves them to inventory_movement_by_sku, a slice of SKUs at a time. A posting then writes a few
+// pages at the end of the recent table instead of one index page per SKU, however long the ledger
+// has grown; the move writes each SKU's page once for all of its recent movements, and no posting
+// waits for it. Once the recent movements span kRecentMovements, the posting asks for a move; if
+// they ever span kRecentMovementsBound (the background step is not running or keeps failing),
+// the posting moves them itself, so the table that reads by SKU scan stays bounded.
 constexpr std::int64_t kRecentMovements = 8192;
+constexpr std::int64_t kRecentMovementsBound = 16 * kRecentMovements;
+// Movements per step of the move (whole SKUs): each step is one short write transaction.
+constexpr std::int64_t kMoveRows = 2048;
 
-Status IndexBySku(Connection& c, std::span<const Movement> movements) {
-  if (movements.empty()) return Status::Ok();
+// Moves the recent movements of the SKUs in (after, upto] (tenant, SKU order; `after` absent:
+// from the first) to the look-up. On PostgreSQL one statement, so rows of a posting that has
+// not committed yet are neither deleted nor copied and stay for the next move; on SQLite the
+// caller's transaction is the only writer.
+Status MoveSlice(Connection& c, const std::optional<std::pair<std::int64_t, std::int64_t>>& after,
+                 const std::optional<std::pair<std::int64_t, std::int64_t>>& upto) {
+  std::string where = " WHERE 1 = 1";
+  std::vector<Value> p;
+  if (after) {
+    where += " AND (tenant_id > ? OR (tenant_id = ? AND sku_id > ?))";
+    p.insert(p.end(), {after->first, after->first, after->second});
+  }
+  if (upto) {
+    where += " AND (tenant_id < ? OR (tenant_id = ? AND sku_id <= ?))";
+    p.insert(p.end(), {upto->first, upto->first, upto->second});
+  }
+  if (c.dialect() == Dialect::kPostgresql) {
+    return c
+        .Execute("WITH moved AS (DELETE FROM inventory_movement_recent" + where +
+                     " RETURNING tenant_id, sku_id, id) INSERT INTO inventory_movement_by_sku "
+                     "(tenant_id, sku_id, id) SELECT tenant_id, sku_id, id FROM moved ORDER BY "
+                     "tenant_id, sku_id, id",
+                 p)
+        .status();
+  }
+  XB_RETURN_IF_ERROR(c.Execute("INSERT INTO inventory_movement_by_sku (tenant_id, sku_id, id) "
+                               "SELECT tenant_id, sku_id, id FROM inventory_movement_recent" +
+                                   where + " ORDER BY tenant_id, sku_id, id",
+                               p)
+                         .status());
+  return c.Execute("DELETE FROM inventory_movement_recent" + where, p).status();
+}
+
+// Appends the movements to the recent table. Returns whether a move is due.
+Result<bool> IndexBySku(Connection& c, std::span<const Movement> movements) {
+  if (movements.empty()) return false;
   std::size_t done = 0;
   std::int64_t highest = 0;
   while (done < movements.size()) {
@@ -384,36 +425,43 @@ Status IndexBySku(Connection& c, std::span<const Movement> movements) {
     done += n;
   }
   XB_ASSIGN_OR_RETURN(auto oldest, c.Query("SELECT MIN(id) FROM inventory_movement_recent", {}));
-  if (oldest.empty() || !oldest[0][0] || highest - AsInt(oldest[0][0]) + 1 < kRecentMovements) {
-    return Status::Ok();
+  if (oldest.empty() || !oldest[0][0]) return false;
+  const std::int64_t span = highest - AsInt(oldest[0][0]) + 1;
+  if (span >= kRecentMovementsBound) {
+    XB_RETURN_IF_ERROR(MoveSlice(c, std::nullopt, std::nullopt));
+    return false;
   }
-  if (c.dialect() == Dialect::kPostgresql) {
-    // One statement: rows a concurrent posting has not committed yet are neither deleted nor
-    // copied, and stay for the next move.
-    return c
-        .Execute(
-            "WITH moved AS (DELETE FROM inventory_movement_recent RETURNING tenant_id, sku_id, id) "
-            "INSERT INTO inventory_movement_by_sku (tenant_id, sku_id, id) SELECT tenant_id, "
-            "sku_id, id FROM moved",
-            {})
-        .status();
+  return span >= kRecentMovements;
+}
+
+// The first place (in key order) that a posting takes more from than is on hand: read after the
+// posting was rolled back, so what is on hand is what the posting found.
+Result<std::optional<Status>> FindShortage(Connection& c,
+                                           const std::map<BalanceKey, std::int64_t>& delta) {
+  for (const auto& [k, change] : delta) {
+    if (change >= 0) continue;
+    std::vector<Value> kp;
+    AppendKey(kp, k);
+    XB_ASSIGN_OR_RETURN(
+        auto rows,
+        c.Query("SELECT on_hand FROM inventory_balance WHERE " + std::string(kKeyWhere), kp));
+    const std::int64_t on_hand = rows.empty() ? 0 : AsInt(rows[0][0]);
+    if (on_hand < -change) {
+      return std::optional<Status>(
+          FailedPrecondition(ShortOfStock(k, on_hand, -change), "quantity"));
+    }
   }
-  // SQLite: this transaction is the only writer.
-  XB_RETURN_IF_ERROR(c.Execute("INSERT INTO inventory_movement_by_sku (tenant_id, sku_id, id) "
-                               "SELECT tenant_id, sku_id, id FROM inventory_movement_recent "
-                               "ORDER BY tenant_id, sku_id, id",
-                               {})
-                         .status());
-  return c.Execute("DELETE FROM inventory_movement_recent", {}).status();
+  return std::optional<Status>();
 }
 
 // Applies a posting: the net change per place and the movements.
-Status ApplyPosting(Connection& c, std::span<Movement> movements,
-                    const std::map<BalanceKey, std::int64_t>& delta) {
+Result<bool> ApplyPosting(Connection& c, std::span<Movement> movements,
+                          const std::map<BalanceKey, std::int64_t>& delta) {
   // Balances in key order (runs of increases, then of decreases, and so on), so concurrent
   // postings lock rows in one order. Increases are multi-row upserts. Decreases are conditional
   // multi-row updates, `on_hand = on_hand - qty WHERE <key> AND on_hand >= qty`: a row without
-  // the stock is not changed and not returned.
+  // the stock is not changed, and fewer rows changed than sent fails the posting. (Returning the
+  // changed keys to name the place at once cost more than the update itself.)
   using Entry = const std::pair<const BalanceKey, std::int64_t>*;
   std::vector<Entry> run;
   // PostgreSQL compares the keys' texts under the columns' collation.
@@ -448,49 +496,22 @@ Status ApplyPosting(Connection& c, std::span<Movement> movements,
           "CAST(? AS BIGINT), ?, ?, CAST(? AS BIGINT))";
       if (n > 1) values += ", " + RowPlaceholders(n - 1, 8);
       XB_ASSIGN_OR_RETURN(
-          auto changed,
-          c.Query("WITH d (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, state, qty) "
-                  "AS (VALUES " +
-                      values +
-                      ") UPDATE inventory_balance SET on_hand = inventory_balance.on_hand - d.qty "
-                      "FROM d WHERE inventory_balance.tenant_id = d.tenant_id AND "
-                      "inventory_balance.warehouse_id = d.warehouse_id AND "
-                      "inventory_balance.bin_id = d.bin_id AND inventory_balance.sku_id = "
-                      "d.sku_id AND inventory_balance.lot_id = d.lot_id AND "
-                      "inventory_balance.owner = d.owner" +
-                      collate + " AND inventory_balance.state = d.state" + collate +
-                      " AND inventory_balance.on_hand >= d.qty RETURNING "
-                      "inventory_balance.tenant_id, inventory_balance.warehouse_id, "
-                      "inventory_balance.bin_id, "
-                      "inventory_balance.sku_id, inventory_balance.lot_id, "
-                      "inventory_balance.owner, inventory_balance.state",
-                  p));
-      if (changed.size() != n) {
-        // Name the first place (in key order) that did not have the stock.
-        std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
-                            std::string, std::string>>
-            hit;
-        for (const auto& r : changed) {
-          hit.emplace(AsInt(r[0]), AsInt(r[1]), AsInt(r[2]), AsInt(r[3]), AsInt(r[4]),
-                      r[5].value_or(""), r[6].value_or(""));
-        }
-        for (std::size_t i = done; i < done + n; ++i) {
-          const BalanceKey& k = run[i]->first;
-          if (hit.count({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k),
-                         std::get<4>(k), std::get<5>(k), std::string(std::get<6>(k))}) > 0) {
-            continue;
-          }
-          std::vector<Value> kp;
-          AppendKey(kp, k);
-          XB_ASSIGN_OR_RETURN(
-              auto rows,
-              c.Query("SELECT on_hand FROM inventory_balance WHERE " + std::string(kKeyWhere), kp));
-          const std::int64_t on_hand = rows.empty() ? 0 : AsInt(rows[0][0]);
-          return FailedPrecondition(ShortOfStock(k, on_hand, -run[i]->second), "quantity");
-        }
-        return Internal("balance update changed " + std::to_string(changed.size()) + " of " +
-                        std::to_string(n) + " rows");
-      }
+          const std::int64_t changed,
+          c.Execute("WITH d (tenant_id, warehouse_id, bin_id, sku_id, lot_id, owner, state, qty) "
+                    "AS (VALUES " +
+                        values +
+                        ") UPDATE inventory_balance SET on_hand = inventory_balance.on_hand - "
+                        "d.qty FROM d WHERE inventory_balance.tenant_id = d.tenant_id AND "
+                        "inventory_balance.warehouse_id = d.warehouse_id AND "
+                        "inventory_balance.bin_id = d.bin_id AND inventory_balance.sku_id = "
+                        "d.sku_id AND inventory_balance.lot_id = d.lot_id AND "
+                        "inventory_balance.owner = d.owner" +
+                        collate + " AND inventory_balance.state = d.state" + collate +
+                        " AND inventory_balance.on_hand >= d.qty",
+                    p));
+      // Keys are unique on both sides, so each row sent changes one balance or none. Which one
+      // lacked the stock is found after the posting is rolled back (FindShortage).
+      if (changed != static_cast<std::int64_t>(n)) return FailedPrecondition("not enough stock");
       done += n;
     }
     run.clear();
@@ -618,6 +639,48 @@ Result<std::pair<std::vector<Lot>, std::int64_t>> SqlInventoryStore::ListLots(
 
 // --- the ledger ------------------------------------------------------------------------------
 
+Result<std::int64_t> MoveRecentMovements(Connection& c) {
+  // The slices: runs of whole SKUs of about kMoveRows movements, from one read of the table.
+  using SkuKey = std::pair<std::int64_t, std::int64_t>;
+  std::vector<SkuKey> ends;
+  {
+    XB_RETURN_IF_ERROR(c.Begin(false));
+    auto skus = c.Query(
+        "SELECT tenant_id, sku_id, COUNT(*) FROM inventory_movement_recent GROUP BY tenant_id, "
+        "sku_id ORDER BY tenant_id, sku_id",
+        {});
+    (void)c.Rollback();
+    if (!skus.ok()) return skus.status();
+    if (skus->empty()) return std::int64_t{0};
+    std::int64_t rows = 0;
+    for (const auto& r : *skus) {
+      rows += AsInt(r[2]);
+      if (rows >= kMoveRows) {
+        ends.emplace_back(AsInt(r[0]), AsInt(r[1]));
+        rows = 0;
+      }
+    }
+  }
+  // Each slice in a write transaction of its own; the last one takes everything after the one
+  // before, also SKUs appended meanwhile.
+  std::optional<SkuKey> after;
+  std::int64_t steps = 0;
+  for (std::size_t i = 0; i <= ends.size(); ++i) {
+    std::optional<SkuKey> upto;
+    if (i < ends.size()) upto = ends[i];
+    XB_RETURN_IF_ERROR(c.Begin(true));
+    Status st = MoveSlice(c, after, upto);
+    if (st.ok()) st = c.Commit();
+    if (!st.ok()) {
+      (void)c.Rollback();
+      return st;
+    }
+    ++steps;
+    after = upto;
+  }
+  return steps;
+}
+
 Status SqlInventoryStore::Post(std::span<Movement> movements) {
   // Net change per place. Every place a movement touches gets a balance row (BalancesAsOf reads
   // the places from the balances).
@@ -630,9 +693,16 @@ Status SqlInventoryStore::Post(std::span<Movement> movements) {
   if (movements.empty()) return Status::Ok();
   // All of it or nothing, whatever the caller does with its transaction afterwards.
   XB_RETURN_IF_ERROR(c_.Execute("SAVEPOINT xb_post", {}).status());
-  Status st = ApplyPosting(c_, movements, delta);
+  auto applied = ApplyPosting(c_, movements, delta);
+  Status st = applied.status();
+  if (st.ok() && *applied) move_due_ = true;
   if (!st.ok()) {
-    (void)c_.Execute("ROLLBACK TO SAVEPOINT xb_post", {});
+    auto rolled_back = c_.Execute("ROLLBACK TO SAVEPOINT xb_post", {});
+    // A balance without the stock (or its CHECK): name the place.
+    if (rolled_back.ok() && st.code() == ErrorCode::kFailedPrecondition) {
+      auto shortage = FindShortage(c_, delta);
+      if (shortage.ok() && *shortage) st = **shortage;
+    }
   }
   auto released = c_.Execute("RELEASE SAVEPOINT xb_post", {});
   if (st.ok() && !released.ok()) st = released.status();

@@ -51,8 +51,19 @@ class SqlInventoryStore final : public inventory::InventoryStore {
   Result<std::vector<inventory::Reservation>> LoadActiveReservations() override;
   Result<std::int64_t> MaxReservationId() override;
 
+  // Whether a posting of this transaction found the ledger's recent movements due to move to
+  // the per-SKU look-up (MoveRecentMovements); the database then runs the move after the commit.
+  bool move_due() const { return move_due_; }
+
  private:
   Connection& c_;
+  bool move_due_ = false;
 };
+
+// The background step of the ledger's per-SKU look-up (migration 0005): moves the recent
+// movements to inventory_movement_by_sku, a slice of SKUs per write transaction of its own on
+// `c` (which must not be inside a transaction), so that no posting waits for a whole move.
+// Returns the number of transactions it committed.
+Result<std::int64_t> MoveRecentMovements(Connection& c);
 
 }  // namespace xb::sql

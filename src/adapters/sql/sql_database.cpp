@@ -1,6 +1,7 @@
 #include "adapters/sql/sql_database.h"
 
 #include <map>
+#include <thread>
 
 #include "adapters/sql/customs_stores.h"
 #include "adapters/sql/inventory_stores.h"
@@ -341,6 +342,7 @@ class SqlTransaction final : public store::Transaction {
     if (st.ok()) st = events_.Flush();
     if (st.ok()) st = conn_->Commit();
     done_ = st.ok();
+    if (done_ && inventory_.move_due()) db_.LedgerMoveDue();
     return st;
   }
 
@@ -378,10 +380,77 @@ Result<std::unique_ptr<SqlDatabase>> SqlDatabase::Open(ConnectionFactory factory
     db->Release(std::move(conn));
   }
   XB_RETURN_IF_ERROR(db->Migrate());
+  db->maintenance_ = std::make_unique<Maintenance>(db->factory_);
   return db;
 }
 
+// Background steps of the database, on one thread with a connection of its own (opened when
+// first needed, outside the pool's count): the ledger's per-SKU look-up move, in short
+// transactions of its own, so that no posting does it. A failed step is tried again when the
+// next posting asks for it.
+class SqlDatabase::Maintenance {
+ public:
+  explicit Maintenance(ConnectionFactory factory)
+      : factory_(std::move(factory)), thread_([this] { Run(); }) {}
+  ~Maintenance() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  Maintenance(const Maintenance&) = delete;
+  Maintenance& operator=(const Maintenance&) = delete;
+
+  void LedgerMoveDue() {
+    {
+      std::lock_guard lock(mu_);
+      ledger_move_due_ = true;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || ledger_move_due_; });
+      if (stop_) return;
+      ledger_move_due_ = false;
+      lock.unlock();
+      Status st = MoveLedger();
+      if (!st.ok()) conn_.reset();  // opened afresh for the next step
+      lock.lock();
+    }
+  }
+
+  Status MoveLedger() {
+    if (!conn_) {
+      auto opened = factory_();
+      if (!opened.ok()) return opened.status();
+      conn_ = std::move(opened).value();
+    }
+    return MoveRecentMovements(*conn_).status();
+  }
+
+  ConnectionFactory factory_;
+  std::unique_ptr<Connection> conn_;  // used by the thread only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool ledger_move_due_ = false;
+  std::thread thread_;  // last: starts once the rest is set up
+};
+
+SqlDatabase::SqlDatabase(ConnectionFactory factory, std::size_t max_connections)
+    : factory_(std::move(factory)), max_(max_connections) {}
+
 SqlDatabase::~SqlDatabase() = default;
+
+void SqlDatabase::LedgerMoveDue() {
+  if (maintenance_) maintenance_->LedgerMoveDue();
+}
 
 std::string_view SqlDatabase::dialect() const {
   return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";

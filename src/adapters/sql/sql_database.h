@@ -40,9 +40,13 @@ class SqlDatabase final : public store::Database {
   Result<std::unique_ptr<Connection>> Acquire();
   void Release(std::unique_ptr<Connection> conn);
 
+  // Asks the maintenance thread to move the ledger's recent movements to its per-SKU look-up
+  // (MoveRecentMovements, inventory_stores.h) on a connection of its own, outside any posting.
+  void LedgerMoveDue();
+
  private:
-  SqlDatabase(ConnectionFactory factory, std::size_t max_connections)
-      : factory_(std::move(factory)), max_(max_connections) {}
+  class Maintenance;
+  SqlDatabase(ConnectionFactory factory, std::size_t max_connections);
   Status Migrate();
 
   ConnectionFactory factory_;
@@ -52,6 +56,7 @@ class SqlDatabase final : public store::Database {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::unique_ptr<Maintenance> maintenance_;  // last: stopped before the rest is destroyed
 };
 
 }  // namespace xb::sql

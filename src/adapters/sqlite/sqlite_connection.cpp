@@ -3,16 +3,112 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <condition_variable>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 namespace xb::sqlite {
 namespace {
 
+// WAL checkpoints off the writers' commit path. SQLite's automatic checkpoint runs inside the
+// COMMIT of whichever connection pushes the WAL past 1,000 pages: that commit then copies every
+// page of the WAL into the database file and fsyncs it, so a large transaction paid for the
+// checkpoint of its own pages and everyone else's. Here a connection's WAL hook only wakes this
+// checkpointer, one per database file, which runs PASSIVE checkpoints on a connection of its
+// own (they never wait for readers or writers). Once a checkpoint has copied the whole WAL, the
+// next writer starts it again from the beginning, so the file stops growing. If the WAL reaches
+// kWalPagesBound pages anyway (checkpoints kept from finishing), the committing connection
+// checkpoints itself, as SQLite would. Durability is the WAL's: a commit is fsynced in the WAL
+// before it returns, whether or not a checkpoint has copied it yet.
+constexpr int kWalPagesWake = 1000;
+constexpr int kWalPagesBound = 16000;
+
+class Checkpointer {
+ public:
+  // The checkpointer of the file at `path`, started when first asked for and stopped once no
+  // connection holds it.
+  static std::shared_ptr<Checkpointer> For(const std::string& path) {
+    static std::mutex mu;
+    static std::map<std::string, std::weak_ptr<Checkpointer>> running;
+    std::lock_guard lock(mu);
+    std::erase_if(running, [](const auto& entry) { return entry.second.expired(); });
+    auto& slot = running[path];
+    auto found = slot.lock();
+    if (!found) {
+      found = std::make_shared<Checkpointer>(path);
+      slot = found;
+    }
+    return found;
+  }
+
+  explicit Checkpointer(std::string path) : path_(std::move(path)), thread_([this] { Run(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  void Wake() {
+    {
+      std::lock_guard lock(mu_);
+      due_ = true;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void Run() {
+    sqlite3* db = nullptr;
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || due_; });
+      if (stop_) break;
+      due_ = false;
+      lock.unlock();
+      if (db == nullptr &&
+          sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                          nullptr) == SQLITE_OK) {
+        // The checkpoint fsyncs the WAL before copying and the database file after.
+        sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+      }
+      if (db != nullptr) {
+        const int rc =
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+          sqlite3_close_v2(db);  // opened afresh at the next wake-up
+          db = nullptr;
+        }
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+
+  const std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool due_ = false;
+  std::thread thread_;  // last: starts once the rest is set up
+};
+
 class SqliteConnection final : public sql::Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {
+    // Replaces SQLite's automatic checkpoint (which is itself a WAL hook).
+    sqlite3_wal_hook(db_, &SqliteConnection::OnCommit, this);
+  }
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
@@ -93,6 +189,18 @@ class SqliteConnection final : public sql::Connection {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
+  // Called by SQLite after each commit with the WAL's size in pages.
+  static int OnCommit(void* self, sqlite3* db, const char* name, int pages) {
+    auto* conn = static_cast<SqliteConnection*>(self);
+    if (pages >= kWalPagesBound) {
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= kWalPagesWake) {
+      if (!conn->checkpointer_) conn->checkpointer_ = Checkpointer::For(conn->path_);
+      conn->checkpointer_->Wake();
+    }
+    return SQLITE_OK;
+  }
+
   Status Run(std::string_view sql) {
     auto changed = Execute(sql, {});
     return changed.ok() ? Status::Ok() : changed.status();
@@ -149,6 +257,8 @@ class SqliteConnection final : public sql::Connection {
   }
 
   sqlite3* db_;
+  const std::string path_;
+  std::shared_ptr<Checkpointer> checkpointer_;  // once the WAL first needs a checkpoint
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
@@ -170,13 +280,13 @@ Result<std::unique_ptr<sql::Connection>> OpenConnection(const std::string& path)
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 10'000);
-  auto conn = std::make_unique<SqliteConnection>(db);
+  auto conn = std::make_unique<SqliteConnection>(db, path);
   // A 64 MiB page cache per connection (allocated as used; SQLite's default is 2 MiB): the
   // ledger's indexes outgrow the default early, and posting then re-reads index pages from the
   // OS on every transaction (docs/performance.md, ledger posting against history).
   XB_RETURN_IF_ERROR(
       conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                       "PRAGMA cache_size=-65536;"));
+                       "PRAGMA cache_size=-65536; PRAGMA journal_size_limit=67108864;"));
   return std::unique_ptr<sql::Connection>(std::move(conn));
 }
 
