@@ -208,7 +208,18 @@ void BM_TerminalBatch(benchmark::State& state) {
   state.counters["ledger_rows_per_s"] =
       benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_TerminalBatch)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond)->UseRealTime();
+// XB_BENCH_TERMINAL_ITERATIONS fixes the batches per run (for instruction counts under callgrind:
+// the first batch also prepares the statements, so compare runs of 1 and N batches).
+BENCHMARK(BM_TerminalBatch)
+    ->Arg(1000)
+    ->Arg(5000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Apply([](benchmark::internal::Benchmark* b) {
+      if (const char* n = std::getenv("XB_BENCH_TERMINAL_ITERATIONS"); n != nullptr) {
+        b->Iterations(std::strtoll(n, nullptr, 10));
+      }
+    });
 
 struct SingleFixture {
   std::unique_ptr<Floor> floor;

@@ -1470,6 +1470,56 @@ TEST_P(InventoryContract, DeviceEventsAreFoundAndStoredInBatches) {
   EXPECT_EQ(Must(tx->warehouse().FindDeviceEvents(beta_, "HT-1", keys)).size(), 1U);
 }
 
+TEST_P(InventoryContract, AnswersStoredTogetherComeBackExactlyOneByOne) {
+  // Answers of many sizes, with multi-byte characters, from two tenants and two transactions:
+  // each comes back byte for byte, alone or among others.
+  const auto answer_of = [](int i) {
+    std::string a = "{\"n\":" + std::to_string(i) + ",\"message\":\"Lager \u00e4 \u4ed3\u5e93 ";
+    for (int k = 0; k < (i * 37) % 700; ++k) a += i % 2 == 0 ? "x" : "\u00fc";
+    return a + "\"}";
+  };
+  std::vector<DeviceEventRecord> first;
+  std::vector<DeviceEventRecord> second;
+  for (int i = 0; i < 200; ++i) {
+    DeviceEventRecord r = SampleEvent(i % 3 == 0 ? beta_ : alpha_, "HT-9", "e" + std::to_string(i));
+    r.event.quantity = i + 1;
+    r.status = i % 5 == 0 ? 422 : 200;
+    r.answer = answer_of(i);
+    (i < 130 ? first : second).push_back(std::move(r));
+  }
+  for (auto* batch : {&first, &second}) {
+    auto tx = Write();
+    MustOk(tx->warehouse().InsertDeviceEvents(*batch));
+    MustOk(tx->Commit());
+  }
+  auto tx = Read();
+  std::vector<std::string> keys;
+  for (int i = 0; i < 200; ++i) keys.push_back("e" + std::to_string(i));
+  for (const TenantId tenant : {alpha_, beta_}) {
+    const auto found = Must(tx->warehouse().FindDeviceEvents(tenant, "HT-9", keys));
+    std::size_t expected = 0;
+    for (int i = 0; i < 200; ++i) expected += (i % 3 == 0) == (tenant == beta_) ? 1 : 0;
+    ASSERT_EQ(found.size(), expected);
+    for (const auto& r : found) {
+      const int i = static_cast<int>(r.event.quantity) - 1;
+      EXPECT_EQ(r.event.tenant_id, tenant);
+      EXPECT_EQ(r.event.event_key, "e" + std::to_string(i));
+      EXPECT_EQ(r.status, i % 5 == 0 ? 422 : 200);
+      EXPECT_EQ(r.answer, answer_of(i)) << "event " << i;
+    }
+  }
+  for (const int i : {0, 1, 63, 64, 65, 129, 130, 131, 199}) {
+    const TenantId tenant = i % 3 == 0 ? beta_ : alpha_;
+    const auto got = Must(tx->warehouse().FindDeviceEvent(tenant, "HT-9", "e" + std::to_string(i)));
+    ASSERT_TRUE(got.has_value()) << "event " << i;
+    EXPECT_EQ(got->answer, answer_of(i)) << "event " << i;
+    EXPECT_EQ(got->event.quantity, i + 1);
+    const TenantId other = i % 3 == 0 ? alpha_ : beta_;
+    EXPECT_FALSE(
+        Must(tx->warehouse().FindDeviceEvent(other, "HT-9", "e" + std::to_string(i))).has_value());
+  }
+}
+
 // --- tenants and the channel field ------------------------------------------------------------
 
 TEST_P(InventoryContract, TenantsSeeOnlyTheirOwnStock) {

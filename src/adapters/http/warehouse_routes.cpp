@@ -625,31 +625,41 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
           slot.push_back(i);
           events.push_back(std::move(e).value());
         }
+        // Runs once: what it holds moves on into the answer's callback.
         res.defer = [&terminal, ctx = ContextOf(req, p), events = std::move(events),
-                     malformed = std::move(malformed), slot = std::move(slot)](Responder reply) {
+                     malformed = std::move(malformed),
+                     slot = std::move(slot)](Responder reply) mutable {
           terminal.HandleBatchAsync(
               ctx, events,
-              [reply = std::move(reply), malformed,
-               slot](Result<std::vector<warehouse_flow::DeviceAnswer>> answers) {
+              // Called on the terminal's writer thread: the answer is written with appends only.
+              [reply = std::move(reply), malformed = std::move(malformed),
+               slot = std::move(slot)](Result<std::vector<warehouse_flow::DeviceAnswer>> answers) {
                 HttpResponse out;
                 if (!answers.ok()) {
                   WriteError(out, answers.status());
                   return reply(std::move(out));
                 }
                 std::string& text = out.body;
-                text.reserve(64 + malformed.size() * 512);
+                std::size_t size = 16;
+                for (const auto& a : *answers) size += a.body.size() + 48;
+                for (const auto& m : malformed) size += m.size() + 48;
+                text.reserve(size);
                 text += "{\"results\":[";
                 std::size_t k = 0;
                 for (std::size_t i = 0; i < malformed.size(); ++i) {
                   if (i > 0) text += ',';
                   if (k < slot.size() && slot[k] == i) {
                     const auto& a = (*answers)[k++];
-                    text += "{\"http_status\":" + std::to_string(a.status) +
-                            ",\"replayed\":" + (a.replayed ? "true" : "false") +
-                            ",\"answer\":" + a.body + "}";
+                    text += "{\"http_status\":";
+                    text += std::to_string(a.status);
+                    text += a.replayed ? ",\"replayed\":true,\"answer\":"
+                                       : ",\"replayed\":false,\"answer\":";
+                    text += a.body;
+                    text += '}';
                   } else {
-                    text +=
-                        "{\"http_status\":400,\"replayed\":false,\"answer\":" + malformed[i] + "}";
+                    text += "{\"http_status\":400,\"replayed\":false,\"answer\":";
+                    text += malformed[i];
+                    text += '}';
                   }
                 }
                 text += "]}";

@@ -1,6 +1,7 @@
 #include "adapters/sql/warehouse_stores.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -341,8 +342,14 @@ Result<std::int64_t> NextNumber(Connection& c, TenantId tenant, const std::strin
 
 constexpr std::string_view kDeviceEventColumns =
     "event_key, type, task_id, line_no, location, barcode, quantity, device_time, status, "
-    "answer, received_at";
+    "answer, received_at, answers_id, answer_at, answer_len";
 constexpr std::size_t kDeviceEventInsertColumns = 13;
+// The columns of an event row whose answer is in a chunk of warehouse_device_answers (0009).
+constexpr std::size_t kDeviceEventChunkedColumns = 16;
+constexpr std::string_view kDeviceEventChunkedInsert =
+    "INSERT INTO warehouse_device_event (tenant_id, device_id, event_key, type, task_id, "
+    "line_no, location, barcode, quantity, device_time, status, answer, received_at, answers_id, "
+    "answer_at, answer_len) VALUES ";
 
 // Row: kDeviceEventColumns.
 DeviceEventRecord DecodeDeviceEvent(TenantId tenant, std::string_view device_id, const Row& r) {
@@ -361,6 +368,18 @@ DeviceEventRecord DecodeDeviceEvent(TenantId tenant, std::string_view device_id,
   rec.answer = r[9].value_or("");
   rec.received_at = Timestamp::FromMicros(AsInt(r[10]));
   return rec;
+}
+
+// Where a row's answer is when it is stored in a chunk (columns 11..13 of kDeviceEventColumns).
+struct AnswerPlace {
+  std::int64_t chunk = 0;
+  std::size_t at = 0;
+  std::size_t size = 0;
+};
+std::optional<AnswerPlace> PlaceOf(const Row& r) {
+  if (r.size() < 14 || !r[11]) return std::nullopt;
+  return AnswerPlace{AsInt(r[11]), static_cast<std::size_t>(AsInt(r[12])),
+                     static_cast<std::size_t>(AsInt(r[13]))};
 }
 
 // The insert's kDeviceEventInsertColumns values of a record.
@@ -384,7 +403,50 @@ void AppendDeviceEvent(std::vector<Value>& p, const DeviceEventRecord& record) {
 // Multi-row statements take up to `most` rows (a power of two); a rest is sent in power-of-two
 // pieces, so a connection prepares few variants of each statement.
 constexpr std::size_t kLookupBatch = 256;  // keys of an IN list
-constexpr std::size_t kInsertBatch = 64;   // rows of 13 values
+constexpr std::size_t kInsertBatch = 64;   // rows of 13 or 16 values
+// Answers side by side in one row of warehouse_device_answers: a retry reads at most this many
+// answers to find its own.
+constexpr std::size_t kAnswersPerChunk = 64;
+constexpr std::size_t kChunkBatch = 16;  // chunk rows per insert
+
+// Fills in the answers of `found` whose rows point into chunks (`places`, one per record), with
+// one look-up per kLookupBatch chunks.
+Status ReadChunkedAnswers(Connection& c, TenantId tenant, std::vector<DeviceEventRecord>& found,
+                          const std::vector<std::optional<AnswerPlace>>& places) {
+  std::vector<std::int64_t> ids;
+  for (const auto& p : places) {
+    if (p) ids.push_back(p->chunk);
+  }
+  if (ids.empty()) return Status::Ok();
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::map<std::int64_t, std::string> chunks;
+  std::size_t done = 0;
+  while (done < ids.size()) {
+    const std::size_t n = NextBatch(ids.size() - done, kLookupBatch);
+    std::vector<Value> p;
+    p.reserve(n + 1);
+    p.emplace_back(tenant.value());
+    for (std::size_t i = done; i < done + n; ++i) p.emplace_back(ids[i]);
+    XB_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, answers FROM warehouse_device_answers "
+                                           "WHERE tenant_id = ? AND id IN (" +
+                                               PlaceholderList(n) + ")",
+                                           p));
+    for (auto& r : rows) chunks.emplace(AsInt(r[0]), std::move(r[1]).value_or(""));
+    done += n;
+  }
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!places[i]) continue;
+    const AnswerPlace& at = *places[i];
+    auto it = chunks.find(at.chunk);
+    if (it == chunks.end() || at.at + at.size > it->second.size()) {
+      return Internal("device event '" + found[i].event.event_key + "': its stored answer " +
+                      std::to_string(at.chunk) + " is missing");
+    }
+    found[i].answer.assign(it->second, at.at, at.size);
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -598,12 +660,15 @@ Result<std::optional<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvent(
                                               "AND device_id = ? AND event_key = ?",
                                           p));
   if (rows.empty()) return std::optional<DeviceEventRecord>();
-  return std::optional<DeviceEventRecord>(DecodeDeviceEvent(tenant, device_id, rows[0]));
+  std::vector<DeviceEventRecord> found = {DecodeDeviceEvent(tenant, device_id, rows[0])};
+  XB_RETURN_IF_ERROR(ReadChunkedAnswers(c_, tenant, found, {PlaceOf(rows[0])}));
+  return std::optional<DeviceEventRecord>(std::move(found[0]));
 }
 
 Result<std::vector<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvents(
     TenantId tenant, std::string_view device_id, std::span<const std::string> keys) {
   std::vector<DeviceEventRecord> found;
+  std::vector<std::optional<AnswerPlace>> places;
   std::size_t done = 0;
   while (done < keys.size()) {
     const std::size_t n = NextBatch(keys.size() - done, kLookupBatch);
@@ -617,35 +682,119 @@ Result<std::vector<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvents(
                       "event_key IN (";
     sql += PlaceholderList(n) + ")";
     XB_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, p));
-    for (const auto& r : rows) found.push_back(DecodeDeviceEvent(tenant, device_id, r));
+    for (const auto& r : rows) {
+      found.push_back(DecodeDeviceEvent(tenant, device_id, r));
+      places.push_back(PlaceOf(r));
+    }
     done += n;
   }
+  XB_RETURN_IF_ERROR(ReadChunkedAnswers(c_, tenant, found, places));
   return found;
 }
 
 Status SqlWarehouseStore::InsertDeviceEvents(std::span<const DeviceEventRecord> records) {
   if (records.size() == 1) return InsertDeviceEvent(records.front());
-  std::size_t done = 0;
-  while (done < records.size()) {
-    const std::size_t n = NextBatch(records.size() - done, kInsertBatch);
-    std::vector<Value> p;
-    p.reserve(n * kDeviceEventInsertColumns);
-    for (std::size_t i = done; i < done + n; ++i) AppendDeviceEvent(p, records[i]);
-    std::string sql =
-        "INSERT INTO warehouse_device_event (tenant_id, device_id, event_key, type, task_id, "
-        "line_no, location, barcode, quantity, device_time, status, answer, received_at) VALUES ";
-    sql += RowPlaceholders(n, kDeviceEventInsertColumns);
-    // Stored events insert nothing (rather than failing, which would end a PostgreSQL
-    // transaction); fewer rows than events means one of them was stored already.
-    sql += " ON CONFLICT (tenant_id, device_id, event_key) DO NOTHING";
-    XB_ASSIGN_OR_RETURN(std::int64_t inserted, c_.Execute(sql, p));
-    if (inserted != static_cast<std::int64_t>(n)) {
-      return AlreadyExists("event_key: " + std::to_string(static_cast<std::int64_t>(n) - inserted) +
-                               " of " + std::to_string(n) +
-                               " events are already recorded (or repeated in the batch)",
-                           "event_key");
+  // Each tenant's answers go side by side into chunks, and the event rows point into them: a
+  // few chunk rows and narrow event rows instead of a row of several hundred bytes per event.
+  std::vector<std::int64_t> tenants;
+  for (const auto& r : records) tenants.push_back(r.event.tenant_id.value());
+  std::sort(tenants.begin(), tenants.end());
+  tenants.erase(std::unique(tenants.begin(), tenants.end()), tenants.end());
+  for (const std::int64_t tenant : tenants) {
+    std::vector<const DeviceEventRecord*> mine;
+    mine.reserve(records.size());
+    for (const auto& r : records) {
+      if (r.event.tenant_id.value() == tenant) mine.push_back(&r);
     }
+    XB_RETURN_IF_ERROR(InsertChunked(TenantId(tenant), mine));
+  }
+  return Status::Ok();
+}
+
+Status SqlWarehouseStore::InsertChunked(TenantId tenant,
+                                        std::span<const DeviceEventRecord* const> records) {
+  const std::size_t chunk_count = (records.size() + kAnswersPerChunk - 1) / kAnswersPerChunk;
+  // The chunks' ids: the tenant's counter moved on by their number in one statement.
+  const Value counted[] = {tenant.value(), std::string("device_answers"),
+                           static_cast<std::int64_t>(chunk_count)};
+  XB_ASSIGN_OR_RETURN(auto last,
+                      c_.Query("INSERT INTO warehouse_counter (tenant_id, name, value) VALUES "
+                               "(?, ?, ?) ON CONFLICT (tenant_id, name) DO UPDATE SET "
+                               "value = warehouse_counter.value + excluded.value RETURNING value",
+                               counted));
+  const std::int64_t first_id = AsInt(last.at(0)[0]) - static_cast<std::int64_t>(chunk_count) + 1;
+
+  std::vector<Value> chunk_rows;
+  chunk_rows.reserve(chunk_count * 3);
+  std::vector<Value> p;
+  std::size_t in_batch = 0;
+  for (std::size_t c = 0; c < chunk_count; ++c) {
+    const std::size_t begin = c * kAnswersPerChunk;
+    const std::size_t end = std::min(records.size(), begin + kAnswersPerChunk);
+    const std::int64_t id = first_id + static_cast<std::int64_t>(c);
+    std::size_t size = 0;
+    for (std::size_t i = begin; i < end; ++i) size += records[i]->answer.size();
+    std::string answers;
+    answers.reserve(size);
+    for (std::size_t i = begin; i < end; ++i) {
+      const DeviceEventRecord& r = *records[i];
+      const auto& e = r.event;
+      if (p.empty())
+        p.reserve(NextBatch(records.size() - i, kInsertBatch) * kDeviceEventChunkedColumns);
+      p.emplace_back(e.tenant_id.value());
+      p.emplace_back(e.device_id);
+      p.emplace_back(e.event_key);
+      p.push_back(EnumText(e.type));
+      p.emplace_back(e.task_id);
+      p.emplace_back(std::int64_t{e.line_no});
+      p.emplace_back(e.location);
+      p.emplace_back(e.barcode);
+      p.emplace_back(e.quantity);
+      p.push_back(OptTime(e.device_time));
+      p.emplace_back(std::int64_t{r.status});
+      p.emplace_back(std::string());
+      p.emplace_back(r.received_at.micros());
+      p.emplace_back(id);
+      p.emplace_back(static_cast<std::int64_t>(answers.size()));
+      p.emplace_back(static_cast<std::int64_t>(r.answer.size()));
+      answers += r.answer;
+      ++in_batch;
+      if (in_batch == NextBatch(records.size() - (i + 1 - in_batch), kInsertBatch)) {
+        XB_RETURN_IF_ERROR(InsertEventRows(p, in_batch));
+        p.clear();
+        in_batch = 0;
+      }
+    }
+    chunk_rows.emplace_back(tenant.value());
+    chunk_rows.emplace_back(id);
+    chunk_rows.emplace_back(std::move(answers));
+  }
+  std::size_t done = 0;
+  while (done < chunk_count) {
+    const std::size_t n = NextBatch(chunk_count - done, kChunkBatch);
+    const std::span<const Value> part(chunk_rows.data() + done * 3, n * 3);
+    XB_RETURN_IF_ERROR(
+        c_.Execute("INSERT INTO warehouse_device_answers (tenant_id, id, answers) VALUES " +
+                       RowPlaceholders(n, 3),
+                   part)
+            .status());
     done += n;
+  }
+  return Status::Ok();
+}
+
+Status SqlWarehouseStore::InsertEventRows(std::span<const Value> p, std::size_t n) {
+  std::string sql(kDeviceEventChunkedInsert);
+  sql += RowPlaceholders(n, kDeviceEventChunkedColumns);
+  // Stored events insert nothing (rather than failing, which would end a PostgreSQL
+  // transaction); fewer rows than events means one of them was stored already.
+  sql += " ON CONFLICT (tenant_id, device_id, event_key) DO NOTHING";
+  XB_ASSIGN_OR_RETURN(std::int64_t inserted, c_.Execute(sql, p));
+  if (inserted != static_cast<std::int64_t>(n)) {
+    return AlreadyExists("event_key: " + std::to_string(static_cast<std::int64_t>(n) - inserted) +
+                             " of " + std::to_string(n) +
+                             " events are already recorded (or repeated in the batch)",
+                         "event_key");
   }
   return Status::Ok();
 }

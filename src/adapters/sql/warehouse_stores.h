@@ -39,6 +39,12 @@ class SqlWarehouseStore final : public warehouse::WarehouseStore {
   Status InsertDeviceEvents(std::span<const warehouse::DeviceEventRecord> records) override;
 
  private:
+  // Stores the records of one tenant with their answers in chunks (migration 0009).
+  Status InsertChunked(TenantId tenant,
+                       std::span<const warehouse::DeviceEventRecord* const> records);
+  // One multi-row insert of `n` chunked event rows; kAlreadyExists when one is stored already.
+  Status InsertEventRows(std::span<const Value> params, std::size_t n);
+
   Connection& c_;
 };
 

@@ -1,8 +1,10 @@
 #include "flows/warehouse/terminal_service.h"
 
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -72,6 +74,16 @@ std::string Gtin14(std::string_view gtin) {
 // ---- the applied answer, written directly (the hot path: one per event) ----
 
 void Quoted(std::string& out, std::string_view s) {
+  // Most texts (codes, keys, states) are printable ASCII: appended whole.
+  if (std::all_of(s.begin(), s.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+      })) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
   if (!IsCleanUtf8(s)) {
     out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
     return;
@@ -94,6 +106,12 @@ void Quoted(std::string& out, std::string_view s) {
   out += '"';
 }
 
+void AppendNumber(std::string& out, std::int64_t n) {
+  char digits[24];
+  const auto end = std::to_chars(std::begin(digits), std::end(digits), n).ptr;
+  out.append(digits, end);
+}
+
 void Member(std::string& out, std::string_view name, std::string_view text) {
   out += '"';
   out += name;
@@ -106,7 +124,7 @@ void Member(std::string& out, std::string_view name, std::int64_t n) {
   out += '"';
   out += name;
   out += "\":";
-  out += std::to_string(n);
+  AppendNumber(out, n);
   out += ',';
 }
 
@@ -124,17 +142,31 @@ void Close(std::string& out) {
 }
 
 std::string AppliedMessage(const Task& task, const TaskLine& line) {
-  const std::string head = "line " + std::to_string(line.line_no) + ": ";
+  std::string out;
+  out.reserve(64);
+  out += "line ";
+  AppendNumber(out, line.line_no);
+  out += ": ";
   switch (task.kind) {
     case TaskKind::kReceive:
-      return head + std::to_string(line.done_qty) + " good, " + std::to_string(line.damaged_qty) +
-             " damaged of " + std::to_string(line.expected_qty) + " expected";
+      AppendNumber(out, line.done_qty);
+      out += " good, ";
+      AppendNumber(out, line.damaged_qty);
+      out += " damaged of ";
+      AppendNumber(out, line.expected_qty);
+      out += " expected";
+      break;
     case TaskKind::kCount:
-      return head + "counted";
+      out += "counted";
+      break;
     default:
-      return head + std::to_string(line.done_qty) + " of " + std::to_string(line.expected_qty) +
-             " done";
+      AppendNumber(out, line.done_qty);
+      out += " of ";
+      AppendNumber(out, line.expected_qty);
+      out += " done";
+      break;
   }
+  return out;
 }
 
 // {"status":"applied","message","device_id","event_key","task":{id, code, kind, state, version,
@@ -612,20 +644,31 @@ void TerminalService::Run(std::vector<std::shared_ptr<Unit>>& units, bool split)
   for (auto& u : units) {
     for (auto& item : u->items) items.push_back(&item);
   }
-  std::vector<std::optional<Result<DeviceAnswer>>> answers(items.size());
+  std::vector<std::optional<Result<DeviceAnswer>>> answers;
   std::vector<std::unique_ptr<inventory_flow::StockPosting>> postings;
   Status st;
-  {
-    auto tx = db_.Begin(store::TxMode::kWrite);
-    st = tx.ok() ? ApplyShared(**tx, items, answers, postings) : tx.status();
-    if (st.ok()) st = (*tx)->Commit();
-  }  // a failed transaction is rolled back here, before anything else writes
+  // First as if every event were new (the common case, without looking up earlier answers): an
+  // event answered before makes the insert of the answers refuse, or its stock not add up, and
+  // the transaction is rolled back and applied again with the look-up.
+  for (const bool look_up : {false, true}) {
+    answers.assign(items.size(), std::nullopt);
+    postings.clear();  // gives the engine back what a failed attempt took
+    {
+      auto tx = db_.Begin(store::TxMode::kWrite);
+      st = tx.ok() ? ApplyShared(**tx, items, answers, postings, look_up) : tx.status();
+      if (st.ok()) st = (*tx)->Commit();
+    }  // a failed transaction is rolled back here, before anything else writes
+    if (st.ok()) break;
+  }
   if (st.ok()) {
     for (auto& p : postings) p->Committed();
     std::size_t k = 0;
     for (auto& u : units) {
       u->answers.clear();
-      for (std::size_t i = 0; i < u->items.size(); ++i) u->answers.push_back(*answers[k++]);
+      u->answers.reserve(u->items.size());
+      for (std::size_t i = 0; i < u->items.size(); ++i) {
+        u->answers.push_back(std::move(*answers[k++]));
+      }
     }
     {
       std::lock_guard lock(mu_);
@@ -666,7 +709,7 @@ void TerminalService::Run(std::vector<std::shared_ptr<Unit>>& units, bool split)
 Status TerminalService::ApplyShared(
     store::Transaction& tx, std::vector<Item*>& items,
     std::vector<std::optional<Result<DeviceAnswer>>>& answers,
-    std::vector<std::unique_ptr<inventory_flow::StockPosting>>& postings) {
+    std::vector<std::unique_ptr<inventory_flow::StockPosting>>& postings, bool look_up) {
   const std::size_t n = items.size();
   Lookups lookups;
   StepCache cache;
@@ -687,7 +730,7 @@ Status TerminalService::ApplyShared(
       copy_of[i] = seen->second;  // answered below, from the first copy
       continue;
     }
-    keys_of[{e.tenant_id.value(), e.device_id}].push_back(e.event_key);
+    if (look_up) keys_of[{e.tenant_id.value(), e.device_id}].push_back(e.event_key);
   }
   std::map<std::tuple<std::int64_t, std::string, std::string>, DeviceEventRecord> stored;
   for (const auto& [device, keys] : keys_of) {

@@ -91,9 +91,12 @@ class TerminalService {
   // Applies `units` in one transaction; on a refusal that is about stock, unit by unit, then
   // event by event.
   void Run(std::vector<std::shared_ptr<Unit>>& units, bool split);
+  // Without `look_up`, every event is taken as new: one answered before makes it fail (the
+  // answers' insert refuses), and the caller applies the events again with the look-up.
   Status ApplyShared(store::Transaction& tx, std::vector<Item*>& items,
                      std::vector<std::optional<Result<DeviceAnswer>>>& answers,
-                     std::vector<std::unique_ptr<inventory_flow::StockPosting>>& postings);
+                     std::vector<std::unique_ptr<inventory_flow::StockPosting>>& postings,
+                     bool look_up);
   Result<DeviceAnswer> ApplyAlone(const Item& item);
   Result<Outcome> Evaluate(store::Transaction& tx, const RequestContext& ctx,
                            const warehouse::DeviceEvent& event, Lookups& lookups, StepCache& cache);
