@@ -639,7 +639,7 @@ Result<std::pair<std::vector<Lot>, std::int64_t>> SqlInventoryStore::ListLots(
 
 // --- the ledger ------------------------------------------------------------------------------
 
-Result<std::int64_t> MoveRecentMovements(Connection& c) {
+Result<std::int64_t> MoveRecentMovements(Connection& c, const std::function<bool()>& between) {
   // The slices: runs of whole SKUs of about kMoveRows movements, from one read of the table.
   using SkuKey = std::pair<std::int64_t, std::int64_t>;
   std::vector<SkuKey> ends;
@@ -677,6 +677,7 @@ Result<std::int64_t> MoveRecentMovements(Connection& c) {
     }
     ++steps;
     after = upto;
+    if (upto && between && !between()) break;
   }
   return steps;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,7 +64,10 @@ class SqlInventoryStore final : public inventory::InventoryStore {
 // The background step of the ledger's per-SKU look-up (migration 0005): moves the recent
 // movements to inventory_movement_by_sku, a slice of SKUs per write transaction of its own on
 // `c` (which must not be inside a transaction), so that no posting waits for a whole move.
+// `between` runs between two transactions (a pause, so that waiting writers get the lock: SQLite
+// has no queue for it); when it returns false the move stops there, the rest left for the next.
 // Returns the number of transactions it committed.
-Result<std::int64_t> MoveRecentMovements(Connection& c);
+Result<std::int64_t> MoveRecentMovements(Connection& c,
+                                         const std::function<bool()>& between = nullptr);
 
 }  // namespace xb::sql

@@ -431,7 +431,15 @@ class SqlDatabase::Maintenance {
       if (!opened.ok()) return opened.status();
       conn_ = std::move(opened).value();
     }
-    return MoveRecentMovements(*conn_).status();
+    // A pause between two slices: a posting waiting for the write lock (SQLite's busy handler
+    // retries after 1, 2, 5, 10, 15, 20 ms) takes it before the next slice does.
+    return MoveRecentMovements(*conn_,
+                               [this] {
+                                 std::unique_lock lock(mu_);
+                                 return !cv_.wait_for(lock, std::chrono::milliseconds(25),
+                                                      [&] { return stop_; });
+                               })
+        .status();
   }
 
   ConnectionFactory factory_;
