@@ -59,13 +59,36 @@ Status CheckReturnArrival(Timestamp released_at, Date on, std::int64_t arrive_da
 
 std::vector<Discrepancy> Reconcile(std::span<const BookBalance> book,
                                    std::span<const BookBalance> ledger) {
-  std::map<std::pair<std::int64_t, std::int64_t>, std::pair<std::int64_t, std::int64_t>> sums;
-  for (const BookBalance& b : book) sums[{b.warehouse_id, b.sku_id}].first += b.quantity;
-  for (const BookBalance& l : ledger) sums[{l.warehouse_id, l.sku_id}].second += l.quantity;
+  return Reconcile(book, ledger, {});
+}
+
+std::vector<Discrepancy> Reconcile(std::span<const BookBalance> book,
+                                   std::span<const BookBalance> ledger,
+                                   std::span<const BookBalance> awaiting) {
+  struct Sums {
+    std::int64_t book = 0, ledger = 0, awaiting = 0;
+  };
+  std::map<std::pair<std::int64_t, std::int64_t>, Sums> sums;
+  for (const BookBalance& b : book) sums[{b.warehouse_id, b.sku_id}].book += b.quantity;
+  for (const BookBalance& l : ledger) sums[{l.warehouse_id, l.sku_id}].ledger += l.quantity;
+  for (const BookBalance& a : awaiting) sums[{a.warehouse_id, a.sku_id}].awaiting += a.quantity;
   std::vector<Discrepancy> out;
   for (const auto& [key, q] : sums) {
-    if (q.first == q.second) continue;
-    out.push_back(Discrepancy{key.first, key.second, q.first, q.second, q.first - q.second});
+    if (q.book + q.awaiting == q.ledger) continue;
+    out.push_back(Discrepancy{key.first, key.second, q.book, q.ledger,
+                              q.book + q.awaiting - q.ledger, q.awaiting});
+  }
+  return out;
+}
+
+std::vector<BookBalance> AwaitingShipment(std::span<const BookBalance> booked_out,
+                                          std::span<const BookBalance> shipped) {
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> sums;
+  for (const BookBalance& b : booked_out) sums[{b.warehouse_id, b.sku_id}] += b.quantity;
+  for (const BookBalance& s : shipped) sums[{s.warehouse_id, s.sku_id}] -= s.quantity;
+  std::vector<BookBalance> out;
+  for (const auto& [key, qty] : sums) {
+    if (qty > 0) out.push_back(BookBalance{key.first, key.second, qty});
   }
   return out;
 }

@@ -92,9 +92,10 @@ struct AccountEntry {
 struct Discrepancy {
   std::int64_t warehouse_id = 0;
   std::int64_t sku_id = 0;
-  std::int64_t book_quantity = 0;    // the account book's balance
-  std::int64_t ledger_quantity = 0;  // the stock ledger's bonded on hand (all states but shipped)
-  std::int64_t difference = 0;       // book − ledger
+  std::int64_t book_quantity = 0;      // the account book's balance
+  std::int64_t ledger_quantity = 0;    // the stock ledger's bonded on hand (all states but shipped)
+  std::int64_t difference = 0;         // book + awaiting shipment − ledger
+  std::int64_t awaiting_shipment = 0;  // released (booked out), still in the ledger
 };
 struct BookBalance {
   std::int64_t warehouse_id = 0;
@@ -104,5 +105,15 @@ struct BookBalance {
 // Compares per (warehouse, SKU); lists only differing pairs, sorted.
 std::vector<Discrepancy> Reconcile(std::span<const BookBalance> book,
                                    std::span<const BookBalance> ledger);
+// The same, where goods released but not yet shipped (`awaiting`: booked out at release, still on
+// hand in the ledger until they ship) are no difference: a pair differs only when
+// book + awaiting != ledger.
+std::vector<Discrepancy> Reconcile(std::span<const BookBalance> book,
+                                   std::span<const BookBalance> ledger,
+                                   std::span<const BookBalance> awaiting);
+// Released, awaiting shipment per (warehouse, SKU): what the book sent out (its outbound entries,
+// as positive quantities) less what the ledger shipped, never below 0; sorted, zeros left out.
+std::vector<BookBalance> AwaitingShipment(std::span<const BookBalance> booked_out,
+                                          std::span<const BookBalance> shipped);
 
 }  // namespace xb::customs

@@ -68,6 +68,25 @@ TEST(ReconcileTest, ListsOnlyDifferingPairsSorted) {
   EXPECT_TRUE(Reconcile(book, book).empty());
 }
 
+TEST(ReconcileTest, ReleasedGoodsAwaitingShipmentAreNoDifference) {
+  // Book: 10 in, 3 out at release; ledger: 10 received, 1 shipped -> 2 released, not shipped.
+  const std::vector<BookBalance> out = {{1, 5, 3}};
+  const std::vector<BookBalance> shipped = {{1, 5, 1}, {1, 7, 4}};
+  const auto awaiting = AwaitingShipment(out, shipped);
+  ASSERT_EQ(awaiting.size(), 1U);
+  EXPECT_EQ(awaiting[0].sku_id, 5);
+  EXPECT_EQ(awaiting[0].quantity, 2);
+  const std::vector<BookBalance> book = {{1, 5, 7}};
+  const std::vector<BookBalance> ledger = {{1, 5, 9}};
+  EXPECT_TRUE(Reconcile(book, ledger, awaiting).empty());
+  const std::vector<BookBalance> short_ledger = {{1, 5, 8}};
+  const auto d = Reconcile(book, short_ledger, awaiting);
+  ASSERT_EQ(d.size(), 1U);
+  EXPECT_EQ(d[0].difference, 1);
+  EXPECT_EQ(d[0].awaiting_shipment, 2);
+  EXPECT_EQ(Reconcile(book, ledger).at(0).difference, -2);  // without it, a difference
+}
+
 TEST(ReturnsEnumTest, Names) {
   EXPECT_EQ(EnumChoices(QuotaEntryKind{})[2], "return");
   EXPECT_EQ(EnumChoices(ReturnState{})[static_cast<std::size_t>(ReturnState::kQuarantined)],

@@ -130,7 +130,40 @@ Result<Reconciliation> AccountBookService::Reconcile(const RequestContext& ctx,
   for (const auto& [key, qty] : ledger) {
     if (qty != 0) rec.ledger.push_back(BookBalance{key.first, key.second, qty});
   }
-  rec.discrepancies = customs::Reconcile(rec.book, rec.ledger);
+  // Released, not yet shipped: the book's outbound entries less the ledger's shipments.
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> out, shipped;
+  for (std::int64_t after = 0;;) {
+    XB_ASSIGN_OR_RETURN(auto page, tx->customs().ListAccountEntries(tenant, ems_no, after, 500));
+    for (const auto& e : page.first) {
+      if (e.kind == customs::AccountEntryKind::kOutbound)
+        out[{e.warehouse_id, e.sku_id}] -= e.quantity;
+      after = e.id;
+    }
+    if (page.first.size() < 500) break;
+  }
+  for (const auto& w : keepers) {
+    inventory::MovementQuery q;
+    q.warehouse_id = w.id.value();
+    q.limit = 1000;
+    for (;;) {
+      XB_ASSIGN_OR_RETURN(auto moves, tx->inventory().ListMovements(tenant, q));
+      for (const auto& m : moves) {
+        if (m.reason == inventory::MovementReason::kShip && m.from &&
+            m.from->warehouse_id == w.id.value()) {
+          shipped[{m.from->warehouse_id, m.sku_id}] += m.quantity;
+        }
+        q.after_id = m.id;
+      }
+      if (static_cast<std::int64_t>(moves.size()) < q.limit) break;
+    }
+  }
+  const auto listed = [](const auto& sums) {
+    std::vector<BookBalance> list;
+    for (const auto& [key, qty] : sums) list.push_back(BookBalance{key.first, key.second, qty});
+    return list;
+  };
+  rec.awaiting_shipment = customs::AwaitingShipment(listed(out), listed(shipped));
+  rec.discrepancies = customs::Reconcile(rec.book, rec.ledger, rec.awaiting_shipment);
   return rec;
 }
 

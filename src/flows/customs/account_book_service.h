@@ -30,6 +30,8 @@ struct Reconciliation {
   std::vector<std::int64_t> warehouse_ids;  // the warehouses keeping this book
   std::vector<customs::BookBalance> book;
   std::vector<customs::BookBalance> ledger;
+  // Released (booked out) and not yet shipped: still on hand in the ledger, no difference.
+  std::vector<customs::BookBalance> awaiting_shipment;
   std::vector<customs::Discrepancy> discrepancies;  // empty: the book agrees with the ledger
   Timestamp at;
 };

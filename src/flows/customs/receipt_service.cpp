@@ -223,13 +223,24 @@ Result<ReceiptOutcome> ReceiptService::ApplyOnce(TenantId tenant, const Receipt&
   // and noted; its effects happened with the first.
   const bool unchanged = d.state == before;
   if (unchanged) timeline.push_back(internal::Note(order, detail + " (no change)", at));
+  // A split order's state comes from all its declarations, this one as it is now.
+  OrderState target = order.state;
+  if (!unchanged) {
+    customs::DeclarationQuery q;
+    q.order_id = order.id.value();
+    q.limit = 100;
+    XB_ASSIGN_OR_RETURN(auto all, cs.ListDeclarations(tenant, q));
+    std::vector<DeclarationState> states;
+    for (const auto& other : all.first) states.push_back(other.id == d.id ? d.state : other.state);
+    target = internal::OrderStateOf(order.state, states);
+  }
   if (!unchanged) switch (receipt.kind) {
       case ReceiptKind::kAccepted:
-        internal::MoveOrder(order, OrderState::kDeclared, detail, at, timeline);
+        internal::MoveOrder(order, target, detail, at, timeline);
         break;
 
       case ReceiptKind::kInspectionHold: {
-        internal::MoveOrder(order, OrderState::kInspectionHold, detail, at, timeline);
+        internal::MoveOrder(order, target, detail, at, timeline);
         // The shipment's reserved stock moves to customs hold: each reservation's outstanding lots
         // are taken from the engine like a pick (reserved stock leaves available stock, nothing
         // else can take it), the reservation ends, the stock is posted available -> customs_hold.
@@ -308,7 +319,7 @@ Result<ReceiptOutcome> ReceiptService::ApplyOnce(TenantId tenant, const Receipt&
 
       case ReceiptKind::kReleased: {
         d.released_at = at;
-        internal::MoveOrder(order, OrderState::kReleased, detail, at, timeline);
+        internal::MoveOrder(order, target, detail, at, timeline);
         if (before == DeclarationState::kInspectionHold) {
           // Back from customs hold to available, without telling the engine: the follow-up reserves
           // exactly this stock again for its line (ReserveArrived), so nothing else takes it.
@@ -424,8 +435,8 @@ Result<ReceiptOutcome> ReceiptService::ApplyOnce(TenantId tenant, const Receipt&
       }
 
       case ReceiptKind::kRejected: {
-        order.reason = receipt.reason;
-        internal::MoveOrder(order, OrderState::kRejected, detail, at, timeline);
+        if (target == OrderState::kRejected) order.reason = receipt.reason;
+        internal::MoveOrder(order, target, detail, at, timeline);
         if (before == DeclarationState::kInspectionHold) {
           // Held stock goes back to available (the engine hears of it after the commit); its
           // reservations ended when it was held.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "flows/customs/customs_test_support.h"
+#include "flows/customs/support.h"
 
 namespace xb::customs_flow {
 namespace {
@@ -12,7 +13,22 @@ using customs::ReceiptKind;
 using inventory::StockState;
 using orders::OrderState;
 
-class ReceiptServiceTest : public CustomsFlowTest {};
+class ReceiptServiceTest : public CustomsFlowTest {
+ protected:
+  // A second shipment of `placed`'s order (no lines of its own here): its declaration, submitted.
+  customs::Declaration SecondShipment(const Placed& placed) {
+    customs::Declaration d = placed.declaration;
+    d.id = customs::DeclarationId();
+    d.list.list_no.clear();
+    d.shipment_ref = "W99-9610";
+    d.state = DeclarationState::kSubmitted;
+    auto tx = Write();
+    auto stored = tx->customs().InsertDeclaration(d);
+    EXPECT_TRUE(stored.ok()) << stored.status().ToString();
+    EXPECT_TRUE(tx->Commit().ok());
+    return stored.ok() ? *stored : d;
+  }
+};
 
 TEST(ListNo, TenantIsReadFromTheListNumber) {
   EXPECT_EQ(TenantOfListNo("XB1000000000042"), TenantId(1));
@@ -244,6 +260,58 @@ TEST_F(ReceiptServiceTest, RejectionGivesTheShipmentsGoodsCapsBackOnce) {
           .ok());
   EXPECT_EQ(CapUsed(), 0);
   EXPECT_EQ(caps_restored_.size(), 1u);
+}
+
+TEST(OrderStateOfTest, ASplitOrderTakesItsStateFromEveryDeclaration) {
+  using DS = DeclarationState;
+  const auto of = [](std::vector<DS> states) {
+    return internal::OrderStateOf(OrderState::kAccepted, states);
+  };
+  EXPECT_EQ(of({DS::kSubmitted, DS::kQueued}), OrderState::kAccepted);
+  EXPECT_EQ(of({DS::kAccepted, DS::kSubmitted}), OrderState::kDeclared);
+  EXPECT_EQ(of({DS::kReleased, DS::kSubmitted}), OrderState::kDeclared);
+  EXPECT_EQ(of({DS::kReleased, DS::kInspectionHold}), OrderState::kInspectionHold);
+  EXPECT_EQ(of({DS::kReleased, DS::kReleased}), OrderState::kReleased);
+  EXPECT_EQ(of({DS::kReleased, DS::kRejected}), OrderState::kReleased);
+  EXPECT_EQ(of({DS::kSubmitted, DS::kRejected}), OrderState::kAccepted);
+  EXPECT_EQ(of({DS::kRejected, DS::kRejected}), OrderState::kRejected);
+  EXPECT_EQ(of({DS::kRejected, DS::kCancelled}), OrderState::kRejected);
+  EXPECT_EQ(of({DS::kReturned, DS::kReleased}), OrderState::kReleased);
+  EXPECT_EQ(of({}), OrderState::kAccepted);
+}
+
+TEST_F(ReceiptServiceTest, ASplitOrderIsReleasedOnlyWhenEveryShipmentIs) {
+  auto placed = PlaceOrder(2);
+  auto bonded = placed.declaration;
+  auto direct = SecondShipment(placed);
+  ASSERT_TRUE(receipts_.Apply(Ctx(), Receipt("S-1", bonded, ReceiptKind::kReleased)).ok());
+  EXPECT_EQ(OrderNow(placed.order).state, OrderState::kDeclared);
+  ASSERT_TRUE(receipts_.Apply(Ctx(), Receipt("S-2", direct, ReceiptKind::kInspectionHold)).ok());
+  EXPECT_EQ(OrderNow(placed.order).state, OrderState::kInspectionHold);
+  auto last = receipts_.Apply(Ctx(), Receipt("S-3", direct, ReceiptKind::kReleased));
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  EXPECT_EQ(last->order_state, OrderState::kReleased);
+  EXPECT_EQ(OrderNow(placed.order).state, OrderState::kReleased);
+}
+
+TEST_F(ReceiptServiceTest, ARejectedShipmentDropsOutAndTheOrderFollowsTheOthers) {
+  auto placed = PlaceOrder(2);
+  auto bonded = placed.declaration;
+  auto direct = SecondShipment(placed);
+  ASSERT_TRUE(receipts_.Apply(Ctx(), Receipt("J-1", direct, ReceiptKind::kRejected, "no")).ok());
+  EXPECT_EQ(OrderNow(placed.order).state, OrderState::kAccepted);
+  ASSERT_TRUE(receipts_.Apply(Ctx(), Receipt("J-2", bonded, ReceiptKind::kReleased)).ok());
+  EXPECT_EQ(OrderNow(placed.order).state, OrderState::kReleased);
+
+  auto other = PlaceOrder(1);
+  auto other_direct = SecondShipment(other);
+  ASSERT_TRUE(
+      receipts_.Apply(Ctx(), Receipt("J-3", other.declaration, ReceiptKind::kRejected, "a")).ok());
+  EXPECT_EQ(OrderNow(other.order).state, OrderState::kAccepted);
+  ASSERT_TRUE(
+      receipts_.Apply(Ctx(), Receipt("J-4", other_direct, ReceiptKind::kRejected, "b")).ok());
+  EXPECT_EQ(OrderNow(other.order).state, OrderState::kRejected);
+  EXPECT_EQ(OrderNow(other.order).reason, "b");
 }
 
 TEST_F(ReceiptServiceTest, AReplayedRejectionReleasesWhatIsStillReserved) {

@@ -222,14 +222,43 @@ TEST_F(ReturnServiceTest, AccountBookReconcilesWithTheLedger) {
   EXPECT_TRUE(rec->discrepancies.empty());
   EXPECT_EQ(rec->warehouse_ids, std::vector<std::int64_t>{wh_});
 
-  // Released goods leave the book at once; the ledger until they ship.
+  // Released goods leave the book at once, the ledger when they ship: until then they are
+  // released, awaiting shipment, and no difference.
   Released();
+  rec = book_.Reconcile(Ctx(), "T3105W000001");
+  ASSERT_TRUE(rec.ok());
+  EXPECT_TRUE(rec->discrepancies.empty());
+  ASSERT_EQ(rec->awaiting_shipment.size(), 1u);
+  EXPECT_EQ(rec->awaiting_shipment[0].warehouse_id, wh_);
+  EXPECT_EQ(rec->awaiting_shipment[0].sku_id, milk_);
+  EXPECT_EQ(rec->awaiting_shipment[0].quantity, 2);
+  const auto ship = [&](std::int64_t qty) {
+    inventory::Movement m;
+    m.tenant_id = TenantId(kTenant);
+    m.sku_id = milk_;
+    m.lot_id = lot_;
+    m.from = inventory::Place{wh_, a1_, StockState::kAvailable};
+    m.quantity = qty;
+    m.reason = inventory::MovementReason::kShip;
+    m.ref_type = "test";
+    m.at = clock_.Now();
+    auto tx = Write();
+    ASSERT_TRUE(tx->inventory().Post(std::span<inventory::Movement>(&m, 1)).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  };
+  ship(2);  // the released tins leave
+  rec = book_.Reconcile(Ctx(), "T3105W000001");
+  ASSERT_TRUE(rec.ok());
+  EXPECT_TRUE(rec->discrepancies.empty());
+  EXPECT_TRUE(rec->awaiting_shipment.empty());
+  ship(1);  // a tin leaves without a release: a real difference
   rec = book_.Reconcile(Ctx(), "T3105W000001");
   ASSERT_TRUE(rec.ok());
   ASSERT_EQ(rec->discrepancies.size(), 1u);
   EXPECT_EQ(rec->discrepancies[0].book_quantity, 8);
-  EXPECT_EQ(rec->discrepancies[0].ledger_quantity, 10);
-  EXPECT_EQ(rec->discrepancies[0].difference, -2);
+  EXPECT_EQ(rec->discrepancies[0].ledger_quantity, 7);
+  EXPECT_EQ(rec->discrepancies[0].difference, 1);
+  EXPECT_EQ(rec->discrepancies[0].awaiting_shipment, 0);
 
   in.warehouse_id = wh_ + 100;
   EXPECT_EQ(book_.RecordInbound(Ctx(), "T3105W000001", in).status().field(), "warehouse_id");

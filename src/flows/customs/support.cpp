@@ -76,6 +76,27 @@ bool MoveOrder(orders::Order& order, orders::OrderState to, const std::string& d
   return moved;
 }
 
+orders::OrderState OrderStateOf(orders::OrderState current,
+                                std::span<const customs::DeclarationState> declarations) {
+  using customs::DeclarationState;
+  int counted = 0, rejected = 0, held = 0, released = 0, answered = 0;
+  for (DeclarationState s : declarations) {
+    if (s == DeclarationState::kCancelled) continue;
+    ++counted;
+    rejected += s == DeclarationState::kRejected ? 1 : 0;
+    held += s == DeclarationState::kInspectionHold ? 1 : 0;
+    const bool out = s == DeclarationState::kReleased || s == DeclarationState::kReturned;
+    released += out ? 1 : 0;
+    answered += out || s == DeclarationState::kAccepted ? 1 : 0;
+  }
+  if (counted == 0) return current;
+  if (rejected == counted) return orders::OrderState::kRejected;
+  if (held > 0) return orders::OrderState::kInspectionHold;
+  if (released == counted - rejected) return orders::OrderState::kReleased;
+  if (answered > 0) return orders::OrderState::kDeclared;
+  return current;
+}
+
 Status AppendEvent(store::Transaction& tx, TenantId tenant, std::string type, std::string entity,
                    std::int64_t entity_id, std::string actor, std::string request_id,
                    std::string payload, Timestamp at) {

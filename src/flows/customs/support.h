@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,13 @@ Result<std::vector<partners::Bin>> BinsOf(store::Transaction& tx, TenantId tenan
 bool MoveOrder(orders::Order& order, orders::OrderState to, const std::string& detail, Timestamp at,
                std::vector<orders::OrderEvent>& timeline);
 orders::OrderEvent Note(const orders::Order& order, const std::string& detail, Timestamp at);
+// The state an order's customs answers put it in, from every declaration of the order (one per
+// shipment): cancelled ones do not count; all rejected -> rejected; any on inspection hold ->
+// inspection_hold; every one not rejected released (or returned) -> released; any answered
+// (accepted, released) -> declared; else `current`. A rejected shipment drops out of a split
+// order (its stock and quota are given back) and the order follows the others.
+orders::OrderState OrderStateOf(orders::OrderState current,
+                                std::span<const customs::DeclarationState> declarations);
 
 // One business event; `payload` is a JSON object without personal data.
 Status AppendEvent(store::Transaction& tx, TenantId tenant, std::string type, std::string entity,
