@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <span>
 #include <sstream>
 
 #include "adapters/cli/calculators.h"
@@ -26,6 +28,8 @@
 #include "adapters/http/sourcing_routes.h"
 #include "adapters/storage/open_database.h"
 #include "core/money.h"
+#include "core/text.h"
+#include "domain/customs/rules.h"
 #include "flows/access/access_service.h"
 #include "flows/customs/receipt_service.h"
 #include "flows/customs/submitter.h"
@@ -111,9 +115,76 @@ struct ServeOptions {
   int connections = 8;
   // The customs gateway (http://host:port); empty: declarations queue up and are not submitted.
   std::string customs_gateway;
+  // TENANT=KEY: the signing key of a tenant's declarations (others use "default").
+  std::vector<std::string> signing_keys;
+  double submit_rate = 4.0;  // declarations per second per signing key
+  // MODE=VALUE for routing: 1210 / 9610 unit cost (CNY) and delivery days.
+  std::vector<std::string> mode_costs, mode_days;
 };
 
+// Splits "LEFT=RIGHT" of option `flag`; kInvalidArgument naming the flag otherwise.
+Result<std::pair<std::string, std::string>> SplitPair(const std::string& flag,
+                                                      const std::string& text,
+                                                      const std::string& form) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+    return InvalidArgument(flag + ": '" + text + "' is not of the form " + form, flag);
+  }
+  return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
+}
+
+// The intake's signing keys and routing costs from the serve flags; kInvalidArgument naming the
+// flag and the value when one is malformed.
+Result<orders_flow::IntakeOptions> IntakeOptionsOf(const ServeOptions& opt) {
+  orders_flow::IntakeOptions out;
+  for (const auto& text : opt.signing_keys) {
+    XB_ASSIGN_OR_RETURN(auto kv, SplitPair("--signing-key", text, "TENANT_ID=KEY"));
+    const auto tenant = ParseInt64(kv.first);
+    if (!tenant || *tenant <= 0) {
+      return InvalidArgument("--signing-key: tenant '" + kv.first + "' is not a tenant id",
+                             "--signing-key");
+    }
+    if (kv.second.size() > 64) {
+      return InvalidArgument("--signing-key: a key name has at most 64 characters",
+                             "--signing-key");
+    }
+    if (!out.signing_keys.emplace(*tenant, kv.second).second) {
+      return InvalidArgument("--signing-key: tenant " + kv.first + " is named twice",
+                             "--signing-key");
+    }
+  }
+  const auto mode_of = [&out](const std::string& flag,
+                              const std::string& mode) -> Result<orders_flow::ModeCost*> {
+    if (mode == "1210") return &out.bonded;
+    if (mode == "9610") return &out.direct_mail;
+    return InvalidArgument(flag + ": mode '" + mode + "' is neither 1210 nor 9610", flag);
+  };
+  for (const auto& text : opt.mode_costs) {
+    XB_ASSIGN_OR_RETURN(auto kv, SplitPair("--mode-cost", text, "MODE=CNY (1210=3.00)"));
+    XB_ASSIGN_OR_RETURN(auto* mode, mode_of("--mode-cost", kv.first));
+    auto fen = customs::ParseFen(kv.second);
+    if (!fen.ok() || *fen < 0) {
+      return InvalidArgument("--mode-cost: '" + kv.second + "' is not an amount in CNY (3.00)",
+                             "--mode-cost");
+    }
+    mode->unit_cost_fen = *fen;
+  }
+  for (const auto& text : opt.mode_days) {
+    XB_ASSIGN_OR_RETURN(auto kv, SplitPair("--mode-days", text, "MODE=DAYS (1210=2)"));
+    XB_ASSIGN_OR_RETURN(auto* mode, mode_of("--mode-days", kv.first));
+    const auto days = ParseInt64(kv.second);
+    if (!days || *days < 0 || *days > 365) {
+      return InvalidArgument("--mode-days: '" + kv.second + "' is not a number of days (0..365)",
+                             "--mode-days");
+    }
+    mode->delivery_days = *days;
+  }
+  return out;
+}
+
 int Serve(Runtime& rt, const ServeOptions& opt) {
+  auto parsed_options = IntakeOptionsOf(opt);  // flags checked before anything starts
+  if (!parsed_options.ok()) return Fail(parsed_options.status());
   auto issued = rt.access->Bootstrap();
   if (!issued.ok()) return Fail(issued.status());
   if (*issued) {
@@ -131,10 +202,13 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   // The reservation engine rebuilds its books from the database before the first request.
   inventory_flow::ReservationEngine engine(*rt.db, rt.clock);
   if (Status started = engine.Start(); !started.ok()) return Fail(started);
-  // Order intake: the quota book is rebuilt from the quota ledger at its start.
+  // Order intake: the quota book is rebuilt from the quota ledger at its start,
+  // and the goods-cap book from the goods-cap usage ledger.
   orders_flow::QuotaBook quota;
   orders_flow::RuleCache rules(*rt.db);
-  orders_flow::OrderIntake intake(*rt.db, rt.clock, engine, quota, rules);
+  orders_flow::IntakeOptions intake_options = std::move(parsed_options).value();
+  const std::shared_ptr<orders_flow::GoodsCapBook> goods_caps = intake_options.goods_caps;
+  orders_flow::OrderIntake intake(*rt.db, rt.clock, engine, quota, rules, intake_options);
   if (Status started = intake.Start(); !started.ok()) {
     engine.Stop();
     return Fail(started);
@@ -142,8 +216,11 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   // The submitter drains the declaration queue into the customs gateway and applies its
   // receipts; without a gateway the queue fills and its backlog shows.
   warehouse_flow::WarehouseService warehouse(*rt.db, rt.clock, &engine);  // pick tasks on release
-  customs_flow::ReceiptService receipts(*rt.db, rt.clock, &engine, &warehouse,
-                                        http::QuotaRestorer(&quota));
+  customs_flow::ReceiptService receipts(
+      *rt.db, rt.clock, &engine, &warehouse, http::QuotaRestorer(&quota),
+      [goods_caps](std::span<const customs::GoodsCapEntry> entries) {
+        goods_caps->Restore(entries);
+      });
   std::unique_ptr<customs_gateway::HttpCustomsGateway> gateway;
   std::unique_ptr<customs_flow::Submitter> submitter;
   if (!opt.customs_gateway.empty()) {
@@ -156,7 +233,10 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
       return Fail(created.status());
     }
     gateway = std::move(created).value();
-    submitter = std::make_unique<customs_flow::Submitter>(*rt.db, rt.clock, *gateway, receipts);
+    customs_flow::SubmitterOptions submitter_options;
+    submitter_options.rate_per_s = opt.submit_rate;
+    submitter = std::make_unique<customs_flow::Submitter>(*rt.db, rt.clock, *gateway, receipts,
+                                                          submitter_options);
     if (Status started = submitter->Start(); !started.ok()) {
       intake.Stop();
       engine.Stop();
@@ -428,6 +508,18 @@ int main(int argc, char** argv) {
     cmd->add_option("--customs-gateway", serve_opt.customs_gateway,
                     "customs gateway URL (http://127.0.0.1:9100 for `xborder customs-sandbox`); "
                     "without it declarations queue up unsubmitted");
+    cmd->add_option("--signing-key", serve_opt.signing_keys,
+                    "TENANT_ID=KEY: the signing key of a tenant's declarations (repeatable; "
+                    "tenants not named use 'default')");
+    cmd->add_option("--submit-rate", serve_opt.submit_rate,
+                    "declarations submitted per second per signing key")
+        ->check(CLI::Range(0.01, 10000.0))
+        ->capture_default_str();
+    cmd->add_option("--mode-cost", serve_opt.mode_costs,
+                    "MODE=CNY: routing cost per unit of a mode (1210=3.00, 9610=25.00; "
+                    "repeatable)");
+    cmd->add_option("--mode-days", serve_opt.mode_days,
+                    "MODE=DAYS: routing delivery days of a mode (1210=2, 9610=9; repeatable)");
   };
   auto* serve = app.add_subcommand("serve", "Run the HTTP API and the web console");
   add_serve_options(serve);
