@@ -11,7 +11,11 @@
 #      afterwards each identity's year total is exactly 26,000.00 (130 orders), never more.
 # Prints orders/s, p99, the server's CPU per order and non-2xx counts, then the checks; exits 1 if
 # one fails. Environment: DURATION (10s), CONNECTIONS (128), SERVER_THREADS (2), STOCK (20000),
-# HOT (20), SKIP_BUILD=1, XBORDER=path/to/xborder (with SKIP_BUILD=1: another build).
+# HOT (20), SKIP_BUILD=1, XBORDER=path/to/xborder (with SKIP_BUILD=1: another build),
+# SERVER_WRAP (words put before the server's command, e.g. "env LD_PRELOAD=/path/libjemalloc.so.2"),
+# CALLGRIND=FILE: the server runs under callgrind, instrumented only during the first run (use few
+# CONNECTIONS, e.g. 8, and a longer DURATION); prints instructions per order and leaves FILE for
+# callgrind_annotate; the other runs and the checks are skipped.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,11 +43,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$XBORDER" serve --db "sqlite:$TMP/bench.db" --address "$HOST" --port 0 --threads "$SERVER_THREADS" \
+WRAP=(${SERVER_WRAP:-})
+if [[ -n "${CALLGRIND:-}" ]]; then
+  command -v valgrind >/dev/null || { echo "order_bench.sh: valgrind is not installed" >&2; exit 1; }
+  WRAP+=(valgrind --tool=callgrind --instr-atstart=no "--callgrind-out-file=$CALLGRIND")
+fi
+"${WRAP[@]}" "$XBORDER" serve --db "sqlite:$TMP/bench.db" --address "$HOST" --port 0 --threads "$SERVER_THREADS" \
   --admin-key-file "$TMP/key" >"$TMP/out.log" 2>"$TMP/err.log" &
 PID=$!
 PORT=""
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do
   PORT="$(grep -oE "$HOST:[0-9]+" "$TMP/out.log" "$TMP/err.log" 2>/dev/null | head -1 | cut -d: -f3 || true)"
   [[ -n "$PORT" && -s "$TMP/key" ]] && break
   kill -0 "$PID" 2>/dev/null || { cat "$TMP/err.log" >&2; exit 1; }
@@ -83,6 +92,21 @@ run() {  # run NAME SKU PREFIX HOT
     "$(( (c1 - c0) * 1000000 / TICK / n ))" \
     "$(echo "$out" | awk '/Non-2xx/ {print $5}')"
 }
+if [[ -n "${CALLGRIND:-}" ]]; then
+  callgrind_control -i on "$PID" >/dev/null
+  out="$(XB_BENCH_KEY="$KEY" XB_BENCH_SKU="${SKUS[0]}" XB_BENCH_CHANNEL="$CHANNEL" XB_BENCH_PREFIX=A \
+           XB_BENCH_HOT=0 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 30s \
+           -s "$ROOT/bench/order_intake.lua" "$BASE/orders")"
+  callgrind_control -i off "$PID" >/dev/null
+  kill -TERM "$PID"
+  wait "$PID" || true
+  PID=""
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  ir=$(awk '/^totals:/ {print $2; exit}' "$CALLGRIND")
+  echo "$out"
+  echo "callgrind: $n orders, $ir instructions in the server, $((ir / n)) per order ($CALLGRIND)"
+  exit 0
+fi
 echo "| request | orders/s | p99 | server CPU per order | non-2xx |"
 echo "|---|---|---|---|---|"
 run "POST /api/v1/orders (new identity each, plenty of stock)" "${SKUS[0]}" A 0

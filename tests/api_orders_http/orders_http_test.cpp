@@ -2,7 +2,8 @@
 // masked view), replayed (200, Idempotent-Replayed), a duplicate channel order number with
 // another body (409); bad input and rule refusals (positive list, single limit, two items over
 // 5,000, annual limit, buyer = payer, paid equation, unknown SKU, a receipt for an unknown
-// declaration, a return after 30 days) each answered with a 4xx naming the rule or field, and
+// declaration, a return after 30 days) each answered with a 4xx naming the rule or field (and
+// its numbers as error.details for the single limit, the paid equation and the annual limit), and
 // nothing changed (no order, stock and quota as before). Identity numbers never appear in an
 // answer or in the server's log.
 //
@@ -192,14 +193,15 @@ class OrdersHttp : public ServerTest<OrdersHttp> {
   }
 
   // Posts an order expected to be refused with `status` naming `rule` (error.rule, or
-  // error.field for a 400), and checks that nothing changed.
-  void ExpectRefused(const Shop& s, const json& body, int person, int status,
+  // error.field for a 400), checks that nothing changed, and returns the error.
+  json ExpectRefused(const Shop& s, const json& body, int person, int status,
                      const std::string& rule) const {
     SCOPED_TRACE(rule);
     const Snapshot before = Take(s, person);
     const Response r = Post("/api/v1/orders", body, s.key);
     ExpectNoIdentity(r, person);
-    ASSERT_EQ(r.status, status) << r;
+    EXPECT_EQ(r.status, status) << r;
+    if (r.status != status) return json();
     const json err = r.Json()["error"];
     if (status == 422) {
       EXPECT_EQ(err["code"], "FAILED_PRECONDITION") << r;
@@ -213,6 +215,7 @@ class OrdersHttp : public ServerTest<OrdersHttp> {
         Total("/api/v1/orders?channel_order_no=" + body["channel_order_no"].get<std::string>(),
               s.key),
         0);
+    return err;
   }
 };
 XB_API_BACKENDS(OrdersHttp);
@@ -225,6 +228,8 @@ TEST_P(OrdersHttp, AnOrderIsTakenMaskedReplayedAndItsNumberCannotBeReused) {
   ExpectNoIdentity(created, 1);
   const json order = created.Json();
   const std::int64_t id = order["id"];
+  // Written without a JSON object, yet exactly as the order's view is.
+  EXPECT_EQ(created.body, Get("/api/v1/orders/" + Q(id), s.key).body);
   EXPECT_EQ(created.Header("location"), "/api/v1/orders/" + Q(id));
   EXPECT_EQ(order["state"], "accepted");
   EXPECT_EQ(order["customs_channel"], "cbec");
@@ -285,7 +290,9 @@ TEST_P(OrdersHttp, RuleRefusalsNameTheRuleAndChangeNothing) {
   // Not on the positive list.
   ExpectRefused(s, OrderBody(s, "R-LIST", s.phone, 20000, 2), 2, 422, "positive_list");
   // Over the single-transaction limit: 3 x 2,000.00.
-  ExpectRefused(s, OrderBody(s, "R-SINGLE", s.milk, 200000, 2, 3), 2, 422, "single_limit");
+  const json single =
+      ExpectRefused(s, OrderBody(s, "R-SINGLE", s.milk, 200000, 2, 3), 2, 422, "single_limit");
+  EXPECT_EQ(single["details"], json({{"limit", "5000.00"}, {"amount", "6000.00"}})) << single;
   // Two items together over 5,000.00 (each under it).
   ExpectRefused(s, OrderBody(s, "R-TWO", {{s.milk, 260000}, {s.milk2, 260000}}, 2), 2, 422,
                 "single_limit");
@@ -298,7 +305,10 @@ TEST_P(OrdersHttp, RuleRefusalsNameTheRuleAndChangeNothing) {
   json paid = OrderBody(s, "R-PAID", s.milk, 20000, 2);
   paid["paid"] = "300.00";
   paid["payment"]["amount"] = "300.00";
-  ExpectRefused(s, paid, 2, 422, "paid_amount");
+  const json paid_error = ExpectRefused(s, paid, 2, 422, "paid_amount");
+  EXPECT_EQ(paid_error["details"],
+            json({{"expected", "218.20"}, {"paid", "300.00"}, {"payment_amount", "300.00"}}))
+      << paid_error;
   // An unknown SKU: bad input naming the line.
   ExpectRefused(s, OrderBody(s, "R-SKU", 99999999, 20000, 2), 2, 400, "lines[0].sku_id");
   // Shape: an unknown field, money as a number.
@@ -319,7 +329,11 @@ TEST_P(OrdersHttp, TheAnnualLimitIsNeverPassed) {
   }
   EXPECT_EQ(QuotaOf(s, 4)["used"], "22500.00");
   // 4,000.00 more would make 26,500.00.
-  ExpectRefused(s, OrderBody(s, "A-OVER", s.milk2, 400000, 4), 4, 422, "annual_limit");
+  const json annual =
+      ExpectRefused(s, OrderBody(s, "A-OVER", s.milk2, 400000, 4), 4, 422, "annual_limit");
+  EXPECT_EQ(annual["details"],
+            json({{"limit", "26000.00"}, {"used", "22500.00"}, {"amount", "4000.00"}}))
+      << annual;
   EXPECT_EQ(QuotaOf(s, 4)["remaining"], "3500.00");
   // Another identity is not affected.
   EXPECT_EQ(Post("/api/v1/orders", OrderBody(s, "A-OTHER", s.milk2, 400000, 5), s.key).status, 201);

@@ -69,17 +69,22 @@ Result<orders::OrderQuery> ParseOrderQuery(const HttpRequest& req) {
   return q;
 }
 
-// The answer of one intake: 201 with the order, or 200 and Idempotent-Replayed for a replay.
-HttpResponse IntakeResponse(const Result<orders_flow::IntakeAnswer>& answer) {
+// The answer of one intake: 201 with the order, or 200 and Idempotent-Replayed for a replay; a
+// refusal with its numbers (error.details).
+HttpResponse IntakeResponse(const Result<orders_flow::IntakeAnswer>& answer,
+                            const orders_flow::RefusalDetails& details) {
   HttpResponse out;
   if (!answer.ok()) {
-    Fail(out, answer.status());
+    WriteJson(out, HttpStatusOf(answer.status().code()), ErrorToJson(answer.status(), details));
     return out;
   }
   if (answer->replayed) out.headers.emplace_back("Idempotent-Replayed", "true");
   out.headers.emplace_back("Location",
                            "/api/v1/orders/" + std::to_string(answer->order.id.value()));
-  WriteJson(out, answer->replayed ? 200 : 201, OrderToJson(answer->order));
+  out.status = answer->replayed ? 200 : 201;
+  out.content_type = "application/json";
+  out.body.reserve(2048);
+  AppendOrderJson(answer->order, out.body);
   return out;
 }
 
@@ -143,15 +148,20 @@ void AddOrderRoutes(Router& router, access::AccessService& access, OrderRouteSer
       return Fail(res, st);
     }
     if (intake == nullptr) return Fail(res, Unavailable("order intake is not running"));
-    auto body = ParseBody(req);
-    if (!body.ok()) return Fail(res, body.status());
-    auto parsed = OrderRequestFromJson(*body);
-    if (!parsed.ok()) return Fail(res, parsed.status());
+    std::optional<orders_flow::OrderRequest> draft = OrderRequestFromText(req.body);
+    if (!draft) {  // the slow path names what is wrong
+      auto body = ParseBody(req);
+      if (!body.ok()) return Fail(res, body.status());
+      auto parsed = OrderRequestFromJson(*body);
+      if (!parsed.ok()) return Fail(res, parsed.status());
+      draft = std::move(*parsed);
+    }
     res.defer = [intake, tenant = p.tenant_id, actor = p.Actor(),
-                 draft = std::move(*parsed)](Responder reply) mutable {
+                 draft = std::move(*draft)](Responder reply) mutable {
       intake->Submit(tenant, actor, std::move(draft),
-                     [reply = std::move(reply)](const Result<orders_flow::IntakeAnswer>& answer) {
-                       reply(IntakeResponse(answer));
+                     [reply = std::move(reply)](const Result<orders_flow::IntakeAnswer>& answer,
+                                                const orders_flow::RefusalDetails& details) {
+                       reply(IntakeResponse(answer, details));
                      });
     };
   });
@@ -197,7 +207,8 @@ void AddOrderRoutes(Router& router, access::AccessService& access, OrderRouteSer
           for (std::size_t i = 0; i < requests.size(); ++i) {
             intake->Submit(
                 tenant, actor, requests[i],
-                [batch, i, ref = refs[i]](const Result<orders_flow::IntakeAnswer>& answer) {
+                [batch, i, ref = refs[i]](const Result<orders_flow::IntakeAnswer>& answer,
+                                          const orders_flow::RefusalDetails& details) {
                   json r = {{"line", ref.first}, {"channel_order_no", ref.second}};
                   if (answer.ok()) {
                     r["status"] = answer->replayed ? 200 : 201;
@@ -205,7 +216,7 @@ void AddOrderRoutes(Router& router, access::AccessService& access, OrderRouteSer
                     r["state"] = EnumText(answer->order.state);
                   } else {
                     r["status"] = HttpStatusOf(answer.status().code());
-                    r["error"] = ErrorToJson(answer.status())["error"];
+                    r["error"] = ErrorToJson(answer.status(), details)["error"];
                   }
                   batch->Record(i, std::move(r));
                 });
@@ -279,9 +290,20 @@ void AddOrderRoutes(Router& router, access::AccessService& access, OrderRouteSer
         if (!id.ok()) return Fail(res, id.status());
         auto reason = ReasonOf(req);
         if (!reason.ok()) return Fail(res, reason.status());
-        auto order = intake->Cancel(p.tenant_id, orders::OrderId(*id), p.Actor(), *reason);
-        if (!order.ok()) return Fail(res, order.status());
-        WriteJson(res, 200, OrderToJson(*order));
+        // Answered once the cancel is durable; it runs on the intake's thread, not this one.
+        res.defer = [intake, tenant = p.tenant_id, id = orders::OrderId(*id), actor = p.Actor(),
+                     reason = std::move(*reason)](Responder reply) mutable {
+          intake->CancelAsync(tenant, id, std::move(actor), std::move(reason),
+                              [reply = std::move(reply)](const Result<orders::Order>& order) {
+                                HttpResponse out;
+                                if (order.ok()) {
+                                  WriteJson(out, 200, OrderToJson(*order));
+                                } else {
+                                  Fail(out, order.status());
+                                }
+                                reply(std::move(out));
+                              });
+        };
       });
 
   // Returns.

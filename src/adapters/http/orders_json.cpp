@@ -1,5 +1,6 @@
 #include "adapters/http/orders_json.h"
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -266,6 +267,203 @@ Result<orders_flow::OrderRequest> OrderRequestFromJson(const json& body) {
   return o;
 }
 
+namespace {
+
+// The SAX side of OrderRequestFromText: fills the request while nlohmann's lexer reads the body;
+// stops (returns false) at anything OrderRequestFromJson would refuse or that it would read in a
+// way this reader does not repeat (null, a repeated member), so the caller can take the slow
+// path, which names the problem.
+class OrderRequestSax final : public nlohmann::json_sax<json> {
+ public:
+  explicit OrderRequestSax(orders_flow::OrderRequest& request) : r_(request) {}
+
+  bool null() override { return false; }
+  bool boolean(bool /*value*/) override { return false; }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return false; }
+  bool binary(binary_t& /*value*/) override { return false; }
+  bool number_unsigned(number_unsigned_t value) override {
+    return value <= static_cast<number_unsigned_t>(std::numeric_limits<std::int64_t>::max()) &&
+           number_integer(static_cast<std::int64_t>(value));
+  }
+  bool number_integer(number_integer_t value) override {
+    switch (at_) {
+      case kTop:
+        if (key_ == "channel_id") return Take(kTop, 0) && Set(r_.channel_id, value);
+        return false;
+      case kLine:
+        if (key_ == "sku_id") return Take(kLine, 0) && Set(r_.lines.back().sku_id, value);
+        if (key_ == "quantity") return Take(kLine, 1) && Set(r_.lines.back().quantity, value);
+        return false;
+      default:
+        return false;
+    }
+  }
+  bool string(string_t& value) override {
+    switch (at_) {
+      case kTop:
+        if (key_ == "channel_order_no") return Take(kTop, 1) && Need(value, r_.channel_order_no);
+        if (key_ == "order_date") {
+          auto d = Date::ParseIso8601(value);
+          return Take(kTop, 2) && d.ok() && Set(r_.order_date, *d);
+        }
+        if (key_ == "policy") {
+          auto policy = EnumOfText<orders::RoutingPolicy>(value);
+          return Take(kTop, 3) && policy && Set(r_.policy, EnumText(*policy));
+        }
+        if (key_ == "freight") return Take(kTop, 8) && Money(value, r_.freight_fen);
+        if (key_ == "insurance") return Take(kTop, 9) && Money(value, r_.insurance_fen);
+        if (key_ == "discount") return Take(kTop, 10) && Money(value, r_.discount_fen);
+        if (key_ == "tax") return Take(kTop, 11) && Money(value, r_.tax_fen);
+        if (key_ == "paid") return Take(kTop, 12) && Money(value, r_.paid_fen);
+        return false;
+      case kBuyer:
+        if (key_ == "name") return Take(kBuyer, 0) && Need(value, r_.buyer.name);
+        if (key_ == "id_type") return Take(kBuyer, 1) && Set(r_.buyer.id_type, std::move(value));
+        if (key_ == "id_number") return Take(kBuyer, 2) && Need(value, r_.buyer.id_number);
+        if (key_ == "phone") return Take(kBuyer, 3) && Set(r_.buyer.phone, std::move(value));
+        return false;
+      case kAddress: {
+        orders::Address& a = r_.address;
+        if (key_ == "consignee") return Take(kAddress, 0) && Need(value, a.consignee);
+        if (key_ == "phone") return Take(kAddress, 1) && Set(a.phone, std::move(value));
+        if (key_ == "province") return Take(kAddress, 2) && Set(a.province, std::move(value));
+        if (key_ == "city") return Take(kAddress, 3) && Set(a.city, std::move(value));
+        if (key_ == "district") return Take(kAddress, 4) && Set(a.district, std::move(value));
+        if (key_ == "street") return Take(kAddress, 5) && Set(a.street, std::move(value));
+        if (key_ == "postal_code") return Take(kAddress, 6) && Set(a.postal_code, std::move(value));
+        return false;
+      }
+      case kPayment: {
+        orders::Payment& pay = r_.payment;
+        if (key_ == "payment_no") return Take(kPayment, 0) && Need(value, pay.payment_no);
+        if (key_ == "payer_name") return Take(kPayment, 1) && Need(value, pay.payer_name);
+        if (key_ == "payer_id_type") {
+          return Take(kPayment, 2) && Set(pay.payer_id_type, std::move(value));
+        }
+        if (key_ == "payer_id_number") return Take(kPayment, 3) && Need(value, pay.payer_id_number);
+        if (key_ == "amount") return Take(kPayment, 4) && Money(value, pay.amount_fen);
+        return false;
+      }
+      case kLine:
+        if (key_ == "unit_price") {
+          return Take(kLine, 2) && Money(value, r_.lines.back().unit_price_fen);
+        }
+        if (key_ == "discount") return Take(kLine, 3) && Money(value, r_.lines.back().discount_fen);
+        return false;
+      default:
+        return false;
+    }
+  }
+  bool start_object(std::size_t /*elements*/) override {
+    switch (at_) {
+      case kNone:
+        at_ = kTop;
+        return true;
+      case kTop:
+        if (key_ == "buyer") return Take(kTop, 4) && Set(at_, kBuyer);
+        if (key_ == "address") return Take(kTop, 5) && Set(at_, kAddress);
+        if (key_ == "payment") return Take(kTop, 6) && Set(at_, kPayment);
+        return false;
+      case kLines:
+        r_.lines.emplace_back();
+        seen_[kLine] = 0;
+        at_ = kLine;
+        return true;
+      default:
+        return false;
+    }
+  }
+  bool end_object() override {
+    switch (at_) {
+      case kTop:  // channel_id, channel_order_no, order_date, buyer .. lines, tax, paid
+        at_ = kDone;
+        return Has(kTop, 0b1100011110111);
+      case kBuyer:  // name, id_number
+        if (!Has(kBuyer, 0b0101)) return false;
+        if (!Has(kBuyer, 0b0010)) r_.buyer.id_type = "id_card";
+        at_ = kTop;
+        return true;
+      case kAddress:  // consignee
+        at_ = kTop;
+        return Has(kAddress, 0b1);
+      case kPayment:  // payment_no, payer_name, payer_id_number, amount
+        if (!Has(kPayment, 0b11011)) return false;
+        if (!Has(kPayment, 0b00100)) r_.payment.payer_id_type = "id_card";
+        at_ = kTop;
+        return true;
+      case kLine:  // sku_id, quantity, unit_price
+        at_ = kLines;
+        return Has(kLine, 0b0111);
+      default:
+        return false;
+    }
+  }
+  bool start_array(std::size_t /*elements*/) override {
+    if (at_ != kTop || key_ != "lines" || !Take(kTop, 7)) return false;
+    at_ = kLines;
+    return true;
+  }
+  bool end_array() override {
+    if (at_ != kLines || r_.lines.empty()) return false;
+    at_ = kTop;
+    return true;
+  }
+  bool key(string_t& name) override {
+    key_ = name;
+    return true;
+  }
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& /*ex*/) override {
+    return false;
+  }
+
+  bool done() const { return at_ == kDone; }
+
+ private:
+  enum Where { kNone, kTop, kBuyer, kAddress, kPayment, kLines, kLine, kDone, kWhereCount };
+
+  // Marks member `bit` of the current object as read; false when it was read already.
+  bool Take(Where where, int bit) {
+    const auto mask = std::uint32_t{1} << bit;
+    if ((seen_[where] & mask) != 0) return false;
+    seen_[where] |= mask;
+    return true;
+  }
+  bool Has(Where where, std::uint32_t mask) const { return (seen_[where] & mask) == mask; }
+  template <class T, class V>
+  static bool Set(T& slot, V&& value) {
+    slot = std::forward<V>(value);
+    return true;
+  }
+  static bool Need(std::string& value, std::string& slot) {
+    if (Trim(value).empty()) return false;
+    slot = std::move(value);
+    return true;
+  }
+  static bool Money(const std::string& value, std::int64_t& slot) {
+    auto fen = customs::ParseFen(value);
+    if (!fen.ok()) return false;
+    slot = *fen;
+    return true;
+  }
+
+  orders_flow::OrderRequest& r_;
+  Where at_ = kNone;
+  std::string key_;
+  std::uint32_t seen_[kWhereCount] = {};
+};
+
+}  // namespace
+
+std::optional<orders_flow::OrderRequest> OrderRequestFromText(std::string_view text) {
+  orders_flow::OrderRequest request;
+  OrderRequestSax sax(request);
+  if (text.empty() || !json::sax_parse(text.begin(), text.end(), &sax) || !sax.done()) {
+    return std::nullopt;
+  }
+  return request;
+}
+
 json OrderToJson(const orders::Order& o) {
   json lines = json::array();
   for (const auto& l : o.lines) {
@@ -326,6 +524,149 @@ json OrderToJson(const orders::Order& o) {
           {"created_at", o.created_at.ToIso8601()},
           {"updated_at", o.updated_at.ToIso8601()},
           {"version", o.version}};
+}
+
+namespace {
+
+// Writes one JSON object as nlohmann's dump writes it (no spaces; strings as dump with
+// error_handler_t::replace writes them). Members must come in nlohmann's key order (byte order).
+class ObjectText {
+ public:
+  explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
+  ObjectText(const ObjectText&) = delete;
+  ObjectText& operator=(const ObjectText&) = delete;
+  ~ObjectText() { out_ += '}'; }
+
+  // The key; the caller appends the value.
+  std::string& Key(std::string_view key) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+    return out_;
+  }
+  void Text(std::string_view key, std::string_view value) { AppendString(value, Key(key)); }
+  void Int(std::string_view key, std::int64_t value) { AppendInteger(value, Key(key)); }
+  void Money(std::string_view key, std::int64_t fen) { Text(key, Fen(fen)); }
+  // An id, null when 0.
+  void IdOrNull(std::string_view key, std::int64_t id) {
+    if (id == 0) {
+      Key(key) += "null";
+    } else {
+      Int(key, id);
+    }
+  }
+
+  static void AppendInteger(std::int64_t n, std::string& out) {
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+    out.append(buf, end);
+  }
+  // Text without a quote, backslash, control character or invalid UTF-8 is copied as is (the
+  // common case); anything else goes through nlohmann itself.
+  static void AppendString(std::string_view s, std::string& out) {
+    bool plain = true;
+    bool ascii = true;
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x80) {
+        ascii = false;
+      } else if (c < 0x20 || c == '"' || c == '\\') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain && !ascii) plain = IsCleanUtf8(s);
+    if (!plain) {
+      out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+    }
+    out += '"';
+    out += s;
+    out += '"';
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void AppendOrderJson(const orders::Order& o, std::string& out) {
+  ObjectText order(out);
+  {
+    ObjectText a(order.Key("address"));
+    a.Text("city", o.address.city);
+    a.Text("consignee", o.address.consignee);
+    a.Text("district", o.address.district);
+    a.Text("phone", customs::MaskPhone(o.address.phone));
+    a.Text("postal_code", o.address.postal_code);
+    a.Text("province", o.address.province);
+    a.Text("street", o.address.street);
+  }
+  {
+    ObjectText b(order.Key("buyer"));
+    b.Text("id_number", customs::MaskIdNumber(o.buyer.id_number));
+    b.Text("id_type", o.buyer.id_type);
+    b.Text("name", o.buyer.name);
+    b.Text("phone", customs::MaskPhone(o.buyer.phone));
+  }
+  order.Int("channel_id", o.channel_id);
+  order.Text("channel_order_no", o.channel_order_no);
+  order.Text("created_at", o.created_at.ToIso8601());
+  order.Text("customs_channel", o.customs_channel);
+  order.Money("discount", o.discount_fen);
+  order.Money("dutiable", o.DutiableFen());
+  order.Money("freight", o.freight_fen);
+  order.Money("goods", o.goods_fen);
+  order.Int("id", o.id.value());
+  order.Money("insurance", o.insurance_fen);
+  {
+    std::string& lines = order.Key("lines");
+    lines += '[';
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      const orders::OrderLine& l = o.lines[i];
+      if (i > 0) lines += ',';
+      ObjectText line(lines);
+      line.Money("consumption_tax", l.consumption_tax_fen);
+      line.Money("discount", l.discount_fen);
+      line.Money("dutiable", l.dutiable_fen);
+      line.Int("id", l.id);
+      line.Int("line_no", l.line_no);
+      line.Text("mode", EnumChoices(l.mode)[static_cast<std::size_t>(l.mode)]);
+      line.Int("quantity", l.quantity);
+      line.IdOrNull("reservation_id", l.reservation_id);
+      line.Int("returned_quantity", l.returned_quantity);
+      line.Text("route_note", l.route_note);
+      line.Text("shipment_ref", l.shipment_ref);
+      line.Text("sku_code", l.sku_code);
+      line.Int("sku_id", l.sku_id);
+      line.Money("tariff", l.tariff_fen);
+      line.Money("tax", l.tariff_fen + l.consumption_tax_fen + l.vat_fen);
+      line.Money("unit_price", l.unit_price_fen);
+      line.Money("vat", l.vat_fen);
+      line.IdOrNull("warehouse_id", l.warehouse_id);
+    }
+    lines += ']';
+  }
+  order.Text("order_date", o.order_date.ToIso8601());
+  order.Money("paid", o.paid_fen);
+  {
+    ObjectText p(order.Key("payment"));
+    p.Text("amount", Fen(o.payment.amount_fen));
+    p.Text("payer_id_number", customs::MaskIdNumber(o.payment.payer_id_number));
+    p.Text("payer_id_type", o.payment.payer_id_type);
+    p.Text("payer_name", o.payment.payer_name);
+    p.Text("payment_no", o.payment.payment_no);
+  }
+  order.Text("policy", o.policy);
+  order.Text("reason", o.reason);
+  order.Text("state", EnumChoices(o.state)[static_cast<std::size_t>(o.state)]);
+  order.Money("tax", o.tax_fen);
+  order.Text("updated_at", o.updated_at.ToIso8601());
+  order.Int("version", o.version);
 }
 
 json OrderEventToJson(const orders::OrderEvent& e) {
@@ -905,6 +1246,16 @@ json ErrorToJson(const Status& st) {
     if (st.code() == ErrorCode::kFailedPrecondition) err["rule"] = st.field();
   }
   return {{"error", std::move(err)}};
+}
+
+json ErrorToJson(const Status& st, std::span<const std::pair<std::string, std::string>> details) {
+  json out = ErrorToJson(st);
+  if (!details.empty()) {
+    json numbers = json::object();
+    for (const auto& [name, value] : details) numbers[name] = value;
+    out["error"]["details"] = std::move(numbers);
+  }
+  return out;
 }
 
 }  // namespace xb::http

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -35,8 +36,16 @@ namespace xb::http {
 
 // POST /api/v1/orders.
 Result<orders_flow::OrderRequest> OrderRequestFromJson(const nlohmann::json& body);
+// The same request read from the body's text without building a JSON object, when the body is
+// one that OrderRequestFromJson takes as it is; nullopt for anything else (bad JSON, an unknown
+// member, a wrong type or value, null, a repeated member): the caller then takes ParseBody and
+// OrderRequestFromJson, whose errors name the field.
+std::optional<orders_flow::OrderRequest> OrderRequestFromText(std::string_view text);
 // The order view: masked buyer, address phone and payer; money as decimal strings.
 nlohmann::json OrderToJson(const orders::Order& order);
+// Appends exactly the text of OrderToJson(order).dump() (keys in nlohmann's order) without
+// building the JSON object: the answer of an intake.
+void AppendOrderJson(const orders::Order& order, std::string& out);
 nlohmann::json OrderEventToJson(const orders::OrderEvent& event);
 
 // POST /api/v1/orders/import: one row per order line, rows of one order grouped by
@@ -123,6 +132,10 @@ nlohmann::json ReconciliationToJson(const customs_flow::Reconciliation& r);
 // The error body {"error":{"code","message","field"?,"rule"?}}: a refusal by a customs or order
 // rule (kFailedPrecondition whose field is the rule's code) also names it as "rule".
 nlohmann::json ErrorToJson(const Status& status);
+// The same with the refusal's numbers as "details" ({"limit":"5000.00","amount":"5200.00"}) when
+// there are any.
+nlohmann::json ErrorToJson(const Status& status,
+                           std::span<const std::pair<std::string, std::string>> details);
 
 // --- enums -----------------------------------------------------------------------------------
 

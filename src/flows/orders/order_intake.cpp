@@ -70,6 +70,34 @@ Status Refusal(const std::string& rule, const std::string& message) {
   return FailedPrecondition(rule + ": " + message, rule);
 }
 
+// The numbers of a general-trade refusal named by `rule` (the quote's first violation).
+RefusalDetails GeneralTradeDetails(const std::string& rule, const customs::TaxInput& input,
+                                   const customs::TaxQuote& quote, const customs::RuleBook& book,
+                                   std::span<const SkuFacts> facts) {
+  const auto limit = [&](customs::RuleKind kind) {
+    const customs::RuleRow* row = book.Find(kind, "", input.date);
+    return row != nullptr && row->amount_fen ? customs::FenToString(*row->amount_fen)
+                                             : std::string();
+  };
+  if (rule == "single_limit") {
+    return {{"limit", limit(customs::RuleKind::kSingleLimit)},
+            {"amount", customs::FenToString(quote.dutiable_fen)}};
+  }
+  if (rule == "annual_limit") {
+    return {{"limit", limit(customs::RuleKind::kAnnualLimit)},
+            {"used", customs::FenToString(input.annual_used_fen)},
+            {"amount", customs::FenToString(quote.dutiable_fen)}};
+  }
+  if (rule == "positive_list") {
+    for (const SkuFacts& f : facts) {
+      if (book.PositiveListed(f.hs_code, input.date) == nullptr) {
+        return {{"sku_code", f.code}, {"hs_code", f.hs_code}};
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string RequestHash(const OrderRequest& r) {
@@ -121,6 +149,7 @@ struct OrderIntake::Pending {
   std::string actor;
   OrderRequest request;
   Done done;
+  RefusalDetails details;  // of a refusal by a rule
   std::string hash;
   std::string flight_key;
   Timestamp now;
@@ -170,6 +199,11 @@ Status OrderIntake::Start() {
     release_stop_ = false;
   }
   releaser_ = std::thread([this] { ReleaseLoop(); });
+  {
+    std::lock_guard lock(cancel_mu_);
+    cancel_stop_ = false;
+  }
+  canceller_ = std::thread([this] { CancelLoop(); });
   running_.store(true);
   return Status::Ok();
 }
@@ -181,6 +215,14 @@ void OrderIntake::Stop() {
     std::unique_lock lock(flight_mu_);
     drained_cv_.wait(lock, [this] { return in_flight_count_.load() == 0; });
   }
+  {
+    // Cancels queued are run (or refused, the intake no longer running) before the committer
+    // stops.
+    std::lock_guard lock(cancel_mu_);
+    cancel_stop_ = true;
+  }
+  cancel_cv_.notify_all();
+  if (canceller_.joinable()) canceller_.join();
   if (committer_) committer_->Stop();
   {
     std::lock_guard lock(release_mu_);
@@ -331,7 +373,7 @@ Result<std::optional<SkuFacts>> OrderIntake::SkuOf(TenantId tenant, std::int64_t
 
 void OrderIntake::Submit(TenantId tenant, std::string actor, OrderRequest request, Done done) {
   if (!running_.load(std::memory_order_acquire)) {
-    done(Unavailable("order intake is not running"));
+    done(Unavailable("order intake is not running"), {});
     return;
   }
   auto p = std::make_shared<Pending>();
@@ -349,9 +391,10 @@ void OrderIntake::Submit(TenantId tenant, std::string actor, OrderRequest reques
       const orders::OrderId first(it->second.second);
       lock.unlock();
       if (!same) {
-        p->done(AlreadyExists(
-            "channel_order_no: duplicate channel order number " + p->request.channel_order_no,
-            "channel_order_no"));
+        p->done(AlreadyExists("channel_order_no: duplicate channel order number " +
+                                  p->request.channel_order_no,
+                              "channel_order_no"),
+                {});
         return;
       }
       auto stored = [&]() -> Result<Order> {
@@ -359,11 +402,11 @@ void OrderIntake::Submit(TenantId tenant, std::string actor, OrderRequest reques
         return tx->orders().GetOrder(tenant, first);
       }();
       if (!stored.ok()) {
-        p->done(stored.status());
+        p->done(stored.status(), {});
         return;
       }
       replayed_.fetch_add(1, std::memory_order_relaxed);
-      p->done(IntakeAnswer{std::move(stored).value(), true});
+      p->done(IntakeAnswer{std::move(stored).value(), true}, {});
       return;
     }
     auto [it, fresh] = in_flight_.try_emplace(p->flight_key);
@@ -383,8 +426,9 @@ Result<IntakeAnswer> OrderIntake::SubmitAndWait(TenantId tenant, std::string act
                                                 OrderRequest request) {
   std::promise<Result<IntakeAnswer>> answer;
   auto ready = answer.get_future();
-  Submit(tenant, std::move(actor), std::move(request),
-         [&answer](Result<IntakeAnswer> a) { answer.set_value(std::move(a)); });
+  Submit(
+      tenant, std::move(actor), std::move(request),
+      [&answer](Result<IntakeAnswer> a, const RefusalDetails&) { answer.set_value(std::move(a)); });
   return ready.get();
 }
 
@@ -397,6 +441,7 @@ void OrderIntake::Begin(std::shared_ptr<Pending> p) {
       // (its quota and stock are taken already).
       auto replay = ReplayStored(p->tenant, p->request, p->hash);
       if (!replay.ok() || replay->replayed) {
+        p->details.clear();
         Finish(std::move(p), std::move(replay));
         return;
       }
@@ -487,6 +532,7 @@ Status OrderIntake::Check(Pending& p) {
     if (why.empty()) {
       for (const auto& reason : quote.reasons) why += (why.empty() ? "" : "; ") + reason;
     }
+    p.details = GeneralTradeDetails(rule, input, quote, *book, p.facts);
     return Refusal(rule, "not a cross-border retail order (general trade): " + why);
   }
   o.customs_channel =
@@ -504,6 +550,9 @@ Status OrderIntake::Check(Pending& p) {
   // Positive list (跨境电子商务零售进口商品清单): the rule table and the catalog's flag.
   for (std::size_t i = 0; i < o.lines.size(); ++i) {
     const SkuFacts& f = p.facts[i];
+    if (book->PositiveListed(f.hs_code, o.order_date) == nullptr || !f.positive_list) {
+      p.details = {{"sku_code", f.code}, {"hs_code", f.hs_code}};
+    }
     if (book->PositiveListed(f.hs_code, o.order_date) == nullptr) {
       return Refusal("positive_list", "SKU " + f.code + " (HS " + f.hs_code +
                                           ") is not on the positive list on " +
@@ -518,6 +567,14 @@ Status OrderIntake::Check(Pending& p) {
   // Buyer = payer (GACC 2018 No.194): name and identity.
   if (o.buyer.name != o.payment.payer_name || o.buyer.id_type != o.payment.payer_id_type ||
       o.buyer.id_number != o.payment.payer_id_number) {
+    std::string differs;
+    for (const auto& [name, same] :
+         {std::pair{"name", o.buyer.name == o.payment.payer_name},
+          std::pair{"id_type", o.buyer.id_type == o.payment.payer_id_type},
+          std::pair{"id_number", o.buyer.id_number == o.payment.payer_id_number}}) {
+      if (!same) differs += (differs.empty() ? "" : ",") + std::string(name);
+    }
+    p.details = {{"differs", differs}};
     return Refusal("buyer_is_payer", "the payer's name or identity is not the buyer's (buyer " +
                                          customs::MaskIdNumber(o.buyer.id_number) + ", payer " +
                                          customs::MaskIdNumber(o.payment.payer_id_number) + ")");
@@ -525,6 +582,8 @@ Status OrderIntake::Check(Pending& p) {
 
   // The declared tax is the computed tax; paid = goods + freight + insurance − discount + tax.
   if (o.tax_fen != quote.total_fen) {
+    p.details = {{"expected", customs::FenToString(quote.total_fen)},
+                 {"declared", customs::FenToString(o.tax_fen)}};
     return Refusal("tax_amount",
                    "declared tax " + customs::FenToString(o.tax_fen) + " is not the computed tax " +
                        customs::FenToString(quote.total_fen) + " (" + o.customs_channel +
@@ -534,7 +593,14 @@ Status OrderIntake::Check(Pending& p) {
   }
   o.goods_fen = 0;
   for (const auto& l : o.lines) o.goods_fen += l.quantity * l.unit_price_fen - l.discount_fen;
-  XB_RETURN_IF_ERROR(orders::CheckPaidEquation(o));
+  if (Status paid = orders::CheckPaidEquation(o); !paid.ok()) {
+    const std::int64_t expected =
+        o.goods_fen + o.freight_fen + o.insurance_fen - o.discount_fen + o.tax_fen;
+    p.details = {{"expected", customs::FenToString(expected)},
+                 {"paid", customs::FenToString(o.paid_fen)},
+                 {"payment_amount", customs::FenToString(o.payment.amount_fen)}};
+    return paid;
+  }
 
   // The annual quota, reserved in memory: the check that concurrent orders cannot pass together.
   const customs::RuleRow* annual = book->Find(customs::RuleKind::kAnnualLimit, "", o.order_date);
@@ -542,7 +608,12 @@ Status OrderIntake::Check(Pending& p) {
     return Refusal("annual_limit", "no annual limit rule in force on " + o.order_date.ToIso8601());
   }
   p.quota_amount = quote.dutiable_fen;
-  XB_RETURN_IF_ERROR(quota_.Reserve(p.quota_key, p.quota_amount, *annual->amount_fen));
+  if (Status st = quota_.Reserve(p.quota_key, p.quota_amount, *annual->amount_fen); !st.ok()) {
+    p.details = {{"limit", customs::FenToString(*annual->amount_fen)},
+                 {"used", customs::FenToString(quota_.Used(p.quota_key))},
+                 {"amount", customs::FenToString(p.quota_amount)}};
+    return st;
+  }
   p.quota_reserved = true;
   // Goods-specific yearly caps (sugar, rice ...), reserved in memory the same way.
   XB_ASSIGN_OR_RETURN(p.cap_demands, customs::GoodsCapDemands(input.lines, *book, o.order_date));
@@ -815,7 +886,8 @@ void OrderIntake::Finish(std::shared_ptr<Pending> p, Result<IntakeAnswer> answer
     }
   }
   Done done = std::move(p->done);
-  done(std::move(answer));
+  if (answer.ok()) p->details.clear();
+  done(std::move(answer), p->details);
   // Retries of the same key go again now; the drain of Stop waits for them too.
   for (auto& retry : waiters) retry();
   {
@@ -930,6 +1002,35 @@ Result<Order> OrderIntake::Cancel(TenantId tenant, orders::OrderId id, std::stri
     }
   }
   return cancelled;
+}
+
+void OrderIntake::CancelAsync(TenantId tenant, orders::OrderId id, std::string actor,
+                              std::string reason, CancelDone done) {
+  {
+    std::lock_guard lock(cancel_mu_);
+    if (running_.load() && !cancel_stop_) {
+      cancels_.push_back([this, tenant, id, actor = std::move(actor), reason = std::move(reason),
+                          done = std::move(done)]() mutable {
+        done(Cancel(tenant, id, std::move(actor), std::move(reason)));
+      });
+      cancel_cv_.notify_one();
+      return;
+    }
+  }
+  done(Unavailable("order intake is not running"));
+}
+
+void OrderIntake::CancelLoop() {
+  std::unique_lock lock(cancel_mu_);
+  while (true) {
+    cancel_cv_.wait(lock, [this] { return cancel_stop_ || !cancels_.empty(); });
+    if (cancels_.empty()) return;  // stopping and nothing left
+    auto cancel = std::move(cancels_.front());
+    cancels_.pop_front();
+    lock.unlock();
+    cancel();
+    lock.lock();
+  }
 }
 
 IntakeStats OrderIntake::stats() const {

@@ -39,6 +39,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -106,6 +107,11 @@ struct IntakeAnswer {
   bool replayed = false;
 };
 
+// The numbers behind a refusal by a rule, by name, as text (money as decimal strings: {"limit",
+// "5000.00"}, {"amount", "5200.00"}); empty for every other answer. Never identity numbers or
+// phones.
+using RefusalDetails = std::vector<std::pair<std::string, std::string>>;
+
 struct IntakeStats {
   std::int64_t accepted = 0;
   std::int64_t refused = 0;
@@ -131,8 +137,8 @@ class OrderIntake {
 
   // Called once with the answer: on the caller's thread when known at once (bad input, a
   // refusal, a replay of a stored order), else on a committer or engine thread. Must be quick
-  // and must not wait for the intake or the reservation engine.
-  using Done = std::function<void(Result<IntakeAnswer>)>;
+  // and must not wait for the intake or the reservation engine. `details` go with a refusal.
+  using Done = std::function<void(Result<IntakeAnswer> answer, const RefusalDetails& details)>;
   void Submit(TenantId tenant, std::string actor, OrderRequest request, Done done);
   // Submit and wait (tests, CSV import, demo data).
   Result<IntakeAnswer> SubmitAndWait(TenantId tenant, std::string actor, OrderRequest request);
@@ -143,6 +149,11 @@ class OrderIntake {
   // otherwise; kNotFound for another tenant's or an unknown order. Waits for its writes.
   Result<orders::Order> Cancel(TenantId tenant, orders::OrderId id, std::string actor,
                                std::string reason);
+  // Cancel on the intake's own thread (cancels one after another); `done` is called there with
+  // the answer, or at once when the intake is not running.
+  using CancelDone = std::function<void(Result<orders::Order>)>;
+  void CancelAsync(TenantId tenant, orders::OrderId id, std::string actor, std::string reason,
+                   CancelDone done);
 
   IntakeStats stats() const;
 
@@ -164,6 +175,7 @@ class OrderIntake {
   Status ReleaseOrphans();
   void ReleaseLater(TenantId tenant, const std::vector<std::int64_t>& reservation_ids);
   void ReleaseLoop();
+  void CancelLoop();
   std::string SigningKey(TenantId tenant) const;
 
   store::Database& db_;
@@ -200,6 +212,13 @@ class OrderIntake {
   std::deque<std::pair<TenantId, std::int64_t>> to_release_;
   bool release_stop_ = false;
   std::thread releaser_;
+
+  // Cancels waiting for the canceller thread.
+  std::mutex cancel_mu_;
+  std::condition_variable cancel_cv_;
+  std::deque<std::function<void()>> cancels_;
+  bool cancel_stop_ = false;
+  std::thread canceller_;
 
   std::atomic<std::int64_t> accepted_{0}, refused_{0}, replayed_{0}, in_flight_count_{0};
 };
