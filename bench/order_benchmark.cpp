@@ -202,20 +202,21 @@ void BM_OrderIntake(benchmark::State& state) {
   for (auto _ : state) {
     slots.acquire();
     const auto start = std::chrono::steady_clock::now();
-    f.intake->Submit(f.shop.tenant, "bench", f.shop.Request("B", f.next.fetch_add(1)),
-                     [&, start](Result<orders_flow::IntakeAnswer> answer) {
-                       const double ms = std::chrono::duration<double, std::milli>(
-                                             std::chrono::steady_clock::now() - start)
-                                             .count();
-                       if (!answer.ok() || answer->order.lines[0].reservation_id == 0) {
-                         failed.fetch_add(1);
-                       }
-                       {
-                         std::lock_guard lock(mu);
-                         latencies.push_back(ms);
-                       }
-                       slots.release();
-                     });
+    f.intake->Submit(
+        f.shop.tenant, "bench", f.shop.Request("B", f.next.fetch_add(1)),
+        [&, start](Result<orders_flow::IntakeAnswer> answer, const auto&... /*details*/) {
+          const double ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+          if (!answer.ok() || answer->order.lines[0].reservation_id == 0) {
+            failed.fetch_add(1);
+          }
+          {
+            std::lock_guard lock(mu);
+            latencies.push_back(ms);
+          }
+          slots.release();
+        });
   }
   for (std::ptrdiff_t i = 0; i < in_flight; ++i) slots.acquire();  // every answer is in
   if (failed.load() > 0) state.SkipWithError("an order was refused or not reserved");

@@ -623,6 +623,35 @@ TEST_P(CustomsContract, DeclarationReadsBackWholeWithItsListNumber) {
             ErrorCode::kNotFound);
 }
 
+TEST_P(CustomsContract, DocumentTextWithQuotesBackslashesAndControlCharactersReadsBackUnchanged) {
+  Declaration d = SampleDeclaration(alpha_, 13, "default", At(0));
+  const std::string odd = std::string("a \"quoted\" \\ path\n\ttab\r\b\f") + '\x01' + '\x1f' +
+                          "\x7f end 张三 😀 </script>";
+  d.order.buyer.name = odd;
+  d.order.buyer_phone = odd;
+  d.order.lines[0].name = odd;
+  d.order.lines[1].sku_code = "";
+  d.payment.payer.id_number = odd;
+  d.waybill.consignee = odd;
+  d.list.ems_no = odd;
+  d.list.lines = d.order.lines;
+  d.checks = {{odd, true, odd}, {"", false, ""}};
+  const Declaration stored = AddDeclaration(d);
+
+  auto rd = Read();
+  const Declaration got = Must(rd->customs().GetDeclaration(alpha_, stored.id));
+  ExpectSameDocuments(got, stored);
+  EXPECT_EQ(got.order.buyer.name, odd);
+  EXPECT_EQ(got.order.lines[0].name, odd);
+  EXPECT_EQ(got.waybill.consignee, odd);
+  EXPECT_EQ(got.list.ems_no, odd);
+  ASSERT_EQ(got.checks.size(), 2U);
+  EXPECT_EQ(got.checks[0].check, odd);
+  EXPECT_EQ(got.checks[0].detail, odd);
+  EXPECT_TRUE(got.checks[0].passed);
+  EXPECT_FALSE(got.checks[1].passed);
+}
+
 TEST_P(CustomsContract, ListNumbersAreUniquePerTenantAndGivenIdsAreKept) {
   Declaration a = SampleDeclaration(alpha_, 1, "default", At(0));
   a.list.list_no = "XB-CUSTOM-1";
