@@ -13,7 +13,7 @@ packages=(
   libpq-dev postgresql
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev libeigen3-dev
+  libssl-dev libeigen3-dev libjemalloc-dev
   clang-format clang-tidy
   chromium fonts-liberation
   wrk curl ca-certificates git

@@ -193,6 +193,11 @@ customs_flow::QuotaRestored QuotaRestorer(orders_flow::QuotaBook* quota) {
   };
 }
 
+customs_flow::GoodsCapRestored GoodsCapRestorer(orders_flow::GoodsCapBook* caps) {
+  if (caps == nullptr) return {};
+  return [caps](std::span<const customs::GoodsCapEntry> entries) { caps->Restore(entries); };
+}
+
 Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
          access::AccessService& access, ApiOptions options,
          inventory_flow::ReservationEngine* engine, OrderServices orders)
@@ -208,10 +213,12 @@ Api::Api(store::Database& db, masterdata::MasterDataService& masterdata,
   }
   order_queries_ = std::make_unique<orders_flow::OrderQueries>(db_, *order_services_.rules);
   customs_ = std::make_unique<customs_flow::CustomsService>(db_, clock_, order_services_.submitter);
-  receipts_ = std::make_unique<customs_flow::ReceiptService>(db_, clock_, engine_, &warehouse_,
-                                                             QuotaRestorer(order_services_.quota));
-  returns_ = std::make_unique<customs_flow::ReturnService>(db_, clock_, engine_,
-                                                           QuotaRestorer(order_services_.quota));
+  receipts_ = std::make_unique<customs_flow::ReceiptService>(
+      db_, clock_, engine_, &warehouse_, QuotaRestorer(order_services_.quota),
+      GoodsCapRestorer(order_services_.goods_caps));
+  returns_ = std::make_unique<customs_flow::ReturnService>(
+      db_, clock_, engine_, QuotaRestorer(order_services_.quota),
+      GoodsCapRestorer(order_services_.goods_caps));
   account_books_ = std::make_unique<customs_flow::AccountBookService>(db_, clock_);
   AddSystemRoutes();
   AddAccessRoutes();

@@ -20,6 +20,7 @@
 #include "flows/inventory/reservation_engine.h"
 #include "flows/inventory/stock_service.h"
 #include "flows/masterdata/master_data_service.h"
+#include "flows/orders/goods_cap_book.h"
 #include "flows/orders/order_intake.h"
 #include "flows/orders/order_queries.h"
 #include "flows/orders/quota_book.h"
@@ -46,11 +47,16 @@ struct OrderServices {
   orders_flow::QuotaBook* quota = nullptr;
   orders_flow::RuleCache* rules = nullptr;
   customs_flow::Submitter* submitter = nullptr;
+  orders_flow::GoodsCapBook* goods_caps = nullptr;  // null: no in-memory goods-cap restore
 };
 
 // Gives a restored quota entry (negative amount, durable) back to the in-memory book; empty
 // when `quota` is null.
 customs_flow::QuotaRestored QuotaRestorer(orders_flow::QuotaBook* quota);
+
+// Gives restored goods-cap usage (negative entries, durable) back to the in-memory book; empty
+// when `caps` is null.
+customs_flow::GoodsCapRestored GoodsCapRestorer(orders_flow::GoodsCapBook* caps);
 
 class Api {
  public:

@@ -1226,12 +1226,14 @@ json ReconciliationToJson(const customs_flow::Reconciliation& r) {
                              {"sku_id", d.sku_id},
                              {"book_quantity", d.book_quantity},
                              {"ledger_quantity", d.ledger_quantity},
+                             {"awaiting_shipment", d.awaiting_shipment},
                              {"difference", d.difference}});
   }
   return {{"ems_no", r.ems_no},
           {"warehouse_ids", r.warehouse_ids},
           {"book", balances(r.book)},
           {"ledger", balances(r.ledger)},
+          {"awaiting_shipment", balances(r.awaiting_shipment)},
           {"discrepancies", std::move(discrepancies)},
           {"agrees", r.discrepancies.empty()},
           {"at", r.at.ToIso8601()}};

@@ -216,11 +216,9 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   // The submitter drains the declaration queue into the customs gateway and applies its
   // receipts; without a gateway the queue fills and its backlog shows.
   warehouse_flow::WarehouseService warehouse(*rt.db, rt.clock, &engine);  // pick tasks on release
-  customs_flow::ReceiptService receipts(
-      *rt.db, rt.clock, &engine, &warehouse, http::QuotaRestorer(&quota),
-      [goods_caps](std::span<const customs::GoodsCapEntry> entries) {
-        goods_caps->Restore(entries);
-      });
+  customs_flow::ReceiptService receipts(*rt.db, rt.clock, &engine, &warehouse,
+                                        http::QuotaRestorer(&quota),
+                                        http::GoodsCapRestorer(goods_caps.get()));
   std::unique_ptr<customs_gateway::HttpCustomsGateway> gateway;
   std::unique_ptr<customs_flow::Submitter> submitter;
   if (!opt.customs_gateway.empty()) {
@@ -247,7 +245,7 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   http::ApiOptions api_options;
   api_options.web_root = opt.web_root.empty() ? DefaultWebRoot() : opt.web_root;
   http::Api api(*rt.db, *rt.masterdata, *rt.access, api_options, &engine,
-                {&intake, &quota, &rules, submitter.get()});
+                {&intake, &quota, &rules, submitter.get(), goods_caps.get()});
   http::ServerOptions server_options;
   server_options.address = opt.address;
   server_options.port = static_cast<std::uint16_t>(opt.port);

@@ -40,7 +40,9 @@ std::span<const std::string_view> EnumChoices(GoodsCapEntryKind) { return kGoods
 std::string MilliToString(std::int64_t milli) {
   const bool negative = milli < 0;
   const std::int64_t v = negative ? -milli : milli;
-  std::string out = (negative ? "-" : "") + std::to_string(v / 1000);
+  std::string out;
+  if (negative) out += '-';
+  out += std::to_string(v / 1000);
   std::int64_t frac = v % 1000;
   if (frac == 0) return out;
   std::string digits = std::to_string(frac);
