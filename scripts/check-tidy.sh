@@ -3,7 +3,7 @@
 # *_test.cpp, using BUILD_DIR/compile_commands.json. Two files at a time.
 # Prints only findings; exits non-zero if there is any.
 #
-#   scripts/check-tidy.sh BUILD_DIR
+#   scripts/check-tidy.sh BUILD_DIR [FILE...]   (files: only these, e.g. the ones a change touched)
 #
 # CLANG_TIDY overrides the binary; XB_TIDY_JOBS the parallelism (default 2).
 #
@@ -65,7 +65,8 @@ while IFS= read -r f; do
   else
     echo "check-tidy: not in the compilation database, skipped: $f" >&2
   fi
-done < <(find src -type f -name '*.cpp' ! -name '*_test.cpp' 2>/dev/null | LC_ALL=C sort)
+done < <(if (($# > 1)); then printf '%s\n' "${@:2}"; else
+  find src -type f -name '*.cpp' ! -name '*_test.cpp' 2>/dev/null | LC_ALL=C sort; fi)
 if ((${#files[@]} == 0)); then
   echo "check-tidy: no source files to check"
   exit 0

@@ -159,6 +159,7 @@ Result<Reconciliation> AccountBookService::Reconcile(const RequestContext& ctx,
   }
   const auto listed = [](const auto& sums) {
     std::vector<BookBalance> list;
+    list.reserve(sums.size());
     for (const auto& [key, qty] : sums) list.push_back(BookBalance{key.first, key.second, qty});
     return list;
   };

@@ -521,6 +521,7 @@ Result<ReceiptOutcome> ReceiptService::ApplyOnce(TenantId tenant, const Receipt&
         }
         // The shipment's lines give back what they hold of goods-specific caps.
         std::vector<std::int64_t> line_nos;
+        line_nos.reserve(lines.size());
         for (auto* line : lines) line_nos.push_back(line->line_no);
         if (!line_nos.empty()) {
           XB_ASSIGN_OR_RETURN(auto caps, cs.ListGoodsCapUsage(tenant, order.buyer.id_type,
