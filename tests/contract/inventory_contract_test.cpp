@@ -1498,7 +1498,7 @@ TEST_P(InventoryContract, AnswersStoredTogetherComeBackExactlyOneByOne) {
   for (const TenantId tenant : {alpha_, beta_}) {
     const auto found = Must(tx->warehouse().FindDeviceEvents(tenant, "HT-9", keys));
     std::size_t expected = 0;
-    for (int i = 0; i < 200; ++i) expected += (i % 3 == 0) == (tenant == beta_) ? 1 : 0;
+    for (int i = 0; i < 200; ++i) expected += (i % 3 == 0) == (tenant == beta_) ? 1U : 0U;
     ASSERT_EQ(found.size(), expected);
     for (const auto& r : found) {
       const int i = static_cast<int>(r.event.quantity) - 1;
