@@ -1,18 +1,8 @@
 #include "flows/orders/goods_cap_book.h"
 
 #include <charconv>
-#include <functional>
 
 namespace xb::orders_flow {
-
-std::size_t GoodsCapBook::Hash::operator()(const QuotaKey& k) const {
-  std::size_t h = std::hash<std::int64_t>{}(k.tenant.value());
-  const auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
-  mix(std::hash<std::string>{}(k.id_type));
-  mix(std::hash<std::string>{}(k.id_number));
-  mix(std::hash<int>{}(k.year));
-  return h;
-}
 
 GoodsCapBook::GoodsCapBook(int shards) {
   if (shards < 1) shards = 1;
@@ -21,7 +11,7 @@ GoodsCapBook::GoodsCapBook(int shards) {
 }
 
 GoodsCapBook::Shard& GoodsCapBook::ShardOf(const QuotaKey& key) const {
-  return *shards_[Hash{}(key) % shards_.size()];
+  return *shards_[QuotaKeyHash{}(key) % shards_.size()];
 }
 
 Status GoodsCapBook::Load(store::Database& db, int from_year) {

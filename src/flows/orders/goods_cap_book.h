@@ -48,12 +48,9 @@ class GoodsCapBook {
       Timestamp at);
 
  private:
-  struct Hash {
-    std::size_t operator()(const QuotaKey& k) const;
-  };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<QuotaKey, std::map<std::string, std::int64_t>, Hash> used;
+    std::unordered_map<QuotaKey, std::map<std::string, std::int64_t>, QuotaKeyHash> used;
   };
   Shard& ShardOf(const QuotaKey& key) const;
 

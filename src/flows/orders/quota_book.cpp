@@ -6,7 +6,7 @@
 
 namespace xb::orders_flow {
 
-std::size_t QuotaBook::Hash::operator()(const QuotaKey& k) const {
+std::size_t QuotaKeyHash::operator()(const QuotaKey& k) const {
   std::size_t h = std::hash<std::int64_t>{}(k.tenant.value());
   const auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
   mix(std::hash<std::string>{}(k.id_type));
@@ -22,7 +22,7 @@ QuotaBook::QuotaBook(int shards) {
 }
 
 QuotaBook::Shard& QuotaBook::ShardOf(const QuotaKey& key) const {
-  return *shards_[Hash{}(key) % shards_.size()];
+  return *shards_[QuotaKeyHash{}(key) % shards_.size()];
 }
 
 Status QuotaBook::Load(store::Database& db, int from_year) {

@@ -28,6 +28,11 @@ struct QuotaKey {
   friend bool operator==(const QuotaKey&, const QuotaKey&) = default;
 };
 
+// Hash of a QuotaKey, for the books keyed by identity and year (quota, goods caps).
+struct QuotaKeyHash {
+  std::size_t operator()(const QuotaKey& k) const;
+};
+
 class QuotaBook {
  public:
   explicit QuotaBook(int shards = 16);
@@ -48,12 +53,9 @@ class QuotaBook {
   std::size_t size() const;  // identities (and years) known
 
  private:
-  struct Hash {
-    std::size_t operator()(const QuotaKey& k) const;
-  };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<QuotaKey, std::int64_t, Hash> used;
+    std::unordered_map<QuotaKey, std::int64_t, QuotaKeyHash> used;
   };
   Shard& ShardOf(const QuotaKey& key) const;
   void Add(const QuotaKey& key, std::int64_t delta);
