@@ -812,6 +812,62 @@ TEST_P(CustomsContract, DueForSubmissionTakesQueuedRowsWhoseTimeHasComeEarliestF
                                        later.id.value()}));
 }
 
+TEST_P(CustomsContract, EachSigningKeysQueueIsTakenOnItsOwnEarliestFirst) {
+  // k1 has a long backlog, older than k2's; k3 has only a declaration waiting for its retry; k4
+  // only sent ones. Keys span tenants.
+  std::vector<std::int64_t> k1;
+  {
+    auto tx = Write();
+    for (int i = 0; i < 40; ++i) {
+      k1.push_back(Must(tx->customs().InsertDeclaration(
+                            SampleDeclaration(i % 2 == 0 ? alpha_ : beta_, i, "k1", At(40 - i))))
+                       .id.value());
+    }
+    MustOk(tx->Commit());
+  }
+  const auto k2 = AddDeclaration(SampleDeclaration(beta_, 100, "k2", At(50)));
+  const auto k3 = AddDeclaration(SampleDeclaration(alpha_, 101, "k3", At(0), At(500)));
+  Declaration sent = SampleDeclaration(alpha_, 102, "k4", At(1));
+  sent.state = DeclarationState::kSubmitted;
+  AddDeclaration(sent);
+
+  auto rd = Read();
+  EXPECT_EQ(Must(rd->customs().QueuedSigningKeys()), (std::vector<std::string>{"k1", "k2", "k3"}));
+  auto ids = [](const std::vector<Declaration>& ds) {
+    std::vector<std::int64_t> out;
+    for (const auto& d : ds) out.push_back(d.id.value());
+    return out;
+  };
+  // Due first (k1's were created later the lower their number).
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(100), "k1", 3))),
+            (std::vector<std::int64_t>{k1[39], k1[38], k1[37]}));
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(100), "k2", 3))),
+            (std::vector<std::int64_t>{k2.id.value()}));
+  EXPECT_EQ(Must(rd->customs().DueForSigningKey(At(100), "k1", 100)).size(), 40U);
+  EXPECT_EQ(Must(rd->customs().DueForSigningKey(At(10), "k1", 100)).size(), 10U);  // At(1..10)
+  EXPECT_TRUE(Must(rd->customs().DueForSigningKey(At(49), "k2", 3)).empty());
+  EXPECT_TRUE(Must(rd->customs().DueForSigningKey(At(100), "k3", 3)).empty());
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(500), "k3", 3))),
+            (std::vector<std::int64_t>{k3.id.value()}));
+  EXPECT_TRUE(Must(rd->customs().DueForSigningKey(At(1000), "k4", 3)).empty());
+  EXPECT_TRUE(Must(rd->customs().DueForSigningKey(At(1000), "nobody", 3)).empty());
+  const auto got = Must(rd->customs().DueForSigningKey(At(100), "k2", 1));
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].tenant_id, beta_);
+  EXPECT_EQ(got[0].list.list_no, k2.list.list_no);
+  rd.reset();
+
+  // Once a key's last queued declaration leaves the queue, the key is no longer listed.
+  Declaration done = k2;
+  done.state = DeclarationState::kSubmitted;
+  {
+    auto tx = Write();
+    MustOk(tx->customs().UpdateDeclaration(done));
+    MustOk(tx->Commit());
+  }
+  EXPECT_EQ(Must(Read()->customs().QueuedSigningKeys()), (std::vector<std::string>{"k1", "k3"}));
+}
+
 TEST_P(CustomsContract, QueueBacklogCountsPerSigningKey) {
   AddDeclaration(SampleDeclaration(alpha_, 1, "shop-b", At(30)));
   AddDeclaration(SampleDeclaration(alpha_, 2, "shop-a", At(20)));

@@ -273,6 +273,37 @@ Result<std::vector<Declaration>> MemoryCustomsStore::DueForSubmission(Timestamp 
   return out;
 }
 
+Result<std::vector<std::string>> MemoryCustomsStore::QueuedSigningKeys() {
+  std::set<std::string> keys;
+  for (const auto& [id, d] : s_.declarations) {
+    if (d->state == DeclarationState::kQueued) keys.insert(d->signing_key);
+  }
+  return std::vector<std::string>(keys.begin(), keys.end());
+}
+
+Result<std::vector<Declaration>> MemoryCustomsStore::DueForSigningKey(Timestamp now,
+                                                                      std::string_view signing_key,
+                                                                      int limit) {
+  auto due_at = [](const Declaration* d) { return d->next_attempt_at.value_or(d->created_at); };
+  std::vector<const Declaration*> due;
+  for (const auto& [id, d] : s_.declarations) {
+    if (d->state == DeclarationState::kQueued && d->signing_key == signing_key &&
+        due_at(d.get()) <= now) {
+      due.push_back(d.get());
+    }
+  }
+  std::stable_sort(due.begin(), due.end(), [&](const Declaration* a, const Declaration* b) {
+    return std::make_pair(due_at(a), a->id.value()) < std::make_pair(due_at(b), b->id.value());
+  });
+  if (due.size() > static_cast<std::size_t>(std::max(limit, 0))) {
+    due.resize(static_cast<std::size_t>(std::max(limit, 0)));
+  }
+  std::vector<Declaration> out;
+  out.reserve(due.size());
+  for (const auto* d : due) out.push_back(*d);
+  return out;
+}
+
 Result<std::vector<customs::QueueStats>> MemoryCustomsStore::QueueBacklog(TenantId tenant) {
   std::map<std::string, customs::QueueStats> by_key;
   for (const auto& [id, d] : s_.declarations) {

@@ -70,6 +70,10 @@ class MemoryCustomsStore final : public customs::CustomsStore {
   Result<std::pair<std::vector<customs::Declaration>, std::int64_t>> ListDeclarations(
       TenantId tenant, const customs::DeclarationQuery& query) override;
   Result<std::vector<customs::Declaration>> DueForSubmission(Timestamp now, int limit) override;
+  Result<std::vector<std::string>> QueuedSigningKeys() override;
+  Result<std::vector<customs::Declaration>> DueForSigningKey(Timestamp now,
+                                                             std::string_view signing_key,
+                                                             int limit) override;
   Result<std::vector<customs::QueueStats>> QueueBacklog(TenantId tenant) override;
 
   Status InsertReceipt(TenantId tenant, customs::DeclarationId id,

@@ -902,9 +902,13 @@ Result<std::pair<std::vector<Declaration>, std::int64_t>> SqlCustomsStore::ListD
   if (!q.list_no.empty()) w.Add("list_no = ?", q.list_no);
   const std::string where = " FROM customs_declaration WHERE tenant_id = ?" + w.sql;
   XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*)" + where, w.params));
-  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kDeclarationColumns) + where +
-                                              " AND id > ? ORDER BY id LIMIT ?",
-                                          Concat(w.params, {q.after_id, std::int64_t{q.limit}})));
+  // The page's ids first, from an index where one answers the filters, then only their rows: no
+  // index holds a tenant's declarations in id order when no filter narrows them.
+  XB_ASSIGN_OR_RETURN(auto rows,
+                      c_.Query("SELECT " + std::string(kDeclarationColumns) +
+                                   " FROM customs_declaration WHERE id IN (SELECT id" + where +
+                                   " AND id > ? ORDER BY id LIMIT ?) ORDER BY id",
+                               Concat(w.params, {q.after_id, std::int64_t{q.limit}})));
   std::vector<Declaration> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(DecodeDeclaration(r));
@@ -917,6 +921,38 @@ Result<std::vector<Declaration>> SqlCustomsStore::DueForSubmission(Timestamp now
   XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kDeclarationColumns) +
                                               " FROM customs_declaration WHERE state = 'queued' "
                                               "AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+                                          p));
+  std::vector<Declaration> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(DecodeDeclaration(r));
+  return out;
+}
+
+Result<std::vector<std::string>> SqlCustomsStore::QueuedSigningKeys() {
+  XB_RETURN_IF_ERROR(Flush());
+  // One index look-up per key (the queue's index is by signing key), however long the queue.
+  XB_ASSIGN_OR_RETURN(
+      auto rows,
+      c_.Query("WITH RECURSIVE k(sk) AS (SELECT MIN(signing_key) FROM customs_declaration WHERE "
+               "state = 'queued' UNION ALL SELECT (SELECT MIN(signing_key) FROM "
+               "customs_declaration WHERE state = 'queued' AND signing_key > k.sk) FROM k WHERE "
+               "k.sk IS NOT NULL) SELECT sk FROM k WHERE sk IS NOT NULL",
+               {}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(std::move(r[0]).value_or(""));
+  return out;
+}
+
+Result<std::vector<Declaration>> SqlCustomsStore::DueForSigningKey(Timestamp now,
+                                                                   std::string_view signing_key,
+                                                                   int limit) {
+  XB_RETURN_IF_ERROR(Flush());
+  const Value p[] = {std::string(signing_key), now.micros(), std::int64_t{limit}};
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kDeclarationColumns) +
+                                              " FROM customs_declaration WHERE state = 'queued' "
+                                              "AND signing_key = ? AND due_at <= ? ORDER BY "
+                                              "due_at, id LIMIT ?",
                                           p));
   std::vector<Declaration> out;
   out.reserve(rows.size());

@@ -1,9 +1,10 @@
 // The SQL implementation of the customs store, written once for SQLite and PostgreSQL against
-// sql::Connection (tables of migration 0004_orders_customs). Documents, checks and return lines
-// are JSON text columns. Every statement has a fixed text, so the connections' prepared-statement
-// caches serve the hot path. Rows that cannot collide (quota and account-book entries with fresh
-// ids, declarations numbered here) are kept back and written in multi-row statements at commit or
-// before the store next reads (pending_rows.h).
+// sql::Connection (tables of migrations 0004_orders_customs and 0010_orders_by_rowid: a declaration
+// is found by its id alone, and the queue is indexed per signing key). Documents, checks and return
+// lines are JSON text columns. Every statement has a fixed text, so the connections'
+// prepared-statement caches serve the hot path. Rows that cannot collide (quota and account-book
+// entries with fresh ids, declarations numbered here) are kept back and written in multi-row
+// statements at commit or before the store next reads (pending_rows.h).
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,10 @@ class SqlCustomsStore final : public customs::CustomsStore {
   Result<std::pair<std::vector<customs::Declaration>, std::int64_t>> ListDeclarations(
       TenantId tenant, const customs::DeclarationQuery& query) override;
   Result<std::vector<customs::Declaration>> DueForSubmission(Timestamp now, int limit) override;
+  Result<std::vector<std::string>> QueuedSigningKeys() override;
+  Result<std::vector<customs::Declaration>> DueForSigningKey(Timestamp now,
+                                                             std::string_view signing_key,
+                                                             int limit) override;
   Result<std::vector<customs::QueueStats>> QueueBacklog(TenantId tenant) override;
 
   Status InsertReceipt(TenantId tenant, customs::DeclarationId id,

@@ -413,15 +413,18 @@ Result<std::pair<std::vector<Order>, std::int64_t>> SqlOrdersStore::ListOrders(
     p.emplace_back(q.q);
   }
   XB_ASSIGN_OR_RETURN(auto count, c_.Query("SELECT COUNT(*)" + where, p));
-  // Newest first; after_id > 0 continues below that id.
+  // Newest first; after_id > 0 continues below that id. The page's ids are chosen first, from an
+  // index where one answers the filters (as the count did), and only their rows are read: the
+  // tenant's rows are not in id order in any index when no filter narrows them.
   if (q.after_id > 0) {
     where += " AND id < ?";
     p.emplace_back(q.after_id);
   }
   p.emplace_back(std::int64_t{q.limit});
-  XB_ASSIGN_OR_RETURN(
-      auto rows,
-      c_.Query("SELECT " + std::string(kOrderColumns) + where + " ORDER BY id DESC LIMIT ?", p));
+  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kOrderColumns) +
+                                              " FROM orders_order WHERE id IN (SELECT id" + where +
+                                              " ORDER BY id DESC LIMIT ?) ORDER BY id DESC",
+                                          p));
   std::vector<Order> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(DecodeOrder(r));

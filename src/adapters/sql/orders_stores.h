@@ -1,5 +1,6 @@
 // The SQL implementation of the orders store, written once for SQLite and PostgreSQL against
-// sql::Connection (tables of migration 0004_orders_customs). Order intake writes thousands of
+// sql::Connection (tables of migrations 0004_orders_customs and 0010_orders_by_rowid: an order is
+// found by its id alone, ids being unique across tenants). Order intake writes thousands of
 // orders per transaction: an order is one insert of its row and one of its lines, each with a
 // fixed statement text served by the connections' prepared-statement caches. An order's row is
 // inserted at once (its channel number may be taken); its lines and timeline entries cannot

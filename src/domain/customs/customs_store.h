@@ -87,6 +87,13 @@ class CustomsStore {
       TenantId tenant, const DeclarationQuery& query) = 0;
   // The outbound queue, across tenants: queued declarations due at `now`, oldest first.
   virtual Result<std::vector<Declaration>> DueForSubmission(Timestamp now, int limit) = 0;
+  // The outbound queue per signing key, so that each key drains at its own rate: the signing keys
+  // that have queued declarations (due or not), across tenants, in byte order; and the oldest
+  // `limit` queued declarations of one key due at `now` (by due time, then id).
+  virtual Result<std::vector<std::string>> QueuedSigningKeys() = 0;
+  virtual Result<std::vector<Declaration>> DueForSigningKey(Timestamp now,
+                                                            std::string_view signing_key,
+                                                            int limit) = 0;
   virtual Result<std::vector<QueueStats>> QueueBacklog(TenantId tenant) = 0;
 
   // Receipts: kAlreadyExists on a repeated receipt_id (the caller answers it as a replay).

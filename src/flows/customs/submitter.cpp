@@ -33,6 +33,11 @@ bool TokenBucket::TryTake(Timestamp now) {
   return true;
 }
 
+int TokenBucket::Available(Timestamp now) {
+  Refill(now);
+  return static_cast<int>(tokens_ + 1e-9);
+}
+
 Timestamp TokenBucket::NextAt(Timestamp now) {
   Refill(now);
   if (tokens_ >= 1.0 - 1e-9) return now;
@@ -67,25 +72,40 @@ Result<SubmitRound> Submitter::SubmitDue() {
   std::lock_guard lock(mu_);
   SubmitRound round;
   const Timestamp now = clock_.Now();
-  std::vector<Declaration> due;
+  // Each key on its own, as many of its oldest due declarations as its bucket lets go now (and
+  // one more, to know whether it holds some back): a key's backlog never delays another key.
+  std::vector<std::string> keys;
   {
     XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
-    XB_ASSIGN_OR_RETURN(due, tx->customs().DueForSubmission(now, options_.batch));
+    XB_ASSIGN_OR_RETURN(keys, tx->customs().QueuedSigningKeys());
   }
-  for (const auto& d : due) {
-    auto it = buckets_.find(d.signing_key);
+  for (const auto& key : keys) {
+    auto it = buckets_.find(key);
     if (it == buckets_.end()) {
-      it = buckets_.try_emplace(d.signing_key, RateOf(d.signing_key), options_.burst, now).first;
+      it = buckets_.try_emplace(key, RateOf(key), options_.burst, now).first;
     }
-    if (!it->second.TryTake(now)) {
+    TokenBucket& bucket = it->second;
+    const int allowed = std::min(bucket.Available(now), options_.batch);
+    std::vector<Declaration> due;
+    if (allowed > 0) {
+      XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+      XB_ASSIGN_OR_RETURN(due, tx->customs().DueForSigningKey(now, key, allowed + 1));
+    }
+    const bool held_back = allowed == 0 || static_cast<int>(due.size()) > allowed;
+    if (static_cast<int>(due.size()) > allowed) {
+      due.pop_back();
       ++round.throttled;
       throttled_.fetch_add(1, std::memory_order_relaxed);
-      const Timestamp next = it->second.NextAt(now);
-      if (!round.next_due || next < *round.next_due) round.next_due = next;
-      continue;
     }
-    Status st = SubmitOne(d, round);
-    if (!st.ok() && st.code() != ErrorCode::kConflict) return st;
+    for (const auto& d : due) {
+      if (!bucket.TryTake(now)) break;
+      Status st = SubmitOne(d, round);
+      if (!st.ok() && st.code() != ErrorCode::kConflict) return st;
+    }
+    if (held_back) {
+      const Timestamp next = bucket.NextAt(now);
+      if (!round.next_due || next < *round.next_due) round.next_due = next;
+    }
   }
   return round;
 }

@@ -35,6 +35,8 @@ class TokenBucket {
   TokenBucket(double rate_per_s, int burst, Timestamp now);
   // Takes a token when one is there at `now`.
   bool TryTake(Timestamp now);
+  // The whole tokens there at `now`: how many TryTake calls would succeed.
+  int Available(Timestamp now);
   // When the next token will be there (now when one is).
   Timestamp NextAt(Timestamp now);
 
@@ -50,7 +52,7 @@ struct SubmitterOptions {
   double rate_per_s = 4.0;  // per signing key
   int burst = 4;
   std::map<std::string, double> rate_per_key;  // overrides for some keys
-  int batch = 200;                             // queued declarations read per round
+  int batch = 200;                             // most declarations of one key sent per round
   std::chrono::seconds backoff_first{1};
   std::chrono::seconds backoff_max{60};
   int receipts_per_poll = 200;
@@ -71,7 +73,7 @@ struct SubmitterStats {
   std::int64_t submitted = 0;           // accepted by the gateway
   std::int64_t transport_failures = 0;  // retried later
   std::int64_t refused = 0;             // refused at the door
-  std::int64_t throttled = 0;           // left for a later round by the rate limit
+  std::int64_t throttled = 0;           // key rounds that left due declarations to the rate
   std::int64_t receipts_applied = 0;
   std::int64_t receipts_failed = 0;  // unknown declaration, not applicable, store errors
   bool running = false;
