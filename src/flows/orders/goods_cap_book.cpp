@@ -33,15 +33,19 @@ Status GoodsCapBook::Load(store::Database& db, int from_year) {
   return Status::Ok();
 }
 
-Status GoodsCapBook::Reserve(const QuotaKey& who,
-                             std::span<const customs::GoodsCapDemand> demands) {
+Status GoodsCapBook::Reserve(const QuotaKey& who, std::span<const customs::GoodsCapDemand> demands,
+                             GoodsCapRefusal* refusal) {
   if (demands.empty()) return Status::Ok();
   Shard& shard = ShardOf(who);
   std::lock_guard lock(shard.mu);
   auto& used = shard.used[who];
-  for (const auto& d : demands) {
-    auto it = used.find(d.hs_prefix);
-    XB_RETURN_IF_ERROR(customs::CheckGoodsCap(d, it == used.end() ? 0 : it->second));
+  for (std::size_t i = 0; i < demands.size(); ++i) {
+    auto it = used.find(demands[i].hs_prefix);
+    const std::int64_t used_milli = it == used.end() ? 0 : it->second;
+    if (Status st = customs::CheckGoodsCap(demands[i], used_milli); !st.ok()) {
+      if (refusal != nullptr) *refusal = GoodsCapRefusal{i, used_milli};
+      return st;
+    }
   }
   for (const auto& d : demands) used[d.hs_prefix] += d.requested_milli;
   return Status::Ok();

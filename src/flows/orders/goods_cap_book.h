@@ -7,6 +7,7 @@
 // server process per database. Thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -24,6 +25,12 @@
 
 namespace xb::orders_flow {
 
+// The cap that refused a Reserve and the identity's usage of it at that moment.
+struct GoodsCapRefusal {
+  std::size_t demand = 0;  // index into the demands given to Reserve
+  std::int64_t used_milli = 0;
+};
+
 class GoodsCapBook {
  public:
   explicit GoodsCapBook(int shards = 16);
@@ -34,8 +41,9 @@ class GoodsCapBook {
   Status Load(store::Database& db, int from_year);
   // Adds every demand's requested amount to the identity's usage when each stays within its cap
   // (customs::CheckGoodsCap); otherwise the first refusal (kFailedPrecondition, field
-  // "goods_cap"), changing nothing.
-  Status Reserve(const QuotaKey& who, std::span<const customs::GoodsCapDemand> demands);
+  // "goods_cap"), changing nothing, and when `refusal` is given, which cap refused.
+  Status Reserve(const QuotaKey& who, std::span<const customs::GoodsCapDemand> demands,
+                 GoodsCapRefusal* refusal = nullptr);
   // Takes back a Reserve whose durable write failed.
   void Undo(const QuotaKey& who, std::span<const customs::GoodsCapDemand> demands);
   // Gives back amounts whose negative ledger entries are durable (amount_milli < 0).

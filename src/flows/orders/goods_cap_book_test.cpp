@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <latch>
@@ -51,8 +52,16 @@ TEST(GoodsCapBook, AnOrderOverOneOfItsCapsTakesFromNone) {
   customs::GoodsCapDemand rice = Sugar(1'000, "2");
   rice.hs_prefix = "1006";
   const customs::GoodsCapDemand both[] = {rice, Sugar(21'000)};
-  EXPECT_EQ(book.Reserve(Who(), both).field(), "goods_cap");
+  GoodsCapRefusal refusal;
+  EXPECT_EQ(book.Reserve(Who(), both, &refusal).field(), "goods_cap");
+  EXPECT_EQ(refusal.demand, 1U);  // sugar
+  EXPECT_EQ(refusal.used_milli, 0);
   EXPECT_EQ(book.Used(Who(), "1006"), 0);
+  const customs::GoodsCapDemand some[] = {Sugar(15'000)};
+  ASSERT_TRUE(book.Reserve(Who(), some).ok());
+  EXPECT_FALSE(book.Reserve(Who(), some, &refusal).ok());
+  EXPECT_EQ(refusal.demand, 0U);
+  EXPECT_EQ(refusal.used_milli, 15'000);
 }
 
 TEST(GoodsCapBook, UndoAndRestoreGiveTheAmountBack) {
@@ -128,6 +137,17 @@ class GoodsCapIntakeTest : public ::testing::TestWithParam<std::string> {
                               const std::string& person = IdentityNumber(5)) {
     return f_.intake->SubmitAndWait(f_.tenant, "key:1", f_.Request(no, sugar_, 2000, bags, person));
   }
+  // Submit with the refusal's details.
+  std::pair<Result<IntakeAnswer>, RefusalDetails> SubmitWithDetails(
+      const std::string& no, std::int64_t bags, const std::string& person = IdentityNumber(5)) {
+    std::promise<std::pair<Result<IntakeAnswer>, RefusalDetails>> answer;
+    auto ready = answer.get_future();
+    f_.intake->Submit(f_.tenant, "key:1", f_.Request(no, sugar_, 2000, bags, person),
+                      [&answer](Result<IntakeAnswer> a, const RefusalDetails& details) {
+                        answer.set_value({std::move(a), details});
+                      });
+    return ready.get();
+  }
   std::int64_t UsedInStore(const std::string& person = IdentityNumber(5)) {
     auto tx = f_.db->Begin(store::TxMode::kRead);
     EXPECT_TRUE(tx.ok());
@@ -182,6 +202,43 @@ TEST_P(GoodsCapIntakeTest, OrdersWithinTheCapAreAcceptedAndBeyondAreRefusedWithT
   EXPECT_EQ(UsedInStore(), 8'000);
   EXPECT_EQ(UsedInMemory(), 8'000);
   EXPECT_TRUE(Submit("S-6", 12).ok());
+}
+
+TEST_P(GoodsCapIntakeTest, ARefusalCarriesTheCapsNumbersAndNoIdentity) {
+  Start();
+  auto first = SubmitWithDetails("D-1", 12);
+  ASSERT_TRUE(first.first.ok()) << first.first.status().ToString();
+  EXPECT_TRUE(first.second.empty());
+  auto [over, details] = SubmitWithDetails("D-2", 9);
+  EXPECT_EQ(over.status().field(), "goods_cap");
+  const RefusalDetails expected = {{"hs_prefix", "1701"}, {"cap", "20"},      {"unit", "kg"},
+                                   {"used", "12"},        {"requested", "9"}, {"remaining", "8"}};
+  ASSERT_EQ(details.size(), expected.size() + 1) << ::testing::PrintToString(details);
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(details[i], expected[i]);
+  EXPECT_EQ(details.back().first, "rule_id");
+  {
+    auto tx = f_.db->Begin(store::TxMode::kRead);
+    ASSERT_TRUE(tx.ok());
+    auto rules = (*tx)->customs().ListRules(TenantId(0));
+    ASSERT_TRUE(rules.ok());
+    const auto cap = std::find_if(rules->begin(), rules->end(), [](const customs::RuleRow& r) {
+      return r.kind == customs::RuleKind::kGoodsCap && r.key == "1701";
+    });
+    ASSERT_NE(cap, rules->end());
+    EXPECT_EQ(details.back().second, std::to_string(cap->id.value()));
+  }
+  for (const auto& [name, value] : details) {
+    EXPECT_EQ(value.find(IdentityNumber(5)), std::string::npos) << name;
+    EXPECT_EQ(value.find("13800138000"), std::string::npos) << name;
+  }
+  // Past the cap already (a smaller cap row would do the same): nothing remains.
+  auto rest = SubmitWithDetails("D-3", 8);
+  ASSERT_TRUE(rest.first.ok()) << rest.first.status().ToString();
+  auto none = SubmitWithDetails("D-4", 1);
+  EXPECT_EQ(none.first.status().field(), "goods_cap");
+  ASSERT_EQ(none.second.size(), 7U);
+  EXPECT_EQ(none.second[3], (std::pair<std::string, std::string>{"used", "20"}));
+  EXPECT_EQ(none.second[5], (std::pair<std::string, std::string>{"remaining", "0"}));
 }
 
 TEST_P(GoodsCapIntakeTest, TwoConcurrentOrdersThatFitOnlyOneAtATimeAcceptExactlyOne) {

@@ -98,6 +98,19 @@ RefusalDetails GeneralTradeDetails(const std::string& rule, const customs::TaxIn
   return {};
 }
 
+// The numbers of a goods_cap refusal: the cap (HS prefix, quantity and unit, rule row id) and
+// the identity's usage, in the cap's unit.
+RefusalDetails GoodsCapDetails(const customs::GoodsCapDemand& d, std::int64_t used_milli) {
+  return {
+      {"hs_prefix", d.hs_prefix},
+      {"cap", customs::MilliToString(d.cap_milli)},
+      {"unit", d.unit},
+      {"used", customs::MilliToString(used_milli)},
+      {"requested", customs::MilliToString(d.requested_milli)},
+      {"remaining", customs::MilliToString(std::max<std::int64_t>(d.cap_milli - used_milli, 0))},
+      {"rule_id", std::to_string(d.rule.value())}};
+}
+
 }  // namespace
 
 std::string RequestHash(const OrderRequest& r) {
@@ -617,7 +630,11 @@ Status OrderIntake::Check(Pending& p) {
   p.quota_reserved = true;
   // Goods-specific yearly caps (sugar, rice ...), reserved in memory the same way.
   XB_ASSIGN_OR_RETURN(p.cap_demands, customs::GoodsCapDemands(input.lines, *book, o.order_date));
-  XB_RETURN_IF_ERROR(options_.goods_caps->Reserve(p.quota_key, p.cap_demands));
+  GoodsCapRefusal refusal;
+  if (Status st = options_.goods_caps->Reserve(p.quota_key, p.cap_demands, &refusal); !st.ok()) {
+    p.details = GoodsCapDetails(p.cap_demands[refusal.demand], refusal.used_milli);
+    return st;
+  }
   p.caps_reserved = !p.cap_demands.empty();
 
   // Routing: candidates from the tenant's bonded and overseas warehouses, stock that meets the
