@@ -9,7 +9,9 @@
 //                        reservation, commit;
 //   BM_PostPicking       posting a 5,000-line picking (StockPosting + AddPicked + commit);
 //   BM_LedgerPosting     posting a 100-movement document with 10^4 and 10^6 movements of history
-//                        (set XB_BENCH_LEDGER_SIZES, e.g. "10000,1000000,10000000", for others).
+//                        (set XB_BENCH_LEDGER_SIZES, e.g. "10000,1000000,10000000", for others);
+//                        XB_BENCH_LEDGER_TRACE=MS prints each document of MS milliseconds or more
+//                        with its phases (waiting for the write lock, posting, durable commit).
 // After the run a summary prints the ratios measured in this same run. The ctest smoke run only
 // checks that everything runs; it asserts no timings.
 #include <benchmark/benchmark.h>
@@ -361,6 +363,8 @@ BENCHMARK(BM_PostPicking)->Unit(benchmark::kMillisecond)->UseRealTime();
 constexpr std::int64_t kLedgerSkus = 1000;
 constexpr std::int64_t kLedgerBins = 10;
 constexpr std::int64_t kDocumentLines = 100;
+// A document that takes this long is counted as slow.
+constexpr double kSlowDocumentMs = 50;
 
 // Moves one unit of `sku` from bin `from` to the next bin.
 Movement MoveOne(TenantId tenant, std::int64_t sku, std::int64_t from, Timestamp at) {
@@ -439,9 +443,20 @@ void BM_LedgerPosting(benchmark::State& state) {
   auto& f = fixtures[history];
   if (!f) f = std::make_unique<LedgerFixture>(history);
   std::vector<Movement> document;
+  // XB_BENCH_LEDGER_TRACE=MS prints every document of MS milliseconds or more with its phases.
+  const char* trace_env = std::getenv("XB_BENCH_LEDGER_TRACE");
+  const double trace_ms = trace_env != nullptr ? std::atof(trace_env) : -1;
+  const auto ms = [](auto a, auto b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
   double post_ms = 0;
   double commit_ms = 0;
   double max_ms = 0;
+  double max_begin_ms = 0;
+  double max_post_ms = 0;
+  double max_commit_ms = 0;
+  std::int64_t slow = 0;
+  std::int64_t index = 0;
   for (auto _ : state) {
     state.PauseTiming();
     document.clear();
@@ -451,19 +466,34 @@ void BM_LedgerPosting(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     StockPosting posting(nullptr);
     auto tx = Must(f->file->db->Begin(store::TxMode::kWrite));
+    const auto tb = std::chrono::steady_clock::now();
     MustOk(posting.Post(*tx, document));
     const auto t1 = std::chrono::steady_clock::now();
     MustOk(tx->Commit());
     posting.Committed();
     const auto t2 = std::chrono::steady_clock::now();
-    post_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
-    commit_ms += std::chrono::duration<double, std::milli>(t2 - t1).count();
-    max_ms = std::max(max_ms, std::chrono::duration<double, std::milli>(t2 - t0).count());
+    post_ms += ms(t0, t1);
+    commit_ms += ms(t1, t2);
+    max_ms = std::max(max_ms, ms(t0, t2));
+    max_begin_ms = std::max(max_begin_ms, ms(t0, tb));
+    max_post_ms = std::max(max_post_ms, ms(tb, t1));
+    max_commit_ms = std::max(max_commit_ms, ms(t1, t2));
+    if (ms(t0, t2) >= kSlowDocumentMs) ++slow;
+    if (trace_ms >= 0 && ms(t0, t2) >= trace_ms) {
+      std::fprintf(stderr, "document %lld: %.1f ms (begin %.1f, post %.1f, commit %.1f)\n",
+                   static_cast<long long>(index), ms(t0, t2), ms(t0, tb), ms(tb, t1), ms(t1, t2));
+    }
+    ++index;
   }
   const auto n = static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
   state.counters["post_ms"] = post_ms / n;
   state.counters["commit_ms"] = commit_ms / n;
-  state.counters["max_ms"] = max_ms;  // the slowest document (one that moves the SKU look-up)
+  state.counters["max_ms"] = max_ms;  // the slowest document
+  // The slowest of each phase: waiting for the write lock (Begin), posting, the durable commit.
+  state.counters["max_begin_ms"] = max_begin_ms;
+  state.counters["max_post_ms"] = max_post_ms;
+  state.counters["max_commit_ms"] = max_commit_ms;
+  state.counters["slow"] = static_cast<double>(slow);  // documents of kSlowDocumentMs or more
   state.SetItemsProcessed(state.iterations() * kDocumentLines);
   state.SetLabel(std::to_string(history) +
                  " movements of history, 100-line document, "

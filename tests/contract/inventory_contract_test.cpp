@@ -1057,6 +1057,63 @@ TEST_P(InventoryContract, AddPickedBatchAppliesEveryPickInOrderOrRefuses) {
   EXPECT_EQ(Must(tx->inventory().GetReservation(alpha_, ReservationId(3))).Picked(), 1);
 }
 
+TEST_P(InventoryContract, AddPickedBatchFromSeenVersionsEndsAsFromTheStoredOnes) {
+  {
+    auto tx = Write();
+    std::vector<Reservation> batch;
+    for (std::int64_t id = 1; id <= 4; ++id) batch.push_back(SampleReservation(alpha_, id));
+    MustOk(tx->inventory().SaveReservations(batch));
+    MustOk(tx->Commit());
+  }
+  using Pick = inventory::InventoryStore::Pick;
+  // 1 and 4 as stored; 2 seen with lot 3 already picked (it is not); 3 seen consumed (it is
+  // active). Picks that the stale versions could not take still succeed on the stored ones.
+  const Reservation seen1 = SampleReservation(alpha_, 1);
+  Reservation seen2 = SampleReservation(alpha_, 2);
+  seen2.lines[1].picked = 2;
+  Reservation seen3 = SampleReservation(alpha_, 3);
+  seen3.state = ReservationState::kConsumed;
+  const Reservation seen4 = SampleReservation(alpha_, 4);
+  {
+    auto tx = Write();
+    const std::vector<Pick> picks = {{ReservationId(1), LotId(12), 2, At(1), &seen1},
+                                     {ReservationId(2), LotId(3), 2, At(1), &seen2},
+                                     {ReservationId(3), LotId(3), 1, At(1), &seen3},
+                                     {ReservationId(1), LotId(3), 2, At(2), &seen1}};
+    MustOk(tx->inventory().AddPickedBatch(alpha_, picks));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Read();
+    const auto lines = [&](std::int64_t id) {
+      return Must(tx->inventory().GetReservation(alpha_, ReservationId(id))).lines;
+    };
+    EXPECT_EQ(lines(1), (std::vector<ReservationLine>{{LotId(12), 5, 2}, {LotId(3), 2, 2}}));
+    EXPECT_EQ(lines(2), (std::vector<ReservationLine>{{LotId(12), 5, 0}, {LotId(3), 2, 2}}));
+    EXPECT_EQ(lines(3), (std::vector<ReservationLine>{{LotId(12), 5, 0}, {LotId(3), 2, 1}}));
+    EXPECT_EQ(Must(tx->inventory().GetReservation(alpha_, ReservationId(1))).updated_at, At(2));
+  }
+  // Refused as the stored reservation refuses it (2 has nothing of lot 3 left); a version seen
+  // before the picks above (1) takes more picks from the stored one.
+  auto tx = Write();
+  const Status over = tx->inventory().AddPickedBatch(
+      alpha_, std::vector<Pick>{{ReservationId(4), LotId(3), 1, At(3), &seen4},
+                                {ReservationId(2), LotId(3), 1, At(3), &seen2}});
+  EXPECT_EQ(over.code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(over.message().find("reservation 2 has 0 of lot 3 left"), std::string::npos)
+      << over.message();
+  tx.reset();
+  tx = Write();
+  MustOk(tx->inventory().AddPickedBatch(
+      alpha_, std::vector<Pick>{{ReservationId(1), LotId(12), 3, At(4), &seen1}}));
+  MustOk(tx->Commit());
+  tx.reset();
+  tx = Read();
+  const Reservation one = Must(tx->inventory().GetReservation(alpha_, ReservationId(1)));
+  EXPECT_EQ(one.state, ReservationState::kConsumed);
+  EXPECT_EQ(one.lines, (std::vector<ReservationLine>{{LotId(12), 5, 5}, {LotId(3), 2, 2}}));
+}
+
 // --- tasks ------------------------------------------------------------------------------------
 
 TEST_P(InventoryContract, TaskReadsBackWholeWithEveryKindOfLine) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "adapters/sql/connection.h"
@@ -57,6 +58,20 @@ class SqlInventoryStore final : public inventory::InventoryStore {
   bool move_due() const { return move_due_; }
 
  private:
+  // A reservation that picks change: as stored (read, or seen by the caller), then picked.
+  struct PickedVersion {
+    inventory::Reservation now;
+    std::string before;  // the lines as stored
+    bool seen = false;   // given by the caller, not read
+    bool stale = false;  // seen, but no longer so: to be read again
+  };
+  using PickedVersions = std::unordered_map<std::int64_t, PickedVersion>;
+  Status ReadForPicking(TenantId tenant, std::span<const inventory::ReservationId> ids,
+                        PickedVersions& versions);
+  Status WritePicks(TenantId tenant, std::span<const inventory::InventoryStore::Pick> picks,
+                    std::span<const inventory::ReservationId> ids, PickedVersions& versions,
+                    std::vector<inventory::ReservationId>& stale);
+
   Connection& c_;
   bool move_due_ = false;
 };

@@ -352,12 +352,16 @@ class InventoryStore {
     return found;
   }
   // AddPicked for each pick, in order (a reservation may appear more than once); on an error
-  // the caller rolls back its transaction.
+  // the caller rolls back its transaction. A pick may point at its reservation as the caller
+  // last saw it stored (`seen`, from this store or from the reservation engine that writes it):
+  // a store may then write from it without reading the reservation first, on the condition
+  // that it is still stored so, and otherwise reads it as without (the outcome is the same).
   struct Pick {
     ReservationId id;
     LotId lot;
     std::int64_t qty = 0;
     Timestamp at;
+    const Reservation* seen = nullptr;
   };
   virtual Status AddPickedBatch(TenantId tenant, std::span<const Pick> picks) {
     for (const Pick& p : picks) XB_RETURN_IF_ERROR(AddPicked(tenant, p.id, p.lot, p.qty, p.at));

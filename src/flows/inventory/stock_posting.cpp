@@ -84,6 +84,12 @@ Result<std::optional<Date>> StockPosting::CheckLot(store::Transaction& tx, const
   return it->second.expiry;
 }
 
+StockPosting::PickedFromMap::iterator StockPosting::Remember(inventory::Reservation r) {
+  const std::int64_t id = r.id.value();
+  PickedFrom from{PoolOf(r), std::move(r)};
+  return picked_from_.insert_or_assign(id, std::move(from)).first;
+}
+
 // The reservation a pick takes from must be for the movement's pool. Returns whether the lot is
 // one of the reservation's lines (then it is a lot of the SKU: reservations are made from it).
 Result<bool> StockPosting::CheckPick(store::Transaction& tx, const Movement& m, ReservationId id) {
@@ -102,17 +108,16 @@ Result<bool> StockPosting::CheckPick(store::Transaction& tx, const Movement& m, 
       }
       reservation = std::move(stored).value();
     }
-    PickedFrom from{PoolOf(*reservation), {}};
-    for (const auto& line : reservation->lines) from.lots.push_back(line.lot_id);
-    it = picked_from_.emplace(id.value(), std::move(from)).first;
+    it = Remember(std::move(*reservation));
   }
   if (it->second.pool != PoolAt(m, m.from->warehouse_id)) {
     return InvalidArgument("ref_id: reservation " + std::to_string(id.value()) +
                                " is for another SKU, owner or warehouse",
                            "ref_id");
   }
-  const auto& lots = it->second.lots;
-  return std::find(lots.begin(), lots.end(), m.lot_id) != lots.end();
+  const auto& lines = it->second.seen.lines;
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const inventory::ReservationLine& l) { return l.lot_id == m.lot_id; });
 }
 
 Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements) {
@@ -130,18 +135,20 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
       if (m.reason != MovementReason::kPick) continue;
       auto id = PickedReservation(m);
       if (!id.ok() || picked_from_.count(id->value()) > 0) continue;
-      if (engine_ != nullptr && engine_->Find(m.tenant_id, *id)) continue;
+      if (engine_ != nullptr) {
+        if (auto held = engine_->Find(m.tenant_id, *id)) {
+          Remember(std::move(*held));
+          continue;
+        }
+      }
       wanted[m.tenant_id.value()].push_back(*id);
     }
     for (auto& [tenant, ids] : wanted) {
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       XB_ASSIGN_OR_RETURN(auto found, tx.inventory().GetReservations(TenantId(tenant), ids));
-      for (const auto& r : found) {
-        if (r.tenant_id.value() != tenant) continue;
-        PickedFrom from{PoolOf(r), {}};
-        for (const auto& line : r.lines) from.lots.push_back(line.lot_id);
-        picked_from_.insert_or_assign(r.id.value(), std::move(from));
+      for (auto& r : found) {
+        if (r.tenant_id.value() == tenant) Remember(std::move(r));
       }
     }
   }
@@ -182,7 +189,9 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
       }
       if (!picks.empty() && picks_tenant != m.tenant_id) st = write_picks();
       picks_tenant = m.tenant_id;
-      picks.push_back({reservation[i], m.lot_id, m.quantity, m.at});
+      const auto from = picked_from_.find(reservation[i].value());
+      picks.push_back({reservation[i], m.lot_id, m.quantity, m.at,
+                       from != picked_from_.end() ? &from->second.seen : nullptr});
     } else if (engine_ != nullptr) {
       st = engine_->Withdraw(pool, m.lot_id, m.quantity);
       if (st.code() == ErrorCode::kFailedPrecondition) {

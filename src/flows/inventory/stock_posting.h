@@ -66,11 +66,16 @@ class StockPosting {
   std::vector<Taken> taken_;
   std::vector<Arrived> arrived_;
   std::unordered_map<std::int64_t, LotFacts> lots_;
+  // A reservation picks take from, as it was found (held by the engine or stored) before this
+  // posting's picks: the store writes the picks from it.
   struct PickedFrom {
     inventory::PoolKey pool;
-    std::vector<inventory::LotId> lots;
+    inventory::Reservation seen;
   };
-  std::unordered_map<std::int64_t, PickedFrom> picked_from_;  // by reservation id
+  using PickedFromMap = std::unordered_map<std::int64_t, PickedFrom>;
+  // Keeps reservation `r` for the rest of the posting.
+  PickedFromMap::iterator Remember(inventory::Reservation r);
+  PickedFromMap picked_from_;  // by reservation id
   bool committed_ = false;
 };
 
