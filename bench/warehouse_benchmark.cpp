@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/storage/open_database.h"
@@ -199,7 +200,7 @@ void BM_TerminalBatch(benchmark::State& state) {
     std::vector<warehouse::DeviceEvent> events;
     events.reserve(static_cast<std::size_t>(batch));
     for (int i = 0; i < batch; ++i) events.push_back(Confirm("HT-1", std::to_string(++n), task));
-    const auto answers = Must(term.HandleBatch(Floor::Ctx(), events));
+    const auto answers = Must(term.HandleBatch(Floor::Ctx(), std::move(events)));
     for (const auto& a : answers) {
       if (a.status != 200) Die(Internal("refused: " + a.body));
     }

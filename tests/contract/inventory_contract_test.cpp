@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/postgres/pg_connection.h"
+#include "adapters/sqlite/sqlite_connection.h"
 #include "adapters/storage/open_database.h"
 #include "contract_support.h"
 #include "flows/store/unit_of_work.h"
@@ -1575,6 +1577,94 @@ TEST_P(InventoryContract, AnswersStoredTogetherComeBackExactlyOneByOne) {
     EXPECT_FALSE(
         Must(tx->warehouse().FindDeviceEvent(other, "HT-9", "e" + std::to_string(i))).has_value());
   }
+}
+
+TEST_P(InventoryContract, DeviceEventsStoredBeforeTheirKeyRowsStillAnswerAfterMigration11) {
+  if (GetParam() == "memory") GTEST_SKIP() << "a memory database has no migrations";
+  // The database as it was before 0011: events whole in warehouse_device_event, one answer
+  // inline and one cut out of a chunk of answers (0009).
+  db_.reset();
+  {
+    auto raw = Must(GetParam() == "sqlite" ? sqlite::OpenConnection(sqlite_path_)
+                                           : postgres::OpenConnection(url_));
+    MustOk(raw->ExecScript("DROP TABLE warehouse_device_event_key"));
+    Must(raw->Execute("DELETE FROM schema_migration WHERE version = 11", {}));
+    const std::string columns =
+        "INSERT INTO warehouse_device_event (tenant_id, device_id, event_key, type, task_id, "
+        "line_no, location, barcode, quantity, device_time, status, answer, received_at, "
+        "answers_id, answer_at, answer_len) VALUES ";
+    const DeviceEventRecord a = SampleEvent(alpha_, "HT-OLD", "inline");
+    const sql::Value inline_row[] = {alpha_.value(),         a.event.device_id,
+                                     a.event.event_key,      std::string("confirm"),
+                                     a.event.task_id,        std::int64_t{a.event.line_no},
+                                     a.event.location,       a.event.barcode,
+                                     a.event.quantity,       a.event.device_time->micros(),
+                                     std::int64_t{a.status}, a.answer,
+                                     a.received_at.micros(), sql::Value(),
+                                     sql::Value(),           sql::Value()};
+    Must(raw->Execute(columns + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inline_row));
+    const sql::Value chunk[] = {alpha_.value(), std::int64_t{1000},
+                                std::string("{\"other\":1}{\"old\":\"L\u00e4ger\"}{}")};
+    Must(raw->Execute(
+        "INSERT INTO warehouse_device_answers (tenant_id, id, answers) VALUES (?, ?, ?)", chunk));
+    const sql::Value chunked_row[] = {alpha_.value(),         std::string("HT-OLD"),
+                                      std::string("chunked"), std::string("scan_item"),
+                                      std::int64_t{0},        std::int64_t{0},
+                                      std::string(),          std::string("(01)09501101530003"),
+                                      std::int64_t{0},        sql::Value(),
+                                      std::int64_t{422},      std::string(),
+                                      a.received_at.micros(), std::int64_t{1000},
+                                      std::int64_t{11},       std::int64_t{16}};
+    Must(raw->Execute(columns + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chunked_row));
+  }
+  db_ = Must(storage::OpenDatabase(url_));  // applies 0011 again
+
+  {
+    auto tx = Write();
+    // A retry of an old event is refused, alone and among new ones.
+    EXPECT_EQ(tx->warehouse().InsertDeviceEvent(SampleEvent(alpha_, "HT-OLD", "inline")).code(),
+              ErrorCode::kAlreadyExists);
+    const std::vector<DeviceEventRecord> batch = {SampleEvent(alpha_, "HT-OLD", "new"),
+                                                  SampleEvent(alpha_, "HT-OLD", "chunked")};
+    EXPECT_EQ(tx->warehouse().InsertDeviceEvents(batch).code(), ErrorCode::kAlreadyExists);
+  }
+  {
+    auto tx = Write();
+    DeviceEventRecord fresh = SampleEvent(alpha_, "HT-OLD", "new");
+    fresh.event.device_time.reset();
+    fresh.answer = "{\"new\":true}";
+    const std::vector<DeviceEventRecord> batch = {fresh, SampleEvent(alpha_, "HT-OLD", "new-2")};
+    MustOk(tx->warehouse().InsertDeviceEvents(batch));
+    MustOk(tx->Commit());
+  }
+  auto tx = Read();
+  const std::vector<std::string> keys = {"chunked", "missing", "new", "inline"};
+  auto found = Must(tx->warehouse().FindDeviceEvents(alpha_, "HT-OLD", keys));
+  std::sort(found.begin(), found.end(),
+            [](const auto& x, const auto& y) { return x.event.event_key < y.event.event_key; });
+  ASSERT_EQ(found.size(), 3U);
+  const DeviceEventRecord want = SampleEvent(alpha_, "HT-OLD", "inline");
+  EXPECT_EQ(found[0].event.event_key, "chunked");
+  EXPECT_EQ(found[0].event.type, warehouse::DeviceEventType::kScanItem);
+  EXPECT_EQ(found[0].event.barcode, "(01)09501101530003");
+  EXPECT_FALSE(found[0].event.device_time.has_value());
+  EXPECT_EQ(found[0].status, 422);
+  EXPECT_EQ(found[0].answer, "{\"old\":\"L\u00e4ger\"}");
+  EXPECT_EQ(found[1].event.event_key, "inline");
+  EXPECT_EQ(found[1].event.task_id, want.event.task_id);
+  EXPECT_EQ(found[1].event.location, want.event.location);
+  EXPECT_EQ(found[1].event.barcode, want.event.barcode);
+  EXPECT_EQ(found[1].event.quantity, want.event.quantity);
+  EXPECT_EQ(found[1].event.device_time, want.event.device_time);
+  EXPECT_EQ(found[1].answer, want.answer);
+  EXPECT_EQ(found[1].received_at, want.received_at);
+  EXPECT_EQ(found[2].event.event_key, "new");
+  EXPECT_FALSE(found[2].event.device_time.has_value());
+  EXPECT_EQ(found[2].answer, "{\"new\":true}");
+  const auto one = Must(tx->warehouse().FindDeviceEvent(alpha_, "HT-OLD", "chunked"));
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->answer, "{\"old\":\"L\u00e4ger\"}");
+  EXPECT_FALSE(Must(tx->warehouse().FindDeviceEvent(beta_, "HT-OLD", "inline")).has_value());
 }
 
 // --- tenants and the channel field ------------------------------------------------------------

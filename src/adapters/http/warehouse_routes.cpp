@@ -630,7 +630,7 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
                      malformed = std::move(malformed),
                      slot = std::move(slot)](Responder reply) mutable {
           terminal.HandleBatchAsync(
-              ctx, events,
+              ctx, std::move(events),
               // Called on the terminal's writer thread: the answer is written with appends only.
               [reply = std::move(reply), malformed = std::move(malformed),
                slot = std::move(slot)](Result<std::vector<warehouse_flow::DeviceAnswer>> answers) {

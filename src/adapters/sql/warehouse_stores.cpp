@@ -1,8 +1,14 @@
 #include "adapters/sql/warehouse_stores.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <system_error>
+#include <tuple>
 #include <utility>
 
 #include "adapters/sql/statement_shapes.h"
@@ -339,20 +345,23 @@ Result<std::int64_t> NextNumber(Connection& c, TenantId tenant, const std::strin
 }
 
 // --- device events ---------------------------------------------------------------------------
+//
+// Every stored event has a narrow row in warehouse_device_event_key (migration 0011): its key
+// and where its record is, a chunk of warehouse_device_answers and the byte offset in it. A
+// chunk holds the records of up to 64 events of one tenant side by side. A record is a header of
+// numbers ending in ';', then the location, barcode and answer as they were:
+//   <status> <type> <task_id> <line_no> <quantity> <device_time or -> <received_at>
+//   <location bytes> <barcode bytes> <answer bytes>;<location><barcode><answer>
+// A key row without a chunk is an event stored before 0011: whole in warehouse_device_event,
+// its answer inline or cut out of a chunk of answers only (0009).
 
-constexpr std::string_view kDeviceEventColumns =
+// The columns of a row of warehouse_device_event (before 0011).
+constexpr std::string_view kLegacyEventColumns =
     "event_key, type, task_id, line_no, location, barcode, quantity, device_time, status, "
     "answer, received_at, answers_id, answer_at, answer_len";
-constexpr std::size_t kDeviceEventInsertColumns = 13;
-// The columns of an event row whose answer is in a chunk of warehouse_device_answers (0009).
-constexpr std::size_t kDeviceEventChunkedColumns = 16;
-constexpr std::string_view kDeviceEventChunkedInsert =
-    "INSERT INTO warehouse_device_event (tenant_id, device_id, event_key, type, task_id, "
-    "line_no, location, barcode, quantity, device_time, status, answer, received_at, answers_id, "
-    "answer_at, answer_len) VALUES ";
 
-// Row: kDeviceEventColumns.
-DeviceEventRecord DecodeDeviceEvent(TenantId tenant, std::string_view device_id, const Row& r) {
+// Row: kLegacyEventColumns.
+DeviceEventRecord DecodeLegacyEvent(TenantId tenant, std::string_view device_id, const Row& r) {
   DeviceEventRecord rec;
   rec.event.tenant_id = tenant;
   rec.event.device_id = std::string(device_id);
@@ -370,54 +379,121 @@ DeviceEventRecord DecodeDeviceEvent(TenantId tenant, std::string_view device_id,
   return rec;
 }
 
-// Where a row's answer is when it is stored in a chunk (columns 11..13 of kDeviceEventColumns).
-struct AnswerPlace {
-  std::int64_t chunk = 0;
-  std::size_t at = 0;
-  std::size_t size = 0;
-};
-std::optional<AnswerPlace> PlaceOf(const Row& r) {
-  if (r.size() < 14 || !r[11]) return std::nullopt;
-  return AnswerPlace{AsInt(r[11]), static_cast<std::size_t>(AsInt(r[12])),
-                     static_cast<std::size_t>(AsInt(r[13]))};
-}
-
-// The insert's kDeviceEventInsertColumns values of a record.
-void AppendDeviceEvent(std::vector<Value>& p, const DeviceEventRecord& record) {
-  const auto& e = record.event;
-  p.emplace_back(e.tenant_id.value());
-  p.emplace_back(e.device_id);
-  p.emplace_back(e.event_key);
-  p.push_back(EnumText(e.type));
-  p.emplace_back(e.task_id);
-  p.emplace_back(std::int64_t{e.line_no});
-  p.emplace_back(e.location);
-  p.emplace_back(e.barcode);
-  p.emplace_back(e.quantity);
-  p.push_back(OptTime(e.device_time));
-  p.emplace_back(std::int64_t{record.status});
-  p.emplace_back(record.answer);
-  p.emplace_back(record.received_at.micros());
-}
-
 // Multi-row statements take up to `most` rows (a power of two); a rest is sent in power-of-two
 // pieces, so a connection prepares few variants of each statement.
 constexpr std::size_t kLookupBatch = 256;  // keys of an IN list
-constexpr std::size_t kInsertBatch = 64;   // rows of 13 or 16 values
-// Answers side by side in one row of warehouse_device_answers: a retry reads at most this many
-// answers to find its own.
-constexpr std::size_t kAnswersPerChunk = 64;
+constexpr std::size_t kInsertBatch = 64;   // key rows per insert
+// Records side by side in one row of warehouse_device_answers: a retry reads at most this many
+// records to find its own.
+constexpr std::size_t kRecordsPerChunk = 64;
 constexpr std::size_t kChunkBatch = 16;  // chunk rows per insert
+constexpr std::size_t kKeyColumns = 5;
 
-// Fills in the answers of `found` whose rows point into chunks (`places`, one per record), with
-// one look-up per kLookupBatch chunks.
-Status ReadChunkedAnswers(Connection& c, TenantId tenant, std::vector<DeviceEventRecord>& found,
-                          const std::vector<std::optional<AnswerPlace>>& places) {
-  std::vector<std::int64_t> ids;
-  for (const auto& p : places) {
-    if (p) ids.push_back(p->chunk);
+// The insert of `n` key rows (a power of two up to kInsertBatch), its text built once. Stored
+// events insert nothing (rather than failing, which would end a PostgreSQL transaction).
+std::string_view KeyInsert(std::size_t n) {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> out;
+    for (std::size_t rows = 1; rows <= kInsertBatch; rows *= 2) {
+      out.push_back(
+          "INSERT INTO warehouse_device_event_key (tenant_id, device_id, event_key, chunk_id, "
+          "record_at) VALUES " +
+          RowPlaceholders(rows, kKeyColumns) +
+          " ON CONFLICT (tenant_id, device_id, event_key) DO NOTHING");
+    }
+    return out;
+  }();
+  std::size_t i = 0;
+  while ((std::size_t{1} << i) < n) ++i;
+  return texts.at(i);
+}
+
+// Appends the record of `r` (see above) to `out`.
+void AppendRecord(std::string& out, const DeviceEventRecord& r) {
+  const auto& e = r.event;
+  char head[256];  // ten numbers of at most 20 characters, a type name, separators
+  char* p = head;
+  const auto number = [&p](std::int64_t n, char after) {
+    p = std::to_chars(p, p + 24, n).ptr;
+    *p++ = after;
+  };
+  number(r.status, ' ');
+  const std::string_view type = EnumName(e.type);
+  std::memcpy(p, type.data(), type.size());
+  p += type.size();
+  *p++ = ' ';
+  number(e.task_id, ' ');
+  number(e.line_no, ' ');
+  number(e.quantity, ' ');
+  if (e.device_time) {
+    number(e.device_time->micros(), ' ');
+  } else {
+    *p++ = '-';
+    *p++ = ' ';
   }
-  if (ids.empty()) return Status::Ok();
+  number(r.received_at.micros(), ' ');
+  number(static_cast<std::int64_t>(e.location.size()), ' ');
+  number(static_cast<std::int64_t>(e.barcode.size()), ' ');
+  number(static_cast<std::int64_t>(r.answer.size()), ';');
+  out.append(head, static_cast<std::size_t>(p - head));
+  out += e.location;
+  out += e.barcode;
+  out += r.answer;
+}
+
+// Reads the record at `at` of `chunk` into `rec` (whose key the caller has set); false when the
+// bytes there are no record.
+bool ParseRecord(std::string_view chunk, std::size_t at, DeviceEventRecord& rec) {
+  if (at > chunk.size()) return false;
+  const char* p = chunk.data() + at;
+  const char* const end = chunk.data() + chunk.size();
+  std::int64_t n[10] = {};
+  bool has_time = true;
+  for (int i = 0; i < 10; ++i) {
+    if (i == 1) {  // the type's name
+      const char* space = std::find(p, end, ' ');
+      if (space == end) return false;
+      const auto type = EnumFromName<warehouse::DeviceEventType>(
+          std::string_view(p, static_cast<std::size_t>(space - p)));
+      if (!type) return false;
+      rec.event.type = *type;
+      p = space + 1;
+      continue;
+    }
+    if (i == 5 && p < end && *p == '-') {
+      has_time = false;
+      ++p;
+    } else {
+      const auto [next, ec] = std::from_chars(p, end, n[i]);
+      if (ec != std::errc() || next == end) return false;
+      p = next;
+    }
+    if (*p != (i == 9 ? ';' : ' ')) return false;
+    ++p;
+  }
+  const auto size = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+  if (n[7] < 0 || n[8] < 0 || n[9] < 0 ||
+      size(n[7]) + size(n[8]) + size(n[9]) > static_cast<std::size_t>(end - p)) {
+    return false;
+  }
+  rec.status = static_cast<int>(n[0]);
+  rec.event.task_id = n[2];
+  rec.event.line_no = static_cast<int>(n[3]);
+  rec.event.quantity = n[4];
+  rec.event.device_time =
+      has_time ? std::optional<Timestamp>(Timestamp::FromMicros(n[5])) : std::nullopt;
+  rec.received_at = Timestamp::FromMicros(n[6]);
+  rec.event.location.assign(p, size(n[7]));
+  p += n[7];
+  rec.event.barcode.assign(p, size(n[8]));
+  p += n[8];
+  rec.answer.assign(p, size(n[9]));
+  return true;
+}
+
+// The chunks `ids` of `tenant` (unique), one look-up per kLookupBatch.
+Result<std::map<std::int64_t, std::string>> ReadChunks(Connection& c, TenantId tenant,
+                                                       std::vector<std::int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::map<std::int64_t, std::string> chunks;
@@ -435,17 +511,62 @@ Status ReadChunkedAnswers(Connection& c, TenantId tenant, std::vector<DeviceEven
     for (auto& r : rows) chunks.emplace(AsInt(r[0]), std::move(r[1]).value_or(""));
     done += n;
   }
+  return chunks;
+}
+
+Status MissingRecord(const std::string& key, std::int64_t chunk) {
+  return Internal("device event '" + key + "': its stored record in chunk " +
+                  std::to_string(chunk) + " is missing or unreadable");
+}
+
+// The events of `keys` stored before 0011, whole in warehouse_device_event.
+Result<std::vector<DeviceEventRecord>> FindLegacyEvents(Connection& c, TenantId tenant,
+                                                        std::string_view device_id,
+                                                        const std::vector<std::string>& keys) {
+  std::vector<DeviceEventRecord> found;
+  // Where an answer is when a 0009 chunk holds it: (chunk id, byte offset, length).
+  std::vector<std::optional<std::tuple<std::int64_t, std::size_t, std::size_t>>> places;
+  std::size_t done = 0;
+  while (done < keys.size()) {
+    const std::size_t n = NextBatch(keys.size() - done, kLookupBatch);
+    std::vector<Value> p;
+    p.reserve(n + 2);
+    p.emplace_back(tenant.value());
+    p.emplace_back(std::string(device_id));
+    for (std::size_t i = done; i < done + n; ++i) p.emplace_back(keys[i]);
+    XB_ASSIGN_OR_RETURN(auto rows,
+                        c.Query("SELECT " + std::string(kLegacyEventColumns) +
+                                    " FROM warehouse_device_event WHERE tenant_id = ? AND "
+                                    "device_id = ? AND event_key IN (" +
+                                    PlaceholderList(n) + ")",
+                                p));
+    for (const auto& r : rows) {
+      found.push_back(DecodeLegacyEvent(tenant, device_id, r));
+      if (r[11]) {
+        places.emplace_back(std::make_tuple(AsInt(r[11]), static_cast<std::size_t>(AsInt(r[12])),
+                                            static_cast<std::size_t>(AsInt(r[13]))));
+      } else {
+        places.emplace_back();
+      }
+    }
+    done += n;
+  }
+  std::vector<std::int64_t> ids;
+  for (const auto& at : places) {
+    if (at) ids.push_back(std::get<0>(*at));
+  }
+  if (ids.empty()) return found;
+  XB_ASSIGN_OR_RETURN(auto chunks, ReadChunks(c, tenant, std::move(ids)));
   for (std::size_t i = 0; i < found.size(); ++i) {
     if (!places[i]) continue;
-    const AnswerPlace& at = *places[i];
-    auto it = chunks.find(at.chunk);
-    if (it == chunks.end() || at.at + at.size > it->second.size()) {
-      return Internal("device event '" + found[i].event.event_key + "': its stored answer " +
-                      std::to_string(at.chunk) + " is missing");
+    const auto [chunk, at, size] = *places[i];
+    auto it = chunks.find(chunk);
+    if (it == chunks.end() || at + size > it->second.size()) {
+      return MissingRecord(found[i].event.event_key, chunk);
     }
-    found[i].answer.assign(it->second, at.at, at.size);
+    found[i].answer.assign(it->second, at, size);
   }
-  return Status::Ok();
+  return found;
 }
 
 }  // namespace
@@ -631,44 +752,23 @@ Result<std::int64_t> SqlWarehouseStore::NextSsccSerial(TenantId tenant) {
 // --- device events ---------------------------------------------------------------------------
 
 Status SqlWarehouseStore::InsertDeviceEvent(const DeviceEventRecord& record) {
-  const auto& e = record.event;
-  std::vector<Value> p;
-  p.reserve(kDeviceEventInsertColumns);
-  AppendDeviceEvent(p, record);
-  // A second insert of the same event changes nothing (rather than failing, which would end a
-  // PostgreSQL transaction).
-  XB_ASSIGN_OR_RETURN(std::int64_t n,
-                      c_.Execute("INSERT INTO warehouse_device_event (tenant_id, device_id, "
-                                 "event_key, type, task_id, line_no, location, barcode, quantity, "
-                                 "device_time, status, answer, received_at) VALUES "
-                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                                 "(tenant_id, device_id, event_key) DO NOTHING",
-                                 p));
-  if (n == 0) {
-    return AlreadyExists("event_key: event '" + e.event_key + "' of device '" + e.device_id +
-                             "' is already recorded",
-                         "event_key");
-  }
-  return Status::Ok();
+  const DeviceEventRecord* one[] = {&record};
+  return InsertChunked(record.event.tenant_id, one);
 }
 
 Result<std::optional<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvent(
     TenantId tenant, std::string_view device_id, std::string_view event_key) {
-  const Value p[] = {tenant.value(), std::string(device_id), std::string(event_key)};
-  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kDeviceEventColumns) +
-                                              " FROM warehouse_device_event WHERE tenant_id = ? "
-                                              "AND device_id = ? AND event_key = ?",
-                                          p));
-  if (rows.empty()) return std::optional<DeviceEventRecord>();
-  std::vector<DeviceEventRecord> found = {DecodeDeviceEvent(tenant, device_id, rows[0])};
-  XB_RETURN_IF_ERROR(ReadChunkedAnswers(c_, tenant, found, {PlaceOf(rows[0])}));
+  const std::string key(event_key);
+  XB_ASSIGN_OR_RETURN(auto found, FindDeviceEvents(tenant, device_id, std::span(&key, 1)));
+  if (found.empty()) return std::optional<DeviceEventRecord>();
   return std::optional<DeviceEventRecord>(std::move(found[0]));
 }
 
 Result<std::vector<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvents(
     TenantId tenant, std::string_view device_id, std::span<const std::string> keys) {
   std::vector<DeviceEventRecord> found;
-  std::vector<std::optional<AnswerPlace>> places;
+  std::vector<std::pair<std::int64_t, std::size_t>> places;  // (chunk, offset) of each found
+  std::vector<std::string> legacy;
   std::size_t done = 0;
   while (done < keys.size()) {
     const std::size_t n = NextBatch(keys.size() - done, kLookupBatch);
@@ -677,32 +777,64 @@ Result<std::vector<DeviceEventRecord>> SqlWarehouseStore::FindDeviceEvents(
     p.emplace_back(tenant.value());
     p.emplace_back(std::string(device_id));
     for (std::size_t i = done; i < done + n; ++i) p.emplace_back(keys[i]);
-    std::string sql = "SELECT " + std::string(kDeviceEventColumns) +
-                      " FROM warehouse_device_event WHERE tenant_id = ? AND device_id = ? AND "
-                      "event_key IN (";
-    sql += PlaceholderList(n) + ")";
-    XB_ASSIGN_OR_RETURN(auto rows, c_.Query(sql, p));
-    for (const auto& r : rows) {
-      found.push_back(DecodeDeviceEvent(tenant, device_id, r));
-      places.push_back(PlaceOf(r));
+    XB_ASSIGN_OR_RETURN(auto rows,
+                        c_.Query("SELECT event_key, chunk_id, record_at FROM "
+                                 "warehouse_device_event_key WHERE tenant_id = ? AND device_id = "
+                                 "? AND event_key IN (" +
+                                     PlaceholderList(n) + ")",
+                                 p));
+    for (auto& r : rows) {
+      if (!r[1]) {
+        legacy.push_back(std::move(r[0]).value_or(""));
+        continue;
+      }
+      DeviceEventRecord& rec = found.emplace_back();
+      rec.event.tenant_id = tenant;
+      rec.event.device_id = std::string(device_id);
+      rec.event.event_key = std::move(r[0]).value_or("");
+      places.emplace_back(AsInt(r[1]), static_cast<std::size_t>(AsInt(r[2])));
     }
     done += n;
   }
-  XB_RETURN_IF_ERROR(ReadChunkedAnswers(c_, tenant, found, places));
+  if (!places.empty()) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(places.size());
+    for (const auto& place : places) ids.push_back(place.first);
+    XB_ASSIGN_OR_RETURN(auto chunks, ReadChunks(c_, tenant, std::move(ids)));
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const auto [chunk, at] = places[i];
+      auto it = chunks.find(chunk);
+      if (it == chunks.end() || !ParseRecord(it->second, at, found[i])) {
+        return MissingRecord(found[i].event.event_key, chunk);
+      }
+    }
+  }
+  if (!legacy.empty()) {
+    XB_ASSIGN_OR_RETURN(auto old, FindLegacyEvents(c_, tenant, device_id, legacy));
+    for (auto& r : old) found.push_back(std::move(r));
+  }
   return found;
 }
 
 Status SqlWarehouseStore::InsertDeviceEvents(std::span<const DeviceEventRecord> records) {
-  if (records.size() == 1) return InsertDeviceEvent(records.front());
-  // Each tenant's answers go side by side into chunks, and the event rows point into them: a
-  // few chunk rows and narrow event rows instead of a row of several hundred bytes per event.
+  if (records.empty()) return Status::Ok();
+  const std::int64_t first_tenant = records.front().event.tenant_id.value();
+  const bool one_tenant = std::all_of(records.begin(), records.end(), [&](const auto& r) {
+    return r.event.tenant_id.value() == first_tenant;
+  });
+  std::vector<const DeviceEventRecord*> mine;
+  mine.reserve(records.size());
+  if (one_tenant) {
+    for (const auto& r : records) mine.push_back(&r);
+    return InsertChunked(TenantId(first_tenant), mine);
+  }
+  // Each tenant's records go into chunks of their own.
   std::vector<std::int64_t> tenants;
   for (const auto& r : records) tenants.push_back(r.event.tenant_id.value());
   std::sort(tenants.begin(), tenants.end());
   tenants.erase(std::unique(tenants.begin(), tenants.end()), tenants.end());
   for (const std::int64_t tenant : tenants) {
-    std::vector<const DeviceEventRecord*> mine;
-    mine.reserve(records.size());
+    mine.clear();
     for (const auto& r : records) {
       if (r.event.tenant_id.value() == tenant) mine.push_back(&r);
     }
@@ -713,7 +845,7 @@ Status SqlWarehouseStore::InsertDeviceEvents(std::span<const DeviceEventRecord> 
 
 Status SqlWarehouseStore::InsertChunked(TenantId tenant,
                                         std::span<const DeviceEventRecord* const> records) {
-  const std::size_t chunk_count = (records.size() + kAnswersPerChunk - 1) / kAnswersPerChunk;
+  const std::size_t chunk_count = (records.size() + kRecordsPerChunk - 1) / kRecordsPerChunk;
   // The chunks' ids: the tenant's counter moved on by their number in one statement.
   const Value counted[] = {tenant.value(), std::string("device_answers"),
                            static_cast<std::int64_t>(chunk_count)};
@@ -724,73 +856,67 @@ Status SqlWarehouseStore::InsertChunked(TenantId tenant,
                                counted));
   const std::int64_t first_id = AsInt(last.at(0)[0]) - static_cast<std::int64_t>(chunk_count) + 1;
 
+  // The key rows first: a stored event refuses the insert before any chunk is written.
   std::vector<Value> chunk_rows;
   chunk_rows.reserve(chunk_count * 3);
   std::vector<Value> p;
-  std::size_t in_batch = 0;
+  std::size_t done = 0;  // records whose key rows are sent
   for (std::size_t c = 0; c < chunk_count; ++c) {
-    const std::size_t begin = c * kAnswersPerChunk;
-    const std::size_t end = std::min(records.size(), begin + kAnswersPerChunk);
+    const std::size_t begin = c * kRecordsPerChunk;
+    const std::size_t end = std::min(records.size(), begin + kRecordsPerChunk);
     const std::int64_t id = first_id + static_cast<std::int64_t>(c);
     std::size_t size = 0;
-    for (std::size_t i = begin; i < end; ++i) size += records[i]->answer.size();
-    std::string answers;
-    answers.reserve(size);
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto& e = records[i]->event;
+      size += records[i]->answer.size() + e.location.size() + e.barcode.size() + 96;
+    }
+    std::string text;
+    text.reserve(size);
     for (std::size_t i = begin; i < end; ++i) {
       const DeviceEventRecord& r = *records[i];
-      const auto& e = r.event;
-      if (p.empty())
-        p.reserve(NextBatch(records.size() - i, kInsertBatch) * kDeviceEventChunkedColumns);
-      p.emplace_back(e.tenant_id.value());
-      p.emplace_back(e.device_id);
-      p.emplace_back(e.event_key);
-      p.push_back(EnumText(e.type));
-      p.emplace_back(e.task_id);
-      p.emplace_back(std::int64_t{e.line_no});
-      p.emplace_back(e.location);
-      p.emplace_back(e.barcode);
-      p.emplace_back(e.quantity);
-      p.push_back(OptTime(e.device_time));
-      p.emplace_back(std::int64_t{r.status});
-      p.emplace_back(std::string());
-      p.emplace_back(r.received_at.micros());
+      if (p.empty()) p.reserve(NextBatch(records.size() - done, kInsertBatch) * kKeyColumns);
+      p.emplace_back(tenant.value());
+      p.emplace_back(r.event.device_id);
+      p.emplace_back(r.event.event_key);
       p.emplace_back(id);
-      p.emplace_back(static_cast<std::int64_t>(answers.size()));
-      p.emplace_back(static_cast<std::int64_t>(r.answer.size()));
-      answers += r.answer;
-      ++in_batch;
-      if (in_batch == NextBatch(records.size() - (i + 1 - in_batch), kInsertBatch)) {
-        XB_RETURN_IF_ERROR(InsertEventRows(p, in_batch));
+      p.emplace_back(static_cast<std::int64_t>(text.size()));
+      AppendRecord(text, r);
+      const std::size_t rows = p.size() / kKeyColumns;
+      if (rows == NextBatch(records.size() - done, kInsertBatch)) {
+        XB_RETURN_IF_ERROR(InsertKeyRows(p, rows));
         p.clear();
-        in_batch = 0;
+        done += rows;
       }
     }
     chunk_rows.emplace_back(tenant.value());
     chunk_rows.emplace_back(id);
-    chunk_rows.emplace_back(std::move(answers));
+    chunk_rows.emplace_back(std::move(text));
   }
-  std::size_t done = 0;
-  while (done < chunk_count) {
-    const std::size_t n = NextBatch(chunk_count - done, kChunkBatch);
-    const std::span<const Value> part(chunk_rows.data() + done * 3, n * 3);
+  std::size_t sent = 0;
+  while (sent < chunk_count) {
+    const std::size_t n = NextBatch(chunk_count - sent, kChunkBatch);
+    const std::span<const Value> part(chunk_rows.data() + sent * 3, n * 3);
     XB_RETURN_IF_ERROR(
         c_.Execute("INSERT INTO warehouse_device_answers (tenant_id, id, answers) VALUES " +
                        RowPlaceholders(n, 3),
                    part)
             .status());
-    done += n;
+    sent += n;
   }
   return Status::Ok();
 }
 
-Status SqlWarehouseStore::InsertEventRows(std::span<const Value> p, std::size_t n) {
-  std::string sql(kDeviceEventChunkedInsert);
-  sql += RowPlaceholders(n, kDeviceEventChunkedColumns);
-  // Stored events insert nothing (rather than failing, which would end a PostgreSQL
-  // transaction); fewer rows than events means one of them was stored already.
-  sql += " ON CONFLICT (tenant_id, device_id, event_key) DO NOTHING";
-  XB_ASSIGN_OR_RETURN(std::int64_t inserted, c_.Execute(sql, p));
+Status SqlWarehouseStore::InsertKeyRows(std::span<const Value> p, std::size_t n) {
+  XB_ASSIGN_OR_RETURN(std::int64_t inserted, c_.Execute(KeyInsert(n), p));
+  // Fewer rows than events: one of them was stored already (or repeated in the batch).
   if (inserted != static_cast<std::int64_t>(n)) {
+    if (n == 1) {
+      const auto device = std::get<std::string>(p[1]);
+      const auto key = std::get<std::string>(p[2]);
+      return AlreadyExists(
+          "event_key: event '" + key + "' of device '" + device + "' is already recorded",
+          "event_key");
+    }
     return AlreadyExists("event_key: " + std::to_string(static_cast<std::int64_t>(n) - inserted) +
                              " of " + std::to_string(n) +
                              " events are already recorded (or repeated in the batch)",

@@ -1,6 +1,6 @@
 // The SQL implementation of the warehouse store (tasks saved whole, parcels, device events,
 // number counters), written once for SQLite and PostgreSQL against sql::Connection (tables of
-// migration 0003_inventory).
+// migration 0003_inventory; device events as of 0009 and 0011).
 #pragma once
 
 #include <cstdint>
@@ -39,11 +39,12 @@ class SqlWarehouseStore final : public warehouse::WarehouseStore {
   Status InsertDeviceEvents(std::span<const warehouse::DeviceEventRecord> records) override;
 
  private:
-  // Stores the records of one tenant with their answers in chunks (migration 0009).
+  // Stores the records of one tenant side by side in chunks, each with a key row pointing into
+  // its chunk (migration 0011).
   Status InsertChunked(TenantId tenant,
                        std::span<const warehouse::DeviceEventRecord* const> records);
-  // One multi-row insert of `n` chunked event rows; kAlreadyExists when one is stored already.
-  Status InsertEventRows(std::span<const Value> params, std::size_t n);
+  // One multi-row insert of `n` key rows; kAlreadyExists when one is stored already.
+  Status InsertKeyRows(std::span<const Value> params, std::size_t n);
 
   Connection& c_;
 };

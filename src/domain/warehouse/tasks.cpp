@@ -190,6 +190,11 @@ Result<Task> Progress(Task task, int line_no, std::int64_t qty) {
 }
 
 Result<Task> ReceiveLot(Task task, int line_no, const LotReceipt& receipt) {
+  XB_RETURN_IF_ERROR(ReceiveLotInPlace(task, line_no, receipt));
+  return task;
+}
+
+Status ReceiveLotInPlace(Task& task, int line_no, const LotReceipt& receipt) {
   XB_RETURN_IF_ERROR(RequireKind(task, TaskKind::kReceive, "receipts"));
   XB_RETURN_IF_ERROR(RequireOpen(task));
   XB_ASSIGN_OR_RETURN(TaskLine * line, LineOf(task, line_no));
@@ -238,7 +243,7 @@ Result<Task> ReceiveLot(Task task, int line_no, const LotReceipt& receipt) {
     line->damaged_qty += receipt.quantity;
   }
   task.state = TaskState::kInProgress;
-  return task;
+  return Status::Ok();
 }
 
 Result<Task> RecordCount(Task task, int line_no, std::int64_t counted) {

@@ -111,6 +111,8 @@ std::vector<ReceiptVariance> Variances(const Task& receive_task);
 Result<Task> Progress(Task task, int line_no, std::int64_t qty);
 // Receiving one lot of a receive line (adds to done or damaged quantity).
 Result<Task> ReceiveLot(Task task, int line_no, const LotReceipt& receipt);
+// The same on `task` in place: it changes only when the receipt is accepted.
+Status ReceiveLotInPlace(Task& task, int line_no, const LotReceipt& receipt);
 // Counts: the first count; a disagreement with the system quantity moves the task to recount.
 Result<Task> RecordCount(Task task, int line_no, std::int64_t counted);
 Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::string reason);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <cstring>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -141,9 +142,17 @@ void Close(std::string& out) {
   out += '}';
 }
 
-std::string AppliedMessage(const Task& task, const TaskLine& line) {
-  std::string out;
-  out.reserve(64);
+// `"name":"text",` for a text known to need no escaping (names of enum values, constants).
+void PlainMember(std::string& out, std::string_view name, std::string_view text) {
+  out += '"';
+  out += name;
+  out += "\":\"";
+  out += text;
+  out += "\",";
+}
+
+// The message of an applied answer (digits and words only: nothing to escape), appended.
+void AppendAppliedMessage(std::string& out, const Task& task, const TaskLine& line) {
   out += "line ";
   AppendNumber(out, line.line_no);
   out += ": ";
@@ -166,28 +175,166 @@ std::string AppliedMessage(const Task& task, const TaskLine& line) {
       out += " done";
       break;
   }
-  return out;
 }
 
 // {"status":"applied","message","device_id","event_key","task":{id, code, kind, state, version,
 // "line":{...the line as the terminal sees it}}}, once the change is written.
+// Text that goes into the answer as it is: printable ASCII without a quote or backslash.
+bool Plain(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+// Writes into a buffer sized beforehand (the applied answer's fast path): every piece is one
+// copy, without a capacity check.
+class Writer {
+ public:
+  explicit Writer(char* at) : p_(at) {}
+  template <std::size_t N>
+  void Lit(const char (&text)[N]) {
+    std::memcpy(p_, text, N - 1);
+    p_ += N - 1;
+  }
+  void Text(std::string_view text) {
+    std::memcpy(p_, text.data(), text.size());
+    p_ += text.size();
+  }
+  void Int(std::int64_t n) { p_ = std::to_chars(p_, p_ + 24, n).ptr; }
+  void Int(const std::optional<std::int64_t>& n) {
+    if (n) return Int(*n);
+    Lit("null");
+  }
+  char* at() const { return p_; }
+
+ private:
+  char* p_;
+};
+
+// The applied answer when every text in it is Plain: the same bytes as the general form below.
+std::string PlainApplied(const DeviceEvent& e, const Task& task, const TaskLine* line) {
+  std::size_t most = 1024 + e.device_id.size() + e.event_key.size() + task.code.size();
+  if (line != nullptr) most += line->owner.size() + line->order_ref.size() + line->reason.size();
+  std::string out(most, '\0');
+  Writer w(out.data());
+  w.Lit("{\"status\":\"applied\",\"message\":\"");
+  if (line != nullptr) {
+    w.Lit("line ");
+    w.Int(line->line_no);
+    w.Lit(": ");
+    switch (task.kind) {
+      case TaskKind::kReceive:
+        w.Int(line->done_qty);
+        w.Lit(" good, ");
+        w.Int(line->damaged_qty);
+        w.Lit(" damaged of ");
+        w.Int(line->expected_qty);
+        w.Lit(" expected");
+        break;
+      case TaskKind::kCount:
+        w.Lit("counted");
+        break;
+      default:
+        w.Int(line->done_qty);
+        w.Lit(" of ");
+        w.Int(line->expected_qty);
+        w.Lit(" done");
+        break;
+    }
+  }
+  w.Lit("\",\"device_id\":\"");
+  w.Text(e.device_id);
+  w.Lit("\",\"event_key\":\"");
+  w.Text(e.event_key);
+  w.Lit("\",\"task\":{\"id\":");
+  w.Int(task.id.value());
+  w.Lit(",\"code\":\"");
+  w.Text(task.code);
+  w.Lit("\",\"kind\":\"");
+  w.Text(EnumName(task.kind));
+  w.Lit("\",\"state\":\"");
+  w.Text(EnumName(task.state));
+  w.Lit("\",\"version\":");
+  w.Int(task.version);
+  if (line != nullptr) {
+    const TaskLine& l = *line;
+    w.Lit(",\"line\":{\"line_no\":");
+    w.Int(l.line_no);
+    w.Lit(",\"sku_id\":");
+    w.Int(l.sku_id);
+    w.Lit(",\"owner\":\"");
+    w.Text(l.owner);
+    w.Lit("\",");
+    if (task.kind == TaskKind::kReceive) {
+      w.Lit("\"to_bin\":");
+      w.Int(l.to_bin);
+      w.Lit(",\"expected_qty\":");
+      w.Int(l.expected_qty);
+      w.Lit(",\"done_qty\":");
+      w.Int(l.done_qty);
+      w.Lit(",\"damaged_qty\":");
+      w.Int(l.damaged_qty);
+    } else if (task.kind == TaskKind::kCount) {
+      w.Lit("\"lot_id\":");
+      w.Int(l.lot_id.value());
+      w.Lit(",\"bin\":");
+      w.Int(l.from_bin);
+      w.Lit(",\"counted_qty\":");
+      w.Int(l.counted_qty);
+      w.Lit(",\"recount_qty\":");
+      w.Int(l.recount_qty);
+      w.Lit(",\"reason\":\"");
+      w.Text(l.reason);
+      w.Lit("\"");
+    } else {
+      w.Lit("\"lot_id\":");
+      w.Int(l.lot_id.value());
+      w.Lit(",\"from_bin\":");
+      w.Int(l.from_bin);
+      w.Lit(",\"to_bin\":");
+      w.Int(l.to_bin);
+      w.Lit(",\"expected_qty\":");
+      w.Int(l.expected_qty);
+      w.Lit(",\"done_qty\":");
+      w.Int(l.done_qty);
+      if (task.kind == TaskKind::kPick) {
+        w.Lit(",\"reservation_id\":");
+        w.Int(l.reservation_id);
+        w.Lit(",\"order_ref\":\"");
+        w.Text(l.order_ref);
+        w.Lit("\"");
+      }
+    }
+    w.Lit("}");
+  }
+  w.Lit("}}");
+  out.resize(static_cast<std::size_t>(w.at() - out.data()));
+  return out;
+}
+
 DeviceAnswer Applied(const DeviceEvent& e, const Task& task, int line_no) {
   const TaskLine* line = nullptr;
   for (const auto& l : task.lines) {
     if (l.line_no == line_no) line = &l;
   }
+  if (Plain(e.device_id) && Plain(e.event_key) && Plain(task.code) &&
+      (line == nullptr || (Plain(line->owner) && Plain(line->order_ref) && Plain(line->reason)))) {
+    return DeviceAnswer{200, PlainApplied(e, task, line), false};
+  }
   std::string out;
   out.reserve(512);
-  out += '{';
-  Member(out, "status", "applied");
-  Member(out, "message", line != nullptr ? AppliedMessage(task, *line) : std::string());
+  out += "{\"status\":\"applied\",\"message\":\"";
+  if (line != nullptr) AppendAppliedMessage(out, task, *line);
+  out += "\",";
   Member(out, "device_id", e.device_id);
   Member(out, "event_key", e.event_key);
   out += "\"task\":{";
   Member(out, "id", task.id.value());
   Member(out, "code", task.code);
-  Member(out, "kind", EnumName(task.kind));
-  Member(out, "state", EnumName(task.state));
+  PlainMember(out, "kind", EnumName(task.kind));
+  PlainMember(out, "state", EnumName(task.state));
   Member(out, "version", task.version);
   if (line != nullptr) {
     const TaskLine& l = *line;
@@ -238,13 +385,14 @@ DeviceEventRecord RecordOf(const DeviceEvent& event, const DeviceAnswer& answer,
 
 // One event of a request, with who sent it.
 struct TerminalService::Item {
-  RequestContext ctx;  // device: the event's
-  DeviceEvent event;   // tenant: the principal's
-  Status invalid;      // why it cannot be applied at all (answered, never stored)
+  const RequestContext* ctx = nullptr;  // the request's; device: the event's
+  DeviceEvent event;                    // tenant: the principal's
+  Status invalid;                       // why it cannot be applied at all (answered, never stored)
 };
 
 // One request waiting for the writer: its events and where its answers go.
 struct TerminalService::Unit {
+  RequestContext ctx;  // device: the events' (a batch holds one device's)
   std::vector<Item> items;
   std::vector<Result<DeviceAnswer>> answers;  // filled in before `done` runs
   // Called once on the writer thread: OK with the answers filled in, or why there are none.
@@ -331,6 +479,16 @@ class TerminalService::Lookups {
     return &it->second;
   }
 
+  // The barcode parsed; a batch scans the same label again and again.
+  Result<const warehouse::Gs1Scan*> Scan(const std::string& barcode, Date today) {
+    if (!scan_ || scan_barcode_ != barcode) {
+      XB_ASSIGN_OR_RETURN(auto parsed, warehouse::ParseGs1(barcode, today));
+      scan_ = std::move(parsed);
+      scan_barcode_ = barcode;
+    }
+    return &*scan_;
+  }
+
   Result<const partners::Bin*> BinById(store::Transaction& tx, TenantId tenant, std::int64_t id) {
     for (const auto& [key, bin] : bins_) {
       if (std::get<0>(key) == tenant.value() && bin.id.value() == id) return &bin;
@@ -345,6 +503,8 @@ class TerminalService::Lookups {
   std::map<std::pair<std::int64_t, std::int64_t>, catalog::Sku> skus_;
   std::map<std::pair<std::int64_t, std::int64_t>, inventory::Lot> lots_;
   std::map<std::tuple<std::int64_t, std::int64_t, std::string>, partners::Bin> bins_;
+  std::string scan_barcode_;
+  std::optional<warehouse::Gs1Scan> scan_;
 };
 
 // What an event does: an answer now (a scan), or a change to write first.
@@ -414,16 +574,15 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
                                                            const DeviceEvent& event,
                                                            Lookups& lookups, StepCache& cache) {
   const TenantId tenant = ctx.principal.tenant_id;
-  const Date today = Date::OfTimestamp(service_.clock().Now());
-  std::optional<warehouse::Gs1Scan> scan;
+  const warehouse::Gs1Scan* scan = nullptr;
   if (!event.barcode.empty()) {
-    XB_ASSIGN_OR_RETURN(scan, warehouse::ParseGs1(event.barcode, today));
+    XB_ASSIGN_OR_RETURN(scan, lookups.Scan(event.barcode, Date::OfTimestamp(*cache.now)));
   }
   Task* task = nullptr;
   if (event.task_id > 0) {
     XB_ASSIGN_OR_RETURN(task, lookups.GetTask(tx, tenant, event.task_id));
   }
-  const std::string location(Trim(event.location));
+  const std::string_view location = Trim(event.location);
   if (task == nullptr && (!location.empty() || event.line_no > 0)) {
     return InvalidArgument("task_id: a bin or a line is scanned for a task; give task_id",
                            "task_id");
@@ -441,7 +600,8 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
   }
   const partners::Bin* bin = nullptr;
   if (!location.empty()) {
-    XB_ASSIGN_OR_RETURN(bin, lookups.BinByCode(tx, tenant, task->warehouse_id, location));
+    XB_ASSIGN_OR_RETURN(bin,
+                        lookups.BinByCode(tx, tenant, task->warehouse_id, std::string(location)));
   }
   const auto line_lot = [&](const TaskLine& l) -> Result<const inventory::Lot*> {
     if (l.lot_id.value() == 0) return static_cast<const inventory::Lot*>(nullptr);
@@ -530,7 +690,7 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
   }
 
   // Confirm: the line's quantity, through the same steps as the office.
-  Result<TaskChange> change = Internal("unhandled task kind");
+  Result<TaskChange> change = Internal("no step");  // every kind sets it below
   switch (task->kind) {
     case TaskKind::kReceive: {
       ReceiptEntry entry;
@@ -588,13 +748,7 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
   }
   if (!change.ok()) return change.status();
   out.line_no = line->line_no;
-  change->step = [inner = std::move(change->step), device = event.device_id,
-                  key = event.event_key] {
-    json step = inner ? inner() : json::object();
-    step["device"] = device;
-    step["event_key"] = key;
-    return step;
-  };
+  change->device_event = &event;
   out.change = std::move(change).value();
   return out;
 }
@@ -713,24 +867,43 @@ Status TerminalService::ApplyShared(
   const std::size_t n = items.size();
   Lookups lookups;
   StepCache cache;
-  std::map<std::tuple<std::int64_t, std::string, std::string>, std::size_t> first;
+  cache.now = service_.clock().Now();  // the time of every event of the transaction
   std::vector<std::optional<std::size_t>> copy_of(n);
   std::vector<bool> fresh(n, false);  // answered now: to be stored
   std::vector<int> line_of(n, 0);
   std::vector<TaskChange> changes;
   std::vector<std::size_t> change_item;
+  // Copies of an event in the transaction: the events in key order (the first copy first)
+  // name each later copy's first.
+  {
+    std::vector<std::size_t> order;
+    order.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (items[i]->invalid.ok()) order.push_back(i);
+    }
+    const auto key = [&](std::size_t i) {
+      const DeviceEvent& e = items[i]->event;
+      return std::make_tuple(e.tenant_id.value(), std::string_view(e.device_id),
+                             std::string_view(e.event_key));
+    };
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const auto ka = key(a);
+      const auto kb = key(b);
+      return ka < kb || (ka == kb && a < b);
+    });
+    for (std::size_t k = 1; k < order.size(); ++k) {
+      if (key(order[k]) != key(order[k - 1])) continue;
+      copy_of[order[k]] = copy_of[order[k - 1]] ? *copy_of[order[k - 1]] : order[k - 1];
+    }
+  }
   // Which events were answered before: one lookup per device.
   std::map<std::pair<std::int64_t, std::string>, std::vector<std::string>> keys_of;
-  for (std::size_t i = 0; i < n; ++i) {
-    const DeviceEvent& e = items[i]->event;
-    if (!items[i]->invalid.ok()) continue;
-    auto [seen, added] =
-        first.emplace(std::make_tuple(e.tenant_id.value(), e.device_id, e.event_key), i);
-    if (!added) {
-      copy_of[i] = seen->second;  // answered below, from the first copy
-      continue;
+  if (look_up) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const DeviceEvent& e = items[i]->event;
+      if (!items[i]->invalid.ok() || copy_of[i]) continue;
+      keys_of[{e.tenant_id.value(), e.device_id}].push_back(e.event_key);
     }
-    if (look_up) keys_of[{e.tenant_id.value(), e.device_id}].push_back(e.event_key);
   }
   std::map<std::tuple<std::int64_t, std::string, std::string>, DeviceEventRecord> stored;
   for (const auto& [device, keys] : keys_of) {
@@ -758,7 +931,7 @@ Status TerminalService::ApplyShared(
                        : Result<DeviceAnswer>(KeyReused(e));
       continue;
     }
-    auto outcome = Evaluate(tx, item.ctx, e, lookups, cache);
+    auto outcome = Evaluate(tx, *item.ctx, e, lookups, cache);
     fresh[i] = true;
     if (!outcome.ok()) {
       if (!Storable(outcome.status().code())) return outcome.status();
@@ -777,24 +950,30 @@ Status TerminalService::ApplyShared(
   // name who did it); a task changed by two principals is saved twice, in order.
   if (!changes.empty()) {
     std::vector<std::pair<std::pair<std::int64_t, std::string>, std::vector<std::size_t>>> groups;
+    const RequestContext* last = nullptr;  // the events of one request share their context
+    std::size_t group = 0;
     for (std::size_t c = 0; c < changes.size(); ++c) {
-      const RequestContext& ctx = items[change_item[c]]->ctx;
-      const auto who = std::make_pair(ctx.principal.tenant_id.value(), ctx.principal.Actor());
-      auto g =
-          std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == who; });
-      if (g == groups.end()) g = groups.insert(groups.end(), {who, {}});
-      g->second.push_back(c);
+      const RequestContext* ctx = items[change_item[c]]->ctx;
+      if (ctx != last) {
+        const auto who = std::make_pair(ctx->principal.tenant_id.value(), ctx->principal.Actor());
+        auto g = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& x) { return x.first == who; });
+        if (g == groups.end()) g = groups.insert(groups.end(), {who, {}});
+        group = static_cast<std::size_t>(g - groups.begin());
+        last = ctx;
+      }
+      groups[group].second.push_back(c);
     }
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> written;  // (tenant, task)
     for (auto& [who, list] : groups) {
       std::vector<TaskChange> part;
       part.reserve(list.size());
-      RequestContext ctx = items[change_item[list.front()]]->ctx;
+      RequestContext ctx = *items[change_item[list.front()]]->ctx;
       for (const std::size_t c : list) {
         TaskChange change = std::move(changes[c]);
         const auto key = std::make_pair(change.after.tenant_id.value(), change.after.id.value());
         if (auto v = written.find(key); v != written.end()) change.base_version = v->second;
-        if (items[change_item[c]]->ctx.device != ctx.device) ctx.device.clear();
+        if (items[change_item[c]]->ctx->device != ctx.device) ctx.device.clear();
         part.push_back(std::move(change));
       }
       lookups.Complete(part);
@@ -813,22 +992,25 @@ Status TerminalService::ApplyShared(
     }
   }
 
-  // Every new answer, in one insert; the bodies go into the records and back, not copied.
-  const Timestamp now = service_.clock().Now();
+  // Every new answer, in one insert; the events and the bodies go into the records and back,
+  // not copied.
   std::vector<DeviceEventRecord> records;
   std::vector<std::size_t> record_item;
+  records.reserve(n);
+  record_item.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (!fresh[i]) continue;
     DeviceAnswer& answer = (*answers[i]).value();
     DeviceEventRecord& r = records.emplace_back();
-    r.event = items[i]->event;
+    r.event = std::move(items[i]->event);
     r.status = answer.status;
     r.answer = std::move(answer.body);
-    r.received_at = now;
+    r.received_at = *cache.now;
     record_item.push_back(i);
   }
   const Status inserted = tx.warehouse().InsertDeviceEvents(records);
   for (std::size_t k = 0; k < records.size(); ++k) {
+    items[record_item[k]]->event = std::move(records[k].event);
     (*answers[record_item[k]]).value().body = std::move(records[k].answer);
   }
   XB_RETURN_IF_ERROR(inserted);
@@ -869,7 +1051,8 @@ Result<DeviceAnswer> TerminalService::ApplyAlone(const Item& item) {
         }
         Lookups lookups;
         StepCache cache;
-        auto outcome = Evaluate(**tx, item.ctx, e, lookups, cache);
+        cache.now = service_.clock().Now();
+        auto outcome = Evaluate(**tx, *item.ctx, e, lookups, cache);
         if (!outcome.ok()) {
           if (!Storable(outcome.status().code())) return outcome.status();
           answer = Rejection(e, outcome.status());
@@ -877,13 +1060,13 @@ Result<DeviceAnswer> TerminalService::ApplyAlone(const Item& item) {
           const std::span<TaskChange> one(&*outcome->change, 1);
           lookups.Complete(one);
           posting = std::make_unique<inventory_flow::StockPosting>(service_.engine());
-          XB_RETURN_IF_ERROR(service_.WriteChanges(**tx, *posting, item.ctx, one));
+          XB_RETURN_IF_ERROR(service_.WriteChanges(**tx, *posting, *item.ctx, one));
           answer = Applied(e, outcome->change->after, outcome->line_no);
         } else {
           answer = DeviceAnswer{
               200, outcome->body.dump(-1, ' ', false, json::error_handler_t::replace), false};
         }
-        return (*tx)->warehouse().InsertDeviceEvent(RecordOf(e, answer, service_.clock().Now()));
+        return (*tx)->warehouse().InsertDeviceEvent(RecordOf(e, answer, *cache.now));
       }();
       if (st.ok()) st = (*tx)->Commit();
     }
@@ -976,10 +1159,11 @@ void TerminalService::HandleAsync(const RequestContext& ctx, const DeviceEvent& 
   }
   if (Status st = warehouse::Validate(sent); !st.ok()) return done(st);
   auto unit = std::make_shared<Unit>();
+  unit->ctx = ctx;
+  unit->ctx.device = sent.device_id;
   unit->items.resize(1);
   Item& item = unit->items[0];
-  item.ctx = ctx;
-  item.ctx.device = sent.device_id;
+  item.ctx = &unit->ctx;
   item.event = sent;
   item.event.tenant_id = ctx.principal.tenant_id;  // the key's tenant, whatever was sent
   unit->done = [done = std::move(done)](Unit& u, const Status& st) {
@@ -992,19 +1176,26 @@ void TerminalService::HandleAsync(const RequestContext& ctx, const DeviceEvent& 
 void TerminalService::HandleBatchAsync(
     const RequestContext& ctx, const std::vector<DeviceEvent>& events,
     std::function<void(Result<std::vector<DeviceAnswer>>)> done) {
+  HandleBatchAsync(ctx, std::vector<DeviceEvent>(events), std::move(done));
+}
+
+void TerminalService::HandleBatchAsync(
+    const RequestContext& ctx, std::vector<DeviceEvent>&& events,
+    std::function<void(Result<std::vector<DeviceAnswer>>)> done) {
   if (Status st = access::Authorize(ctx.principal, access::Action::kOperateWarehouse); !st.ok()) {
     return done(st);
   }
   auto unit = std::make_shared<Unit>();
+  unit->ctx = ctx;
+  if (!events.empty()) unit->ctx.device = events[0].device_id;
   unit->items.resize(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     Item& item = unit->items[i];
-    item.ctx = ctx;
-    item.ctx.device = events[i].device_id;
-    item.event = events[i];
+    item.ctx = &unit->ctx;
+    item.event = std::move(events[i]);
     item.event.tenant_id = ctx.principal.tenant_id;
     item.invalid = warehouse::Validate(item.event);
-    if (item.invalid.ok() && item.event.device_id != events[0].device_id) {
+    if (item.invalid.ok() && item.event.device_id != unit->ctx.device) {
       item.invalid =
           InvalidArgument("device_id: a batch holds the events of one device", "device_id");
     }
@@ -1030,8 +1221,13 @@ Result<DeviceAnswer> TerminalService::Handle(const RequestContext& ctx, const De
 
 Result<std::vector<DeviceAnswer>> TerminalService::HandleBatch(
     const RequestContext& ctx, const std::vector<DeviceEvent>& events) {
+  return HandleBatch(ctx, std::vector<DeviceEvent>(events));
+}
+
+Result<std::vector<DeviceAnswer>> TerminalService::HandleBatch(const RequestContext& ctx,
+                                                               std::vector<DeviceEvent>&& events) {
   Waiter<std::vector<DeviceAnswer>> waiter;
-  HandleBatchAsync(ctx, events, waiter.Callback());
+  HandleBatchAsync(ctx, std::move(events), waiter.Callback());
   return waiter.Wait();
 }
 

@@ -71,12 +71,17 @@ class TerminalService {
   // is not stored.
   Result<std::vector<DeviceAnswer>> HandleBatch(const RequestContext& ctx,
                                                 const std::vector<warehouse::DeviceEvent>& events);
+  // The same, taking the events over (no copy of them).
+  Result<std::vector<DeviceAnswer>> HandleBatch(const RequestContext& ctx,
+                                                std::vector<warehouse::DeviceEvent>&& events);
   // The same without waiting: `done` is called once, on the writer thread once the answer is
   // durable (or at once for a request refused before it is queued). It must be quick.
   void HandleAsync(const RequestContext& ctx, const warehouse::DeviceEvent& event,
                    std::function<void(Result<DeviceAnswer>)> done);
   void HandleBatchAsync(const RequestContext& ctx,
                         const std::vector<warehouse::DeviceEvent>& events,
+                        std::function<void(Result<std::vector<DeviceAnswer>>)> done);
+  void HandleBatchAsync(const RequestContext& ctx, std::vector<warehouse::DeviceEvent>&& events,
                         std::function<void(Result<std::vector<DeviceAnswer>>)> done);
 
   TerminalStats stats() const;

@@ -56,6 +56,36 @@ std::string MilkLabel(const std::string& lot, const std::string& expiry = "27123
   return std::string("(01)") + kMilkGtin + "(17)" + expiry + "(10)" + lot;
 }
 
+TEST_F(TerminalServiceTest, AnAppliedAnswerHasTheSameTextWhetherItsTextsNeedEscapingOrNot) {
+  // Plain texts take the direct writer, a device id with a quote and a backslash the general
+  // one; both give the same bytes apart from that escaping.
+  const auto expected = [&](const warehouse::Task& task, const std::string& device_json,
+                            int version) {
+    return "{\"status\":\"applied\",\"message\":\"line 1: 12 good, 0 damaged of 100 "
+           "expected\",\"device_id\":" +
+           device_json +
+           ",\"event_key\":\"k-1\",\"task\":{\"id\":" + std::to_string(task.id.value()) +
+           ",\"code\":\"" + task.code +
+           "\",\"kind\":\"receive\",\"state\":\"in_progress\",\"version\":" +
+           std::to_string(version) +
+           ",\"line\":{\"line_no\":1,\"sku_id\":" + std::to_string(milk_) + ",\"owner\":\"" +
+           std::string(inventory::kOwnStock) + "\",\"to_bin\":" + std::to_string(rcv_) +
+           ",\"expected_qty\":100,\"done_qty\":12,\"damaged_qty\":0}}}";
+  };
+  const auto plain = AsnTask(100);
+  DeviceEvent e = Confirm("k-1", plain.id.value(), 1, 12, MilkLabel("L-7"));
+  auto first = term_.Handle(Ctx(access::Role::kDevice), e);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->body, expected(plain, "\"HT-07\"", 2));
+
+  const auto escaped = AsnTask(100);
+  e = Confirm("k-1", escaped.id.value(), 1, 12, MilkLabel("L-7"));
+  e.device_id = "HT-\"7\\";
+  auto second = term_.Handle(Ctx(access::Role::kDevice), e);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->body, expected(escaped, "\"HT-\\\"7\\\\\"", 2));
+}
+
 TEST_F(TerminalServiceTest, TheSameConfirmSentThreeTimesMovesStockOnce) {
   const auto task = AsnTask(100);
   const DeviceEvent e = Confirm("k-1", task.id.value(), 1, 12, MilkLabel("L-7"));

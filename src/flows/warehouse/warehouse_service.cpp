@@ -770,6 +770,15 @@ Result<Task> WarehouseService::CreateCount(const RequestContext& ctx, const Coun
 Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
                                                     const RequestContext& ctx, const Task& task,
                                                     const ReceiptEntry& entry, StepCache* cache) {
+  Task after = task;
+  XB_ASSIGN_OR_RETURN(TaskChange change, ReceiveInPlace(tx, ctx, after, entry, cache));
+  change.after = std::move(after);
+  return change;
+}
+
+Result<TaskChange> WarehouseService::ReceiveInPlace(store::Transaction& tx,
+                                                    const RequestContext& ctx, Task& task,
+                                                    const ReceiptEntry& entry, StepCache* cache) {
   const TenantId tenant = ctx.principal.tenant_id;
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kReceive}, "receipts go to receive tasks"));
   if (warehouse::IsClosed(task.state)) {
@@ -780,8 +789,8 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
     return InvalidArgument("quantity: must be greater than 0", "quantity");
   }
   warehouse::LotReceipt receipt = entry.lot;
-  receipt.lot_number = std::string(Trim(receipt.lot_number));
-  receipt.reason = std::string(Trim(receipt.reason));
+  if (!receipt.lot_number.empty()) receipt.lot_number = std::string(Trim(receipt.lot_number));
+  if (!receipt.reason.empty()) receipt.reason = std::string(Trim(receipt.reason));
   XB_RETURN_IF_ERROR(CheckText(receipt.reason, "reason", kMaxReasonLength, false));
   if (receipt.condition == warehouse::Condition::kDamaged && receipt.reason.empty()) {
     return InvalidArgument("reason: say why the goods are damaged", "reason");
@@ -800,7 +809,8 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
     XB_ASSIGN_OR_RETURN(fetched_sku, tx.skus().Get(tenant, line->sku_id));
   }
   const catalog::Sku& sku = *found_sku;
-  const Date today = Date::OfTimestamp(clock_.Now());
+  const Timestamp now = cache != nullptr && cache->now ? *cache->now : clock_.Now();
+  const Date today = Date::OfTimestamp(now);
   const bool dated = sku.shelf_life_days.has_value();
   if (dated && receipt.lot_number.empty()) {
     return InvalidArgument("lot_number: SKU " + sku.code + " has a shelf life; give its lot",
@@ -838,7 +848,7 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
       lot.lot_number = receipt.lot_number;
       lot.production_date = receipt.production_date;
       lot.expiry_date = receipt.expiry_date;
-      lot.created_at = clock_.Now();
+      lot.created_at = now;
       XB_RETURN_IF_ERROR(inventory::Validate(lot));
       fresh = std::move(lot);
     }
@@ -854,24 +864,34 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
                                 "expiry_date");
     }
   }
-  XB_ASSIGN_OR_RETURN(Task after, warehouse::ReceiveLot(task, entry.line_no, receipt));
+  // A new lot is stored only once the receipt is accepted; should that fail, the task is put
+  // back as it was.
+  const std::size_t at = static_cast<std::size_t>(line - task.lines.data());
+  std::optional<std::pair<TaskLine, warehouse::TaskState>> kept;
+  if (fresh) kept.emplace(*line, task.state);
+  const std::int64_t base_version = task.version;
+  XB_RETURN_IF_ERROR(warehouse::ReceiveLotInPlace(task, entry.line_no, receipt));
+  line = &task.lines[at];
 
-  // Everything checked: the lot may be created now.
   LotId lot_id;
   if (existing) lot_id = existing->id;
   if (fresh) {
-    XB_ASSIGN_OR_RETURN(auto stored, tx.inventory().InsertLot(std::move(*fresh)));
-    lot_id = stored.id;
+    auto stored = tx.inventory().InsertLot(std::move(*fresh));
+    if (!stored.ok()) {
+      task.lines[at] = std::move(kept->first);
+      task.state = kept->second;
+      return stored.status();
+    }
+    lot_id = stored->id;
     if (cache != nullptr) {
-      cache->lots.emplace(std::make_tuple(tenant.value(), sku.id.value(), stored.lot_number),
-                          stored);
+      cache->lots.emplace(std::make_tuple(tenant.value(), sku.id.value(), stored->lot_number),
+                          *stored);
     }
   }
   const bool good = receipt.condition == warehouse::Condition::kGood;
   TaskChange change;
-  change.base_version = task.version;
-  Movement m =
-      NewMovement(ctx, task, *line, MovementReason::kReceipt, receipt.quantity, clock_.Now());
+  change.base_version = base_version;
+  Movement m = NewMovement(ctx, task, *line, MovementReason::kReceipt, receipt.quantity, now);
   m.lot_id = lot_id;
   m.to =
       Place{task.warehouse_id, line->to_bin, good ? StockState::kAvailable : StockState::kDamaged};
@@ -879,8 +899,8 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
   change.movements.push_back(std::move(m));
   change.event_type = "warehouse.receipt.recorded";
   change.step = [line_no = entry.line_no, sku = line->sku_id, lot = lot_id.value(),
-                 number = receipt.lot_number, qty = receipt.quantity, good,
-                 reason = good ? std::string() : receipt.reason] {
+                 number = std::move(receipt.lot_number), qty = receipt.quantity, good,
+                 reason = good ? std::string() : std::move(receipt.reason)] {
     json step = {{"step", "receipt"},
                  {"line_no", line_no},
                  {"sku_id", sku},
@@ -891,7 +911,6 @@ Result<TaskChange> WarehouseService::PrepareReceipt(store::Transaction& tx,
     if (!good) step["reason"] = reason;
     return step;
   };
-  change.after = std::move(after);
   return change;
 }
 
@@ -997,15 +1016,35 @@ Result<std::pair<Task, std::size_t>> OneLineView(const Task& task, int line_no) 
                          "line_no");
 }
 
+// `view` made the task's header with the one line `line_no` (which the task has).
+void HeaderWithLine(const Task& task, int line_no, Task& view) {
+  view.id = task.id;
+  view.tenant_id = task.tenant_id;
+  view.code = task.code;
+  view.kind = task.kind;
+  view.state = task.state;
+  view.warehouse_id = task.warehouse_id;
+  view.ref_type = task.ref_type;
+  view.ref_id = task.ref_id;
+  view.assignee = task.assignee;
+  view.version = task.version;
+  view.created_at = task.created_at;
+  view.updated_at = task.updated_at;
+  view.closed_at = task.closed_at;
+  view.lines.clear();
+  for (const auto& l : task.lines) {
+    if (l.line_no == line_no) view.lines.push_back(l);
+  }
+}
+
 }  // namespace
 
 Result<TaskChange> WarehouseService::ApplyReceipt(store::Transaction& tx, const RequestContext& ctx,
                                                   Task& task, const ReceiptEntry& entry,
                                                   StepCache* cache) {
-  XB_ASSIGN_OR_RETURN(auto view, OneLineView(task, entry.line_no));
-  XB_ASSIGN_OR_RETURN(TaskChange change, PrepareReceipt(tx, ctx, view.first, entry, cache));
-  task.lines[view.second] = change.after.lines.front();
-  task.state = change.after.state;
+  XB_RETURN_IF_ERROR(RequireLine(task, entry.line_no).status());
+  Result<TaskChange> change = ReceiveInPlace(tx, ctx, task, entry, cache);
+  if (change.ok()) HeaderWithLine(task, entry.line_no, change->after);
   return change;
 }
 
@@ -1034,7 +1073,7 @@ Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::St
     // Give the changes their movements back, with the ids the ledger assigned.
     std::size_t k = 0;
     for (auto& c : changes) {
-      for (auto& m : c.movements) m = all[k++];
+      for (auto& m : c.movements) m = std::move(all[k++]);
     }
   }
   // One save and one event per task: its last state, checked against the version first read.
@@ -1053,13 +1092,20 @@ Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::St
     last.after.version = base + 1;
     last.after.updated_at = now;
     XB_RETURN_IF_ERROR(tx.warehouse().UpdateTask(last.after, base));
-    std::string type = changes[first].event_type;
+    std::string type(changes[first].event_type);
     constexpr std::size_t kListedSteps = 50;  // more are counted, not listed
     json steps = json::array();
     std::int64_t moved = 0;
     for (const std::size_t i : list) {
       if (changes[i].event_type != type) type = "warehouse.task.progressed";
-      if (list.size() <= kListedSteps && changes[i].step) steps.push_back(changes[i].step());
+      if (list.size() <= kListedSteps && (changes[i].step || changes[i].device_event)) {
+        json step = changes[i].step ? changes[i].step() : json::object();
+        if (const auto* e = changes[i].device_event; e != nullptr) {
+          step["device"] = e->device_id;
+          step["event_key"] = e->event_key;
+        }
+        steps.push_back(std::move(step));
+      }
       for (const auto& m : changes[i].movements) moved += m.quantity;
     }
     // Every change of the task shows the version it was saved as.

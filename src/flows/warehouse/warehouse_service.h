@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -128,10 +129,12 @@ struct TaskChange {
   warehouse::Task after;
   std::int64_t base_version = 0;  // the task's version when it was read from the store
   std::vector<inventory::Movement> movements;
-  std::string event_type;  // "warehouse.task.progressed", ...
+  std::string_view event_type;  // a constant: "warehouse.task.progressed", ...
   // What happened, for the event's payload; built only when the event lists its steps (a batch
   // of many steps on one task counts them instead).
   std::function<nlohmann::json()> step;
+  // The device event that asked for the change, named in its step (it outlives the writing).
+  const warehouse::DeviceEvent* device_event = nullptr;
 };
 
 // What steps read again and again. A caller that runs many steps in one transaction (the
@@ -140,6 +143,8 @@ struct StepCache {
   std::map<std::pair<std::int64_t, std::int64_t>, catalog::Sku> skus;  // (tenant, SKU id)
   std::map<std::tuple<std::int64_t, std::int64_t, std::string>, inventory::Lot>
       lots;  // (tenant, SKU id, lot number)
+  // The time of every step that shares the cache (one transaction); the clock's when unset.
+  std::optional<Timestamp> now;
 };
 
 class WarehouseService {
@@ -227,6 +232,11 @@ class WarehouseService {
   Result<warehouse::Task> RunStep(const RequestContext& ctx, warehouse::TaskId id, Step step);
   Result<warehouse::Task> InsertTask(store::Transaction& tx, const RequestContext& ctx,
                                      warehouse::Task task);
+  // The receipt step on `task` in place (it changes only when the step succeeds); the change
+  // has no `after`.
+  Result<TaskChange> ReceiveInPlace(store::Transaction& tx, const RequestContext& ctx,
+                                    warehouse::Task& task, const ReceiptEntry& entry,
+                                    StepCache* cache);
 
   store::Database& db_;
   const Clock& clock_;
