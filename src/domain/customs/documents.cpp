@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
+#include <charconv>
 #include <tuple>
+#include <vector>
 
 #include "core/text.h"
 
@@ -43,34 +44,76 @@ bool IsAsciiAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-std::string Describe(const Identity& id) {
-  return id.name + " " + id.id_type + " " + MaskIdNumber(id.id_number);
+// The pieces of a check's text, appended to one buffer (a hot path: every accepted order's
+// declaration is matched).
+struct AsFen {
+  std::int64_t fen;
+};
+struct AsCount {
+  std::int64_t n;
+};
+void Put(std::string& out, std::string_view text) { out += text; }
+void Put(std::string& out, AsFen money) { AppendFen(money.fen, out); }
+void Put(std::string& out, AsCount count) {
+  std::array<char, 24> buf{};
+  const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), count.n).ptr;
+  out.append(buf.data(), end);
 }
-
-std::string Fen(std::int64_t fen) { return FenToString(fen); }
+// "name id_type masked-number".
+void Put(std::string& out, const Identity& id) {
+  out += id.name;
+  out += ' ';
+  out += id.id_type;
+  out += ' ';
+  out += MaskIdNumber(id.id_number);
+}
+template <class... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  out.reserve(160);
+  (Put(out, parts), ...);
+  return out;
+}
 
 DocCheck Check(std::string name, bool passed, std::string detail) {
   return DocCheck{std::move(name), passed, std::move(detail)};
 }
 
-// A line as customs compares it between order and list.
-using LineKey = std::tuple<std::string, std::string>;  // sku_code, hs_code
+// A line as customs compares it between order and list: (sku_code, hs_code) and its sums.
 struct LineSum {
+  std::string_view sku_code;
+  std::string_view hs_code;
   std::int64_t quantity = 0;
   std::int64_t price_fen = 0;
-};
-std::map<LineKey, LineSum> SumLines(const std::vector<DocLine>& lines) {
-  std::map<LineKey, LineSum> out;
-  for (const DocLine& l : lines) {
-    LineSum& s = out[{l.sku_code, l.hs_code}];
-    s.quantity += l.quantity;
-    s.price_fen += l.price_fen;
+  bool SameKey(const LineSum& o) const { return sku_code == o.sku_code && hs_code == o.hs_code; }
+  bool operator<(const LineSum& o) const {
+    return std::tie(sku_code, hs_code) < std::tie(o.sku_code, o.hs_code);
   }
+};
+// One entry per key, in key order.
+std::vector<LineSum> SumLines(const std::vector<DocLine>& lines) {
+  std::vector<LineSum> out;
+  out.reserve(lines.size());
+  for (const DocLine& l : lines) {
+    const LineSum key{l.sku_code, l.hs_code};
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const LineSum& s) { return s.SameKey(key); });
+    if (it == out.end()) it = out.insert(out.end(), key);
+    it->quantity += l.quantity;
+    it->price_fen += l.price_fen;
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
+const LineSum* FindLine(const std::vector<LineSum>& sums, const LineSum& key) {
+  for (const LineSum& s : sums) {
+    if (s.SameKey(key)) return &s;
+  }
+  return nullptr;
+}
 
-std::string LineLabel(const LineKey& key) {
-  return "SKU " + std::get<0>(key) + " (HS " + std::get<1>(key) + ")";
+std::string LineLabel(const LineSum& key) {
+  return Cat("SKU ", key.sku_code, " (HS ", key.hs_code, ")");
 }
 
 DocCheck ListLinesMatchOrder(const OrderDoc& order, const DeclarationListDoc& list) {
@@ -78,53 +121,53 @@ DocCheck ListLinesMatchOrder(const OrderDoc& order, const DeclarationListDoc& li
   for (const DocLine& l : order.lines) order_sum += l.price_fen;
   if (order_sum != order.goods_fen) {
     return Check("list_lines_match_order", false,
-                 "order lines add up to " + Fen(order_sum) + " but the order's goods value is " +
-                     Fen(order.goods_fen));
+                 Cat("order lines add up to ", AsFen{order_sum}, " but the order's goods value is ",
+                     AsFen{order.goods_fen}));
   }
   if (list.goods_fen != order.goods_fen) {
     return Check("list_lines_match_order", false,
-                 "list goods value " + Fen(list.goods_fen) + " != order goods value " +
-                     Fen(order.goods_fen));
+                 Cat("list goods value ", AsFen{list.goods_fen}, " != order goods value ",
+                     AsFen{order.goods_fen}));
   }
   if (list.tax_fen != order.tax_fen) {
     return Check("list_lines_match_order", false,
-                 "list tax " + Fen(list.tax_fen) + " != order tax " + Fen(order.tax_fen));
+                 Cat("list tax ", AsFen{list.tax_fen}, " != order tax ", AsFen{order.tax_fen}));
   }
   const auto a = SumLines(order.lines);
   const auto b = SumLines(list.lines);
-  for (const auto& [key, sum] : a) {
-    auto it = b.find(key);
-    if (it == b.end()) {
+  for (const LineSum& sum : a) {
+    const LineSum* other = FindLine(b, sum);
+    if (other == nullptr) {
       return Check("list_lines_match_order", false,
-                   LineLabel(key) + " is on the order but not on the list");
+                   Cat(LineLabel(sum), " is on the order but not on the list"));
     }
-    if (it->second.quantity != sum.quantity || it->second.price_fen != sum.price_fen) {
-      return Check("list_lines_match_order", false,
-                   LineLabel(key) + ": order " + std::to_string(sum.quantity) + " for " +
-                       Fen(sum.price_fen) + ", list " + std::to_string(it->second.quantity) +
-                       " for " + Fen(it->second.price_fen));
+    if (other->quantity != sum.quantity || other->price_fen != sum.price_fen) {
+      return Check(
+          "list_lines_match_order", false,
+          Cat(LineLabel(sum), ": order ", AsCount{sum.quantity}, " for ", AsFen{sum.price_fen},
+              ", list ", AsCount{other->quantity}, " for ", AsFen{other->price_fen}));
     }
   }
-  for (const auto& [key, sum] : b) {
-    if (!a.contains(key)) {
+  for (const LineSum& sum : b) {
+    if (FindLine(a, sum) == nullptr) {
       return Check("list_lines_match_order", false,
-                   LineLabel(key) + " is on the list but not on the order");
+                   Cat(LineLabel(sum), " is on the list but not on the order"));
     }
   }
   for (const DocLine& l : list.lines) {
     if (l.legal_quantity_milli <= 0 || l.legal_unit.empty()) {
       return Check("list_lines_match_order", false,
-                   "list line SKU " + l.sku_code + " has no legal quantity and unit");
+                   Cat("list line SKU ", l.sku_code, " has no legal quantity and unit"));
     }
   }
   if (!(list.buyer == order.buyer)) {
     return Check("list_lines_match_order", false,
-                 "list buyer " + Describe(list.buyer) + " != order buyer " + Describe(order.buyer));
+                 Cat("list buyer ", list.buyer, " != order buyer ", order.buyer));
   }
   return Check("list_lines_match_order", true,
-               std::to_string(order.lines.size()) + " order line(s) = " +
-                   std::to_string(list.lines.size()) + " list line(s), goods " +
-                   Fen(order.goods_fen) + ", tax " + Fen(order.tax_fen) + ", same buyer");
+               Cat(AsCount{static_cast<std::int64_t>(order.lines.size())}, " order line(s) = ",
+                   AsCount{static_cast<std::int64_t>(list.lines.size())}, " list line(s), goods ",
+                   AsFen{order.goods_fen}, ", tax ", AsFen{order.tax_fen}, ", same buyer"));
 }
 
 }  // namespace
@@ -191,6 +234,7 @@ std::vector<DocCheck> MatchThreeDocuments(const OrderDoc* order, const PaymentDo
                                           const WaybillDoc* waybill,
                                           const DeclarationListDoc* list) {
   std::vector<DocCheck> checks;
+  checks.reserve(7);
   std::string missing;
   const auto note_missing = [&](const void* doc, std::string_view name) {
     if (doc == nullptr) missing += (missing.empty() ? "" : ", ") + std::string(name);
@@ -207,18 +251,21 @@ std::vector<DocCheck> MatchThreeDocuments(const OrderDoc* order, const PaymentDo
   if (order == nullptr) {
     checks.push_back(Check("same_order", false, "no order record"));
   } else {
-    std::string detail = "order " + order->order_no;
+    std::string detail = Cat("order ", order->order_no);
     bool same = !order->order_no.empty();
-    const auto compare = [&](const void* doc, std::string_view name, const std::string& no) {
+    const auto compare = [&](const void* doc, std::string_view name, std::string_view no) {
       if (doc == nullptr) return;
-      detail += "; " + std::string(name) + " " + no;
+      Put(detail, "; ");
+      Put(detail, name);
+      Put(detail, " ");
+      Put(detail, no);
       if (no != order->order_no) same = false;
     };
-    compare(payment, "payment", payment ? payment->order_no : std::string());
-    compare(waybill, "waybill", waybill ? waybill->order_no : std::string());
-    compare(list, "list", list ? list->order_no : std::string());
+    compare(payment, "payment", payment ? std::string_view(payment->order_no) : "");
+    compare(waybill, "waybill", waybill ? std::string_view(waybill->order_no) : "");
+    compare(list, "list", list ? std::string_view(list->order_no) : "");
     if (payment == nullptr || waybill == nullptr || list == nullptr) same = false;
-    checks.push_back(Check("same_order", same, detail));
+    checks.push_back(Check("same_order", same, std::move(detail)));
   }
 
   if (waybill == nullptr || list == nullptr) {
@@ -227,16 +274,16 @@ std::vector<DocCheck> MatchThreeDocuments(const OrderDoc* order, const PaymentDo
     const bool same = !waybill->waybill_no.empty() && waybill->waybill_no == list->waybill_no;
     checks.push_back(
         Check("waybill_matches_list", same,
-              "waybill " + waybill->waybill_no + "; list names waybill " + list->waybill_no));
+              Cat("waybill ", waybill->waybill_no, "; list names waybill ", list->waybill_no)));
   }
 
   if (order == nullptr || payment == nullptr) {
     checks.push_back(Check("buyer_is_payer", false, "order or payment absent"));
   } else {
     const bool same = order->buyer == payment->payer;
-    checks.push_back(Check("buyer_is_payer", same,
-                           "buyer " + Describe(order->buyer) + (same ? " = " : " != ") + "payer " +
-                               Describe(payment->payer)));
+    checks.push_back(
+        Check("buyer_is_payer", same,
+              Cat("buyer ", order->buyer, same ? " = " : " != ", "payer ", payment->payer)));
   }
 
   if (order == nullptr) {
@@ -246,20 +293,20 @@ std::vector<DocCheck> MatchThreeDocuments(const OrderDoc* order, const PaymentDo
                                   order->discount_fen + order->tax_fen;
     checks.push_back(Check(
         "paid_equation", expected == order->paid_fen,
-        "goods " + Fen(order->goods_fen) + " + freight " + Fen(order->freight_fen) +
-            " + insurance " + Fen(order->insurance_fen) + " - discount " +
-            Fen(order->discount_fen) + " + tax " + Fen(order->tax_fen) + " = " + Fen(expected) +
-            (expected == order->paid_fen ? " = " : " != ") + "paid " + Fen(order->paid_fen)));
+        Cat("goods ", AsFen{order->goods_fen}, " + freight ", AsFen{order->freight_fen},
+            " + insurance ", AsFen{order->insurance_fen}, " - discount ",
+            AsFen{order->discount_fen}, " + tax ", AsFen{order->tax_fen}, " = ", AsFen{expected},
+            expected == order->paid_fen ? " = " : " != ", "paid ", AsFen{order->paid_fen})));
   }
 
   if (order == nullptr || payment == nullptr) {
     checks.push_back(Check("payment_amount", false, "order or payment absent"));
   } else {
     const bool same = payment->amount_fen == order->paid_fen;
-    checks.push_back(Check("payment_amount", same,
-                           "payment " + payment->payment_no + " amount " +
-                               Fen(payment->amount_fen) + (same ? " = " : " != ") + "order paid " +
-                               Fen(order->paid_fen)));
+    checks.push_back(
+        Check("payment_amount", same,
+              Cat("payment ", payment->payment_no, " amount ", AsFen{payment->amount_fen},
+                  same ? " = " : " != ", "order paid ", AsFen{order->paid_fen})));
   }
 
   if (order == nullptr || list == nullptr) {

@@ -131,6 +131,23 @@ TEST(ThreeDocumentsTest, MatchingDocumentsPassEveryCheckInAFixedOrder) {
   EXPECT_EQ(Named(checks, "paid_equation").detail,
             "goods 1050.00 + freight 10.00 + insurance 1.00 - discount 5.00 + tax 216.60 = "
             "1272.60 = paid 1272.60");
+  // The texts stored with every declaration.
+  EXPECT_EQ(checks[0].detail, "order, payment, waybill and list present");
+  EXPECT_EQ(checks[1].detail, "order TM-1001; payment TM-1001; waybill TM-1001; list TM-1001");
+  EXPECT_EQ(checks[2].detail, "waybill WB-9; list names waybill WB-9");
+  EXPECT_EQ(checks[3].detail,
+            "buyer 张三 id_card 110***********1233 = payer 张三 id_card 110***********1233");
+  EXPECT_EQ(checks[5].detail, "payment PAY-77 amount 1272.60 = order paid 1272.60");
+  EXPECT_EQ(checks[6].detail,
+            "2 order line(s) = 2 list line(s), goods 1050.00, tax 216.60, same buyer");
+}
+
+TEST(ThreeDocumentsTest, ALineOnlyOnTheListIsNamedAfterTheOrdersLinesMatch) {
+  Docs d = GoodDocs();
+  d.list.lines.push_back({"SKU-AAA", "19011010", "Extra", 0, 1000, "g", 0});
+  const DocCheck c = Named(Match(d), "list_lines_match_order");
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.detail, "SKU SKU-AAA (HS 19011010) is on the list but not on the order");
 }
 
 TEST(ThreeDocumentsTest, DetailsNeverHoldWholeIdNumbers) {

@@ -126,7 +126,33 @@ Result<std::int64_t> ParseFen(std::string_view text) {
   return money->minor();
 }
 
-std::string FenToString(std::int64_t fen) { return Money(fen, Currency::Cny()).ToDecimalString(); }
+// The text of Money(fen, Currency::Cny()).ToDecimalString(), written in place (a hot path:
+// every money field of an order, its records and their checks).
+void AppendFen(std::int64_t fen, std::string& out) {
+  const bool negative = fen < 0;
+  std::uint64_t magnitude =
+      negative ? 0ULL - static_cast<std::uint64_t>(fen) : static_cast<std::uint64_t>(fen);
+  std::array<char, 24> buf{};
+  char* const end = buf.data() + buf.size();
+  char* p = end;
+  const auto digit = [](std::uint64_t v) { return static_cast<char>('0' + v % 10); };
+  *--p = digit(magnitude);
+  *--p = digit(magnitude / 10);
+  *--p = '.';
+  magnitude /= 100;
+  do {
+    *--p = digit(magnitude);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (negative) *--p = '-';
+  out.append(p, end);
+}
+
+std::string FenToString(std::int64_t fen) {
+  std::string out;
+  AppendFen(fen, out);
+  return out;
+}
 
 std::string FenToGroupedString(std::int64_t fen) {
   const std::string plain = FenToString(fen);

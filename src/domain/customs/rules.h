@@ -42,6 +42,8 @@ class Rate {
 // Money in this module is CNY fen (1/100 yuan) in an int64. Parse "425.00" / "425" / "425.5".
 Result<std::int64_t> ParseFen(std::string_view text);
 std::string FenToString(std::int64_t fen);  // "425.00", "-3.50"
+// Appends FenToString(fen) to `out`.
+void AppendFen(std::int64_t fen, std::string& out);
 // Grouped by thousands for messages: "5,200.00", "-26,000.00".
 std::string FenToGroupedString(std::int64_t fen);
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
+#include "core/money.h"
 #include "domain/customs/testing/public_rules.h"
 
 namespace xb::customs {
@@ -63,6 +67,19 @@ TEST(FenTest, ParsesAndPrintsYuan) {
   EXPECT_EQ(FenToString(42500), "425.00");
   EXPECT_EQ(FenToString(-350), "-3.50");
   EXPECT_EQ(FenToString(1), "0.01");
+  EXPECT_EQ(FenToString(0), "0.00");
+  EXPECT_EQ(FenToString(-5), "-0.05");
+  EXPECT_EQ(FenToString(std::numeric_limits<std::int64_t>::min()), "-92233720368547758.08");
+  EXPECT_EQ(FenToString(std::numeric_limits<std::int64_t>::max()), "92233720368547758.07");
+  // The same text as Money's, over magnitudes of every length and both signs.
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 20'000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const auto fen = static_cast<std::int64_t>(x) >> (i % 63);
+    ASSERT_EQ(FenToString(fen), Money(fen, Currency::Cny()).ToDecimalString()) << fen;
+  }
   EXPECT_EQ(FenToGroupedString(520000), "5,200.00");
   EXPECT_EQ(FenToGroupedString(2600000), "26,000.00");
   EXPECT_EQ(FenToGroupedString(-123456789), "-1,234,567.89");

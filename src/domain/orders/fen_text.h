@@ -9,11 +9,21 @@ namespace xb::orders {
 
 inline std::string FenText(std::int64_t fen) {
   const bool negative = fen < 0;
-  const std::uint64_t abs =
+  std::uint64_t abs =
       negative ? 0 - static_cast<std::uint64_t>(fen) : static_cast<std::uint64_t>(fen);
-  std::string cents = std::to_string(abs % 100);
-  if (cents.size() < 2) cents.insert(0, "0");
-  return (negative ? "-" : "") + std::to_string(abs / 100) + "." + cents;
+  char buf[24];
+  char* const end = buf + sizeof buf;
+  char* p = end;
+  *--p = static_cast<char>('0' + abs % 10);
+  *--p = static_cast<char>('0' + abs / 10 % 10);
+  *--p = '.';
+  abs /= 100;
+  do {
+    *--p = static_cast<char>('0' + abs % 10);
+    abs /= 10;
+  } while (abs != 0);
+  if (negative) *--p = '-';
+  return std::string(p, end);
 }
 
 }  // namespace xb::orders

@@ -1,6 +1,8 @@
 #include "domain/orders/orders.h"
 
 #include <set>
+#include <string>
+#include <string_view>
 
 #include "domain/orders/fen_text.h"
 
@@ -15,16 +17,21 @@ constexpr std::string_view kPolicies[] = {"speed_first", "cost_first"};
 
 std::string_view Name(OrderState s) { return kStates[static_cast<std::size_t>(s)]; }
 
-Status Required(const std::string& value, const std::string& field, std::size_t max = 200) {
-  if (value.empty()) return InvalidArgument(field + ": is required", field);
+// The field names are text only on failure (Validate runs for every order).
+Status Required(const std::string& value, std::string_view field, std::size_t max = 200) {
+  if (value.empty())
+    return InvalidArgument(std::string(field) + ": is required", std::string(field));
   if (value.size() > max) {
-    return InvalidArgument(field + ": at most " + std::to_string(max) + " characters", field);
+    return InvalidArgument(std::string(field) + ": at most " + std::to_string(max) + " characters",
+                           std::string(field));
   }
   return Status::Ok();
 }
 
-Status NotNegative(std::int64_t value, const std::string& field) {
-  if (value < 0) return InvalidArgument(field + ": must not be negative", field);
+Status NotNegative(std::int64_t value, std::string_view field) {
+  if (value < 0) {
+    return InvalidArgument(std::string(field) + ": must not be negative", std::string(field));
+  }
   return Status::Ok();
 }
 
@@ -33,9 +40,11 @@ constexpr std::int64_t kMaxAmountFen = 1'000'000'000'000;  // 10 billion yuan
 constexpr std::int64_t kMaxQuantity = 1'000'000;
 constexpr std::size_t kMaxLines = 200;
 
-Status Amount(std::int64_t value, const std::string& field) {
+Status Amount(std::int64_t value, std::string_view field) {
   XB_RETURN_IF_ERROR(NotNegative(value, field));
-  if (value > kMaxAmountFen) return InvalidArgument(field + ": is too large", field);
+  if (value > kMaxAmountFen) {
+    return InvalidArgument(std::string(field) + ": is too large", std::string(field));
+  }
   return Status::Ok();
 }
 
@@ -138,8 +147,12 @@ Status Validate(const Order& order) {
       return InvalidArgument(at + "quantity: at most " + std::to_string(kMaxQuantity),
                              at + "quantity");
     }
-    XB_RETURN_IF_ERROR(Amount(l.unit_price_fen, at + "unit_price"));
-    XB_RETURN_IF_ERROR(Amount(l.discount_fen, at + "discount"));
+    if (Status st = Amount(l.unit_price_fen, "unit_price"); !st.ok()) {
+      return Amount(l.unit_price_fen, at + "unit_price");
+    }
+    if (Status st = Amount(l.discount_fen, "discount"); !st.ok()) {
+      return Amount(l.discount_fen, at + "discount");
+    }
     if (l.unit_price_fen > kMaxAmountFen / l.quantity) {
       return InvalidArgument(at + "unit_price: the line total is too large", at + "unit_price");
     }

@@ -1,6 +1,8 @@
 #include "flows/orders/order_intake.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -37,7 +39,11 @@ class Fnv {
     h_ ^= 0x1f;
     h_ *= 0x100000001b3ULL;
   }
-  void Add(std::int64_t v) { Add(std::string_view(std::to_string(v))); }
+  void Add(std::int64_t v) {
+    std::array<char, 24> buf{};
+    const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), v).ptr;
+    Add(std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data())));
+  }
   std::uint64_t value() const { return h_; }
 
  private:
@@ -64,6 +70,50 @@ std::string StateName(OrderState s) {
 
 std::string ModeName(Mode m) {
   return std::string(orders::EnumChoices(m)[static_cast<std::size_t>(m)]);
+}
+
+// `text` as JSON, as nlohmann's dump() writes it: plain ASCII copied, anything else through
+// nlohmann itself.
+void AppendJsonString(std::string_view text, std::string& out) {
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+      out += Json(std::string(text)).dump();
+      return;
+    }
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+// The "order.accepted" payload, as nlohmann's dump() of the object would write it (members in
+// name order).
+std::string AcceptedPayload(const Order& o, std::int64_t dutiable_fen,
+                            std::span<const Shipment> shipments) {
+  std::string out;
+  out.reserve(192);
+  out += "{\"channel_id\":";
+  out += std::to_string(o.channel_id);
+  out += ",\"channel_order_no\":";
+  AppendJsonString(o.channel_order_no, out);
+  out += ",\"customs_channel\":";
+  AppendJsonString(o.customs_channel, out);
+  out += ",\"dutiable\":\"";
+  customs::AppendFen(dutiable_fen, out);
+  out += "\",\"lines\":";
+  out += std::to_string(o.lines.size());
+  out += ",\"order_id\":";
+  out += std::to_string(o.id.value());
+  out += ",\"shipments\":[";
+  for (std::size_t i = 0; i < shipments.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(shipments[i].shipment_ref, out);
+  }
+  out += "],\"tax\":\"";
+  customs::AppendFen(o.tax_fen, out);
+  out += "\"}";
+  return out;
 }
 
 Status Refusal(const std::string& rule, const std::string& message) {
@@ -551,8 +601,10 @@ Status OrderIntake::Check(Pending& p) {
   o.customs_channel =
       std::string(customs::EnumChoices(quote.channel)[static_cast<std::size_t>(quote.channel)]);
   for (const auto& t : quote.lines) {
+    std::int64_t line_no = 0;  // ref = line_no (TaxInputOf)
+    std::from_chars(t.ref.data(), t.ref.data() + t.ref.size(), line_no);
     for (auto& l : o.lines) {
-      if (std::to_string(l.line_no) != t.ref) continue;
+      if (l.line_no != line_no) continue;
       l.dutiable_fen = t.dutiable_fen;
       l.tariff_fen = t.tariff_fen;
       l.consumption_tax_fen = t.consumption_tax_fen;
@@ -563,10 +615,9 @@ Status OrderIntake::Check(Pending& p) {
   // Positive list (跨境电子商务零售进口商品清单): the rule table and the catalog's flag.
   for (std::size_t i = 0; i < o.lines.size(); ++i) {
     const SkuFacts& f = p.facts[i];
-    if (book->PositiveListed(f.hs_code, o.order_date) == nullptr || !f.positive_list) {
-      p.details = {{"sku_code", f.code}, {"hs_code", f.hs_code}};
-    }
-    if (book->PositiveListed(f.hs_code, o.order_date) == nullptr) {
+    const bool listed = book->PositiveListed(f.hs_code, o.order_date) != nullptr;
+    if (!listed || !f.positive_list) p.details = {{"sku_code", f.code}, {"hs_code", f.hs_code}};
+    if (!listed) {
       return Refusal("positive_list", "SKU " + f.code + " (HS " + f.hs_code +
                                           ") is not on the positive list on " +
                                           o.order_date.ToIso8601());
@@ -791,15 +842,6 @@ void OrderIntake::Persist(std::shared_ptr<Pending> p) {
   entry.ref = "order:" + std::to_string(o.id.value());
   entry.at = p->now;
 
-  Json payload = {{"order_id", o.id.value()},
-                  {"channel_id", o.channel_id},
-                  {"channel_order_no", o.channel_order_no},
-                  {"customs_channel", o.customs_channel},
-                  {"lines", o.lines.size()},
-                  {"dutiable", customs::FenToString(p->quota_amount)},
-                  {"tax", customs::FenToString(o.tax_fen)},
-                  {"shipments", Json::array()}};
-  for (const auto& s : shipments) payload["shipments"].push_back(s.shipment_ref);
   events::BusinessEvent accepted;
   accepted.tenant_id = p->tenant;
   accepted.type = "order.accepted";
@@ -807,7 +849,7 @@ void OrderIntake::Persist(std::shared_ptr<Pending> p) {
   accepted.entity_id = o.id.value();
   accepted.actor = p->actor;
   accepted.at = p->now;
-  accepted.payload = payload.dump();
+  accepted.payload = AcceptedPayload(o, p->quota_amount, shipments);
 
   auto work = [p, declarations = std::move(declarations), timeline = std::move(timeline), entry,
                caps = GoodsCapBook::EntriesOf(p->quota_key, p->cap_demands, o.id.value(), p->now),

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 #include <latch>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
@@ -99,6 +100,32 @@ TEST_P(IntakeTest, AnOrderIsAcceptedRoutedReservedAndDeclared) {
   ASSERT_EQ(events->size(), 1U);
   EXPECT_EQ((*events)[0].entity_id, o.id.value());
   EXPECT_EQ((*events)[0].payload.find(IdentityNumber(0)), std::string::npos);
+}
+
+TEST_P(IntakeTest, TheAcceptedEventIsTheOrdersNumbersAsJson) {
+  f_.Receive(f_.bonded, f_.milk, 10);
+  f_.Start();
+  // A channel order number that JSON must escape (quote, backslash, non-ASCII).
+  const std::string no = "TM-\"7\"\\é";
+  auto answer = Submit(f_.Request(no, f_.milk, 20000, 2));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  const orders::Order& o = answer->order;
+  auto tx = f_.db->Begin(store::TxMode::kRead);
+  ASSERT_TRUE(tx.ok());
+  events::EventQuery q;
+  q.type = "order.accepted";
+  auto events = (*tx)->events().List(f_.tenant, q);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1U);
+  const nlohmann::json expected = {{"order_id", o.id.value()},
+                                   {"channel_id", f_.channel},
+                                   {"channel_order_no", no},
+                                   {"customs_channel", "cbec"},
+                                   {"lines", 1},
+                                   {"dutiable", "400.00"},
+                                   {"tax", "36.40"},
+                                   {"shipments", {"W" + std::to_string(f_.bonded) + "-1210"}}};
+  EXPECT_EQ((*events)[0].payload, expected.dump());
 }
 
 TEST_P(IntakeTest, RefusalsNameTheRuleAndChangeNothing) {
