@@ -90,16 +90,11 @@ TEST_P(SystemApi, EveryResponseCarriesARequestIdAndASaneOneIsEchoed) {
 }
 
 // This test owns its server: it checks how SIGTERM ends one.
-class ServerShutdown : public ::testing::TestWithParam<std::string> {};
+class ServerShutdown : public OwnServerTest {};
 XB_API_BACKENDS(ServerShutdown);
 
 TEST_P(ServerShutdown, SigtermEndsTheServerWithExitCodeZeroDespiteAnIdleConnection) {
-  if (GetParam() == "postgresql" && PgTestUrl().empty()) {
-    GTEST_SKIP() << "XB_TEST_PG_URL is not set";
-  }
-  std::string error;
-  auto server = ServerProcess::Start(GetParam(), &error);
-  ASSERT_TRUE(server != nullptr) << error;
+  ServerProcess* server = server_.get();
   const HttpClient http(server->port());
   ASSERT_EQ(http.Send("GET", "/healthz").status, 200);
   // A client that connected but never sent a request must not hold the shutdown up.
@@ -109,7 +104,7 @@ TEST_P(ServerShutdown, SigtermEndsTheServerWithExitCodeZeroDespiteAnIdleConnecti
 
   const auto started = std::chrono::steady_clock::now();
   std::string how;
-  EXPECT_TRUE(server->Stop(std::chrono::seconds(15), &how)) << how << "\nlog:\n" << server->Log();
+  EXPECT_TRUE(server->Stop(&how)) << how << "\nlog:\n" << server->Log();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << how;
   EXPECT_NE(http.Send("GET", "/healthz").error, "") << "the port still answers after shutdown";
 }

@@ -13,49 +13,16 @@
 #include <thread>
 #include <vector>
 
-#include "restartable_server.h"
+#include "api_support.h"
 
 namespace xb::apitest {
 namespace {
 
 std::string Q(std::int64_t n) { return std::to_string(n); }
 
-class CrashApi : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "postgresql" && PgTestUrl().empty()) {
-      GTEST_SKIP() << "XB_TEST_PG_URL is not set";
-    }
-    std::string error;
-    server_ = RestartableServer::Create(GetParam(), &error);
-    ASSERT_NE(server_, nullptr) << error;
-    ASSERT_TRUE(server_->Start(&error)) << error;
-  }
+class CrashApi : public OwnServerTest {};
 
-  Response Send(const std::string& method, const std::string& target, const json& body,
-                const Headers& extra = {}) const {
-    Headers headers = {{"Authorization", "Bearer " + server_->admin_key()},
-                       {"Content-Type", "application/json"}};
-    for (const auto& h : extra) headers.push_back(h);
-    return HttpClient(server_->port())
-        .Send(method, target, body.is_null() ? "" : body.dump(), headers);
-  }
-  json Must(const std::string& method, const std::string& target, const json& body,
-            int status) const {
-    const Response r = Send(method, target, body);
-    if (r.status != status) {
-      throw UnexpectedResponse(method + " " + target + " answered " + std::to_string(r.status) +
-                               ": " + r.body + r.error);
-    }
-    return r.Json();
-  }
-
-  std::unique_ptr<RestartableServer> server_;
-};
-
-INSTANTIATE_TEST_SUITE_P(Backends, CrashApi,
-                         ::testing::Values(std::string("sqlite"), std::string("postgresql")),
-                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+XB_API_BACKENDS(CrashApi);
 
 // What a client knows of one request it sent.
 enum class Outcome { kAcknowledged, kRefused, kUnanswered };
@@ -134,7 +101,7 @@ TEST_P(CrashApi, AKilledServerKeepsEveryAcknowledgedWriteAndNothingElse) {
                                                    << server_->Log();
 
   std::string error;
-  ASSERT_TRUE(server_->Start(&error)) << error;
+  ASSERT_TRUE(server_->Restart(&error)) << error;
 
   // What the clients know.
   std::map<std::string, Sent> by_name;

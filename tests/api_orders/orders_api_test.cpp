@@ -9,39 +9,13 @@
 #include <vector>
 
 #include "api_support.h"
+#include "bonded_orders.h"
 
 namespace xb::apitest {
 namespace {
 
-// A resident identity card number for person n with its GB 11643 check character.
-std::string IdentityNumber(int n) {
-  const std::string body = "11010119850101" + std::to_string(100 + (n % 900));
-  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (std::size_t i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
-  return body + kCheck[sum % 11];
-}
-
-std::string Today() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-std::string Money(std::int64_t fen) {
-  std::string cents = std::to_string(fen % 100);
-  if (cents.size() < 2) cents.insert(0, "0");
-  return std::to_string(fen / 100) + "." + cents;
-}
-
-struct Shop {
+struct Shop : BondedShop {
   std::string key;
-  std::int64_t channel = 0, warehouse = 0, bin = 0, sku = 0;
 };
 
 class OrdersApi : public ServerTest<OrdersApi> {
@@ -51,66 +25,13 @@ class OrdersApi : public ServerTest<OrdersApi> {
   Shop NewShop(std::int64_t stock) const {
     Shop s;
     s.key = NewTenant().admin_key;
-    s.channel = Create("/api/v1/channels", ChannelBody(Unique("CH")), s.key)["id"];
-    json w = WarehouseBody(Unique("BW"));
-    w["kind"] = "bonded";
-    w["country"] = "CN";
-    w["account_book_no"] = "T3105W000001";
-    w["customs_area_code"] = "3105";
-    s.warehouse = Create("/api/v1/warehouses", w, s.key)["id"];
-    s.bin = Create("/api/v1/warehouses/" + std::to_string(s.warehouse) + "/bins", BinBody("A-01"),
-                   s.key)["id"];
-    json sku = SkuBody(Unique("MILK"));
-    sku["category"] = "maternal_infant";
-    sku["hs_code"] = "19011010";
-    sku["legal_unit"] = "kg";
-    sku["legal_quantity"] = 0.8;
-    sku["positive_list"] = true;
-    s.sku = Create("/api/v1/skus", sku, s.key)["id"];
-    if (stock > 0) {
-      Create("/api/v1/adjustments",
-             {{"warehouse_id", s.warehouse},
-              {"bin_id", s.bin},
-              {"sku_id", s.sku},
-              {"quantity", stock},
-              {"reason_code", "initial"}},
-             s.key);
-    }
+    static_cast<BondedShop&>(s) = MakeBondedShop(As(s.key), stock);
     return s;
   }
 
-  // One line of `price_fen` (standard VAT, within limits: tax 9.1%), no freight.
+  // One line of `price_fen`.
   static json Order(const Shop& s, const std::string& no, std::int64_t price_fen, int person) {
-    const std::string id = IdentityNumber(person);
-    const std::int64_t tax = (price_fen * 91 + 500) / 1000;
-    const std::int64_t paid = price_fen + tax;
-    return {{"channel_id", s.channel},
-            {"channel_order_no", no},
-            {"order_date", Today()},
-            {"buyer",
-             {{"name", "Zhang San"},
-              {"id_type", "id_card"},
-              {"id_number", id},
-              {"phone", "13800138000"}}},
-            {"address",
-             {{"consignee", "Zhang San"},
-              {"phone", "13800138000"},
-              {"province", "Zhejiang"},
-              {"city", "Ningbo"},
-              {"district", "Beilun"},
-              {"street", "1 Harbour Rd"}}},
-            {"payment",
-             {{"payment_no", "PAY-" + no},
-              {"payer_name", "Zhang San"},
-              {"payer_id_type", "id_card"},
-              {"payer_id_number", id},
-              {"amount", Money(paid)}}},
-            {"lines", {{{"sku_id", s.sku}, {"quantity", 1}, {"unit_price", Money(price_fen)}}}},
-            {"freight", "0.00"},
-            {"insurance", "0.00"},
-            {"discount", "0.00"},
-            {"tax", Money(tax)},
-            {"paid", Money(paid)}};
+    return OrderBody(s.channel, no, {{s.sku, price_fen}}, IdentityNumber(person));
   }
 
   json QuotaOf(const Shop& s, int person) const {

@@ -6,44 +6,19 @@
 // restarted server enforces is the sum of the stored orders (probed up to the limit).
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <map>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "restartable_server.h"
+#include "api_support.h"
+#include "bonded_orders.h"
 
 namespace xb::apitest {
 namespace {
 
 std::string Q(std::int64_t n) { return std::to_string(n); }
-
-// A resident identity card number for person n with its GB 11643 check character.
-std::string IdentityNumber(int n) {
-  const std::string body = "11010119850101" + std::to_string(100 + (n % 900));
-  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (std::size_t i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
-  return body + kCheck[sum % 11];
-}
-
-std::string Today() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-std::string Money(std::int64_t fen) {
-  std::string cents = std::to_string(fen % 100);
-  if (cents.size() < 2) cents.insert(0, "0");
-  return std::to_string(fen / 100) + "." + cents;
-}
 
 std::int64_t Fen(const json& text) {
   const std::string s = text.get<std::string>();
@@ -52,66 +27,11 @@ std::int64_t Fen(const json& text) {
          (dot == std::string::npos ? 0 : std::stoll(s.substr(dot + 1)));
 }
 
-class OrdersCrash : public ::testing::TestWithParam<std::string> {
+class OrdersCrash : public OwnServerTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == "postgresql" && PgTestUrl().empty()) {
-      GTEST_SKIP() << "XB_TEST_PG_URL is not set";
-    }
-    std::string error;
-    server_ = RestartableServer::Create(GetParam(), &error);
-    ASSERT_NE(server_, nullptr) << error;
-    ASSERT_TRUE(server_->Start(&error)) << error;
-  }
-
-  Response Send(const std::string& method, const std::string& target, const json& body) const {
-    return HttpClient(server_->port())
-        .Send(method, target, body.is_null() ? "" : body.dump(),
-              {{"Authorization", "Bearer " + server_->admin_key()},
-               {"Content-Type", "application/json"}});
-  }
-  json Must(const std::string& method, const std::string& target, const json& body,
-            int status) const {
-    const Response r = Send(method, target, body);
-    if (r.status != status) {
-      throw UnexpectedResponse(method + " " + target + " answered " + std::to_string(r.status) +
-                               ": " + r.body + r.error);
-    }
-    return r.Json();
-  }
-
-  // One line of one unit at `price_fen` (standard VAT within limits: tax 9.1%).
+  // One line of one unit at `price_fen`.
   json Order(const std::string& no, std::int64_t price_fen, int person) const {
-    const std::string id = IdentityNumber(person);
-    const std::int64_t tax = (price_fen * 91 + 500) / 1000;
-    const std::int64_t paid = price_fen + tax;
-    return {{"channel_id", channel_},
-            {"channel_order_no", no},
-            {"order_date", Today()},
-            {"buyer",
-             {{"name", "Zhang San"},
-              {"id_type", "id_card"},
-              {"id_number", id},
-              {"phone", "13800138000"}}},
-            {"address",
-             {{"consignee", "Zhang San"},
-              {"phone", "13800138000"},
-              {"province", "Zhejiang"},
-              {"city", "Ningbo"},
-              {"district", "Beilun"},
-              {"street", "1 Harbour Rd"}}},
-            {"payment",
-             {{"payment_no", "PAY-" + no},
-              {"payer_name", "Zhang San"},
-              {"payer_id_type", "id_card"},
-              {"payer_id_number", id},
-              {"amount", Money(paid)}}},
-            {"lines", {{{"sku_id", sku_}, {"quantity", 1}, {"unit_price", Money(price_fen)}}}},
-            {"freight", "0.00"},
-            {"insurance", "0.00"},
-            {"discount", "0.00"},
-            {"tax", Money(tax)},
-            {"paid", Money(paid)}};
+    return OrderBody(shop_.channel, no, {{shop_.sku, price_fen}}, IdentityNumber(person));
   }
 
   std::int64_t QuotaUsed(int person) const {
@@ -122,13 +42,10 @@ class OrdersCrash : public ::testing::TestWithParam<std::string> {
                     200)["used"]);
   }
 
-  std::unique_ptr<RestartableServer> server_;
-  std::int64_t channel_ = 0, warehouse_ = 0, bin_ = 0, sku_ = 0;
+  BondedShop shop_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, OrdersCrash,
-                         ::testing::Values(std::string("sqlite"), std::string("postgresql")),
-                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+XB_API_BACKENDS(OrdersCrash);
 
 struct Sent {
   std::string no;
@@ -142,28 +59,8 @@ TEST_P(OrdersCrash, AKilledServerKeepsEveryAcknowledgedOrderWithItsReservationAn
   constexpr int kKillAfter = 150;  // acknowledged orders before the kill
   constexpr std::int64_t kInitial = 3000;
   constexpr std::int64_t kPrice = 10000;  // 100.00 per order
-  channel_ = Must("POST", "/api/v1/channels", ChannelBody("CH-CRASH"), 201)["id"];
-  json w = WarehouseBody("BW-CRASH");
-  w["kind"] = "bonded";
-  w["country"] = "CN";
-  w["account_book_no"] = "T3105W000001";
-  w["customs_area_code"] = "3105";
-  warehouse_ = Must("POST", "/api/v1/warehouses", w, 201)["id"];
-  bin_ = Must("POST", "/api/v1/warehouses/" + Q(warehouse_) + "/bins", BinBody("A-01"), 201)["id"];
-  json sku = SkuBody("MILK-CRASH");
-  sku["category"] = "maternal_infant";
-  sku["hs_code"] = "19011010";
-  sku["legal_unit"] = "kg";
-  sku["legal_quantity"] = 0.8;
-  sku["positive_list"] = true;
-  sku_ = Must("POST", "/api/v1/skus", sku, 201)["id"];
-  Must("POST", "/api/v1/adjustments",
-       {{"warehouse_id", warehouse_},
-        {"bin_id", bin_},
-        {"sku_id", sku_},
-        {"quantity", kInitial},
-        {"reason_code", "initial"}},
-       201);
+  shop_ = MakeBondedShop(server_->Admin(), kInitial);
+  const std::int64_t warehouse = shop_.warehouse, sku = shop_.sku;
 
   // The stream: client c orders for person c, one unit at 100.00 each.
   std::atomic<int> acked{0};
@@ -201,7 +98,7 @@ TEST_P(OrdersCrash, AKilledServerKeepsEveryAcknowledgedOrderWithItsReservationAn
   ASSERT_GE(acked.load(), kKillAfter) << "the stream stopped early:\n" << server_->Log();
 
   std::string error;
-  ASSERT_TRUE(server_->Start(&error)) << error;
+  ASSERT_TRUE(server_->Restart(&error)) << error;
 
   // Every stored order, by channel order number.
   std::map<std::string, json> stored;
@@ -246,7 +143,7 @@ TEST_P(OrdersCrash, AKilledServerKeepsEveryAcknowledgedOrderWithItsReservationAn
   for (std::int64_t offset = 0;;) {
     const json page = Must(
         "GET",
-        "/api/v1/reservations?state=active&limit=500&sku_id=" + Q(sku_) + "&offset=" + Q(offset),
+        "/api/v1/reservations?state=active&limit=500&sku_id=" + Q(sku) + "&offset=" + Q(offset),
         json(), 200);
     for (const auto& r : page["items"]) {
       const std::string ref = r["order_ref"];
@@ -263,7 +160,7 @@ TEST_P(OrdersCrash, AKilledServerKeepsEveryAcknowledgedOrderWithItsReservationAn
 
   // Stock: available + reserved is the starting stock.
   const json summary =
-      Must("GET", "/api/v1/stock/summary?warehouse_id=" + Q(warehouse_) + "&sku_id=" + Q(sku_),
+      Must("GET", "/api/v1/stock/summary?warehouse_id=" + Q(warehouse) + "&sku_id=" + Q(sku),
            json(), 200)["items"][0];
   EXPECT_EQ(summary["reserved"].get<std::int64_t>(), reserved_units);
   EXPECT_EQ(summary["available"].get<std::int64_t>() + summary["reserved"].get<std::int64_t>(),

@@ -15,28 +15,18 @@
 #include <vector>
 
 #include "api_support.h"
+#include "bonded_orders.h"
 
 namespace xb::apitest {
 namespace {
 
 // A resident identity card number for person `n` with its GB 11643 check character.
 std::string IdNumber(int n) {
-  const std::string body = "1101011990010" + std::to_string(1000 + (n % 9000));
-  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (std::size_t i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
-  return body + kCheck[sum % 11];
+  return WithCheckCharacter("1101011990010" + std::to_string(1000 + (n % 9000)));
 }
 
 std::string Masked(const std::string& id) {
   return id.substr(0, 3) + "***********" + id.substr(14);
-}
-
-// "218.20" from fen.
-std::string Yuan(std::int64_t fen) {
-  const std::string cents = std::to_string(100 + fen % 100).substr(1);
-  return std::to_string(fen / 100) + "." + cents;
 }
 
 std::string Q(std::int64_t n) { return std::to_string(n); }
@@ -103,52 +93,13 @@ class OrdersHttp : public ServerTest<OrdersHttp> {
     return Create("/api/v1/skus", body, s.key)["id"];
   }
 
-  // One line per (sku, unit price in fen, quantity); tax 9.1% (13% VAT x 70%) of each line,
-  // half up; paid = goods + tax.
-  struct Line {
-    std::int64_t sku;
-    std::int64_t price_fen;
-    std::int64_t quantity = 1;
-  };
+  // One line per (sku, unit price in fen, quantity), on a fixed date, speed first.
+  using Line = OrderLine;
   json OrderBody(const Shop& s, const std::string& no, const std::vector<Line>& lines,
                  int person) const {
-    const std::string id = IdNumber(person);
-    json items = json::array();
-    std::int64_t goods = 0, tax = 0;
-    for (const auto& l : lines) {
-      items.push_back(
-          {{"sku_id", l.sku}, {"quantity", l.quantity}, {"unit_price", Yuan(l.price_fen)}});
-      goods += l.price_fen * l.quantity;
-      tax += (l.price_fen * l.quantity * 91 + 500) / 1000;
-    }
-    return {{"channel_id", s.channel},
-            {"channel_order_no", no},
-            {"order_date", "2026-11-20"},
-            {"policy", "speed_first"},
-            {"buyer",
-             {{"name", "Zhang San"},
-              {"id_type", "id_card"},
-              {"id_number", id},
-              {"phone", "13800138000"}}},
-            {"address",
-             {{"consignee", "Zhang San"},
-              {"phone", "13800138000"},
-              {"province", "Zhejiang"},
-              {"city", "Ningbo"},
-              {"district", "Beilun"},
-              {"street", "1 Harbour Road"}}},
-            {"payment",
-             {{"payment_no", "PAY-" + no},
-              {"payer_name", "Zhang San"},
-              {"payer_id_type", "id_card"},
-              {"payer_id_number", id},
-              {"amount", Yuan(goods + tax)}}},
-            {"lines", std::move(items)},
-            {"freight", "0.00"},
-            {"insurance", "0.00"},
-            {"discount", "0.00"},
-            {"tax", Yuan(tax)},
-            {"paid", Yuan(goods + tax)}};
+    json body = apitest::OrderBody(s.channel, no, lines, IdNumber(person), "2026-11-20");
+    body["policy"] = "speed_first";
+    return body;
   }
 
   json OrderBody(const Shop& s, const std::string& no, std::int64_t sku, std::int64_t price_fen,

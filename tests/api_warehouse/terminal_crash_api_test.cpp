@@ -11,52 +11,22 @@
 #include <thread>
 #include <vector>
 
-#include "restartable_server.h"
 #include "warehouse_api_support.h"
 
 namespace xb::apitest {
 namespace {
 
-class TerminalCrashApi : public ::testing::TestWithParam<std::string> {
+class TerminalCrashApi : public OwnServerTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == "postgresql" && PgTestUrl().empty()) {
-      GTEST_SKIP() << "XB_TEST_PG_URL is not set";
-    }
-    std::string error;
-    server_ = RestartableServer::Create(GetParam(), &error);
-    ASSERT_NE(server_, nullptr) << error;
-    ASSERT_TRUE(server_->Start(&error)) << error;
-  }
-
-  Response Send(const std::string& method, const std::string& target, const json& body) const {
-    return HttpClient(server_->port())
-        .Send(method, target, body.is_null() ? "" : body.dump(),
-              {{"Authorization", "Bearer " + server_->admin_key()},
-               {"Content-Type", "application/json"}});
-  }
-  json Must(const std::string& method, const std::string& target, const json& body,
-            int status) const {
-    const Response r = Send(method, target, body);
-    if (r.status != status) {
-      throw UnexpectedResponse(method + " " + target + " answered " + std::to_string(r.status) +
-                               ": " + r.body + r.error);
-    }
-    return r.Json();
-  }
   std::int64_t OnHand(std::int64_t warehouse, std::int64_t sku) const {
     const json page =
         Must("GET", "/api/v1/stock/summary?warehouse_id=" + Q(warehouse) + "&sku_id=" + Q(sku),
              nullptr, 200);
     return page["items"].empty() ? 0 : page["items"][0]["on_hand"].get<std::int64_t>();
   }
-
-  std::unique_ptr<RestartableServer> server_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, TerminalCrashApi,
-                         ::testing::Values(std::string("sqlite"), std::string("postgresql")),
-                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+XB_API_BACKENDS(TerminalCrashApi);
 
 // What a device knows of one event it sent.
 struct SentEvent {
@@ -141,7 +111,7 @@ TEST_P(TerminalCrashApi, AKilledServerKeepsEveryAcknowledgedScanOnceAndNothingEl
   for (auto& t : devices) t.join();
 
   std::string error;
-  ASSERT_TRUE(server_->Start(&error)) << error;
+  ASSERT_TRUE(server_->Restart(&error)) << error;
 
   std::int64_t acked = 0;
   std::int64_t unanswered = 0;

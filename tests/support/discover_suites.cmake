@@ -1,7 +1,7 @@
 # cmake -D TEST_EXECUTABLE=... -D CTEST_FILE=... -P discover_suites.cmake
 #
-# Writes CTEST_FILE with one ctest test per (suite, backend) of the api_test program: the test
-# "api.<Suite>/<backend>" runs `api_test --gtest_filter=<Prefix>/<Suite>.*/<backend>`, so the
+# Writes CTEST_FILE with one ctest test per (suite, backend) of an API test program: the test
+# "api.<Suite>/<backend>" runs `<program> --gtest_filter=<Prefix>/<Suite>.*/<backend>`, so the
 # suite's tests share one server. A suite whose tests all skip (PostgreSQL without
 # XB_TEST_PG_URL) is reported as skipped.
 execute_process(
