@@ -1,9 +1,9 @@
 #include "adapters/http/json_records.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
+#include "adapters/json_text/json_text.h"
 #include "core/text.h"
 #include "domain/catalog/sku.h"
 #include "domain/partners/partners.h"
@@ -15,38 +15,6 @@ std::string Choices(std::span<const std::string_view> choices) {
   std::string out;
   for (auto c : choices) out += (out.empty() ? "" : ", ") + std::string(c);
   return out;
-}
-
-// Appends `s` as nlohmann's dump (error_handler_t::replace, no ASCII escaping) writes it. Text
-// without a quote, backslash, control character or invalid UTF-8 is copied as is (the common
-// case, checked byte-wise for ASCII); anything else goes through nlohmann itself.
-void AppendJsonString(std::string_view s, std::string& out) {
-  bool plain = true;
-  bool ascii = true;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80) {
-      ascii = false;
-    } else if (c < 0x20 || c == '"' || c == '\\') {
-      plain = false;
-      break;
-    }
-  }
-  if (plain && !ascii) plain = IsCleanUtf8(s);
-  if (!plain) {
-    out += nlohmann::json(std::string(s))
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return;
-  }
-  out += '"';
-  out += s;
-  out += '"';
-}
-
-void AppendInt(std::int64_t n, std::string& out) {
-  char buf[24];
-  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
-  out.append(buf, end);
 }
 
 // The fields of T in the order nlohmann's object (a std::map) prints them.
@@ -76,7 +44,7 @@ void AppendRecordJson(const T& rec, std::string& out) {
     if (std::holds_alternative<std::monostate>(v)) {
       out += "null";
     } else if (const auto* s = std::get_if<std::string>(&v)) {
-      AppendJsonString(*s, out);
+      json_text::AppendString(*s, out);
     } else if (const auto* b = std::get_if<bool>(&v)) {
       out += *b ? "true" : "false";
     } else {
@@ -88,7 +56,7 @@ void AppendRecordJson(const T& rec, std::string& out) {
       } else if (f->type == FieldType::kMilli) {
         out += nlohmann::json(static_cast<double>(n) / 1000.0).dump();
       } else {
-        AppendInt(n, out);
+        json_text::AppendInt(n, out);
       }
     }
   }

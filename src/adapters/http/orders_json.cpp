@@ -1,12 +1,12 @@
 #include "adapters/http/orders_json.h"
 
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <utility>
 
 #include "adapters/csv/csv.h"
+#include "adapters/json_text/json_text.h"
 #include "core/text.h"
 
 namespace xb::http {
@@ -528,76 +528,23 @@ json OrderToJson(const orders::Order& o) {
 
 namespace {
 
-// Writes one JSON object as nlohmann's dump writes it (no spaces; strings as dump with
-// error_handler_t::replace writes them). Members must come in nlohmann's key order (byte order).
-class ObjectText {
- public:
-  explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
-  ObjectText(const ObjectText&) = delete;
-  ObjectText& operator=(const ObjectText&) = delete;
-  ~ObjectText() { out_ += '}'; }
-
-  // The key; the caller appends the value.
-  std::string& Key(std::string_view key) {
-    if (!first_) out_ += ',';
-    first_ = false;
-    out_ += '"';
-    out_ += key;
-    out_ += "\":";
-    return out_;
+// A money amount as the API writes it: decimal text ("425.00").
+void Money(json_text::Object& o, std::string_view key, std::int64_t fen) { o.Text(key, Fen(fen)); }
+// An id, null when 0.
+void IdOrNull(json_text::Object& o, std::string_view key, std::int64_t id) {
+  if (id == 0) {
+    o.Null(key);
+  } else {
+    o.Int(key, id);
   }
-  void Text(std::string_view key, std::string_view value) { AppendString(value, Key(key)); }
-  void Int(std::string_view key, std::int64_t value) { AppendInteger(value, Key(key)); }
-  void Money(std::string_view key, std::int64_t fen) { Text(key, Fen(fen)); }
-  // An id, null when 0.
-  void IdOrNull(std::string_view key, std::int64_t id) {
-    if (id == 0) {
-      Key(key) += "null";
-    } else {
-      Int(key, id);
-    }
-  }
-
-  static void AppendInteger(std::int64_t n, std::string& out) {
-    char buf[24];
-    const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
-    out.append(buf, end);
-  }
-  // Text without a quote, backslash, control character or invalid UTF-8 is copied as is (the
-  // common case); anything else goes through nlohmann itself.
-  static void AppendString(std::string_view s, std::string& out) {
-    bool plain = true;
-    bool ascii = true;
-    for (const char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
-      if (c >= 0x80) {
-        ascii = false;
-      } else if (c < 0x20 || c == '"' || c == '\\') {
-        plain = false;
-        break;
-      }
-    }
-    if (plain && !ascii) plain = IsCleanUtf8(s);
-    if (!plain) {
-      out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
-      return;
-    }
-    out += '"';
-    out += s;
-    out += '"';
-  }
-
- private:
-  std::string& out_;
-  bool first_ = true;
-};
+}
 
 }  // namespace
 
 void AppendOrderJson(const orders::Order& o, std::string& out) {
-  ObjectText order(out);
+  json_text::Object order(out);
   {
-    ObjectText a(order.Key("address"));
+    json_text::Object a(order.Key("address"));
     a.Text("city", o.address.city);
     a.Text("consignee", o.address.consignee);
     a.Text("district", o.address.district);
@@ -607,7 +554,7 @@ void AppendOrderJson(const orders::Order& o, std::string& out) {
     a.Text("street", o.address.street);
   }
   {
-    ObjectText b(order.Key("buyer"));
+    json_text::Object b(order.Key("buyer"));
     b.Text("id_number", customs::MaskIdNumber(o.buyer.id_number));
     b.Text("id_type", o.buyer.id_type);
     b.Text("name", o.buyer.name);
@@ -617,44 +564,44 @@ void AppendOrderJson(const orders::Order& o, std::string& out) {
   order.Text("channel_order_no", o.channel_order_no);
   order.Text("created_at", o.created_at.ToIso8601());
   order.Text("customs_channel", o.customs_channel);
-  order.Money("discount", o.discount_fen);
-  order.Money("dutiable", o.DutiableFen());
-  order.Money("freight", o.freight_fen);
-  order.Money("goods", o.goods_fen);
+  Money(order, "discount", o.discount_fen);
+  Money(order, "dutiable", o.DutiableFen());
+  Money(order, "freight", o.freight_fen);
+  Money(order, "goods", o.goods_fen);
   order.Int("id", o.id.value());
-  order.Money("insurance", o.insurance_fen);
+  Money(order, "insurance", o.insurance_fen);
   {
     std::string& lines = order.Key("lines");
     lines += '[';
     for (std::size_t i = 0; i < o.lines.size(); ++i) {
       const orders::OrderLine& l = o.lines[i];
       if (i > 0) lines += ',';
-      ObjectText line(lines);
-      line.Money("consumption_tax", l.consumption_tax_fen);
-      line.Money("discount", l.discount_fen);
-      line.Money("dutiable", l.dutiable_fen);
+      json_text::Object line(lines);
+      Money(line, "consumption_tax", l.consumption_tax_fen);
+      Money(line, "discount", l.discount_fen);
+      Money(line, "dutiable", l.dutiable_fen);
       line.Int("id", l.id);
       line.Int("line_no", l.line_no);
       line.Text("mode", EnumChoices(l.mode)[static_cast<std::size_t>(l.mode)]);
       line.Int("quantity", l.quantity);
-      line.IdOrNull("reservation_id", l.reservation_id);
+      IdOrNull(line, "reservation_id", l.reservation_id);
       line.Int("returned_quantity", l.returned_quantity);
       line.Text("route_note", l.route_note);
       line.Text("shipment_ref", l.shipment_ref);
       line.Text("sku_code", l.sku_code);
       line.Int("sku_id", l.sku_id);
-      line.Money("tariff", l.tariff_fen);
-      line.Money("tax", l.tariff_fen + l.consumption_tax_fen + l.vat_fen);
-      line.Money("unit_price", l.unit_price_fen);
-      line.Money("vat", l.vat_fen);
-      line.IdOrNull("warehouse_id", l.warehouse_id);
+      Money(line, "tariff", l.tariff_fen);
+      Money(line, "tax", l.tariff_fen + l.consumption_tax_fen + l.vat_fen);
+      Money(line, "unit_price", l.unit_price_fen);
+      Money(line, "vat", l.vat_fen);
+      IdOrNull(line, "warehouse_id", l.warehouse_id);
     }
     lines += ']';
   }
   order.Text("order_date", o.order_date.ToIso8601());
-  order.Money("paid", o.paid_fen);
+  Money(order, "paid", o.paid_fen);
   {
-    ObjectText p(order.Key("payment"));
+    json_text::Object p(order.Key("payment"));
     p.Text("amount", Fen(o.payment.amount_fen));
     p.Text("payer_id_number", customs::MaskIdNumber(o.payment.payer_id_number));
     p.Text("payer_id_type", o.payment.payer_id_type);
@@ -664,7 +611,7 @@ void AppendOrderJson(const orders::Order& o, std::string& out) {
   order.Text("policy", o.policy);
   order.Text("reason", o.reason);
   order.Text("state", EnumChoices(o.state)[static_cast<std::size_t>(o.state)]);
-  order.Money("tax", o.tax_fen);
+  Money(order, "tax", o.tax_fen);
   order.Text("updated_at", o.updated_at.ToIso8601());
   order.Int("version", o.version);
 }

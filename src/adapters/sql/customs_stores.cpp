@@ -1,7 +1,6 @@
 #include "adapters/sql/customs_stores.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -9,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "adapters/json_text/json_text.h"
 #include "core/record_field.h"
 
 namespace xb::sql {
@@ -79,83 +79,13 @@ std::vector<Value> Concat(std::vector<Value> a, std::initializer_list<Value> mor
 
 // --- documents as JSON -----------------------------------------------------------------------
 
-// JSON text written straight into one buffer, byte for byte as nlohmann::json::dump() writes the
-// same object (no spaces, keys in byte order: callers add them in that order), without building
-// a json tree first. Declarations are written on the order-intake hot path.
-class JsonObjectText {
- public:
-  explicit JsonObjectText(std::string& out) : out_(out) { out_ += '{'; }
-  JsonObjectText(const JsonObjectText&) = delete;
-  JsonObjectText& operator=(const JsonObjectText&) = delete;
-  ~JsonObjectText() { out_ += '}'; }
-
-  std::string& Key(std::string_view key) {
-    if (!first_) out_ += ',';
-    first_ = false;
-    out_ += '"';
-    out_ += key;
-    out_ += "\":";
-    return out_;
-  }
-  void Text(std::string_view key, std::string_view value) { Quoted(Key(key), value); }
-  void Int(std::string_view key, std::int64_t value) {
-    Key(key);
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out_.append(digits, end);
-  }
-  void Bool(std::string_view key, bool value) { Key(key) += value ? "true" : "false"; }
-
-  // `text` quoted and escaped as dump() escapes it: quote, backslash and control characters;
-  // other bytes (UTF-8) as they are.
-  static void Quoted(std::string& out, std::string_view text) {
-    out += '"';
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out.append(text.data() + run, i - run);
-      run = i + 1;
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default: {
-          constexpr char kHex[] = "0123456789abcdef";
-          const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4U], kHex[c & 0xFU]};
-          out.append(u, sizeof u);
-        }
-      }
-    }
-    out.append(text.data() + run, text.size() - run);
-    out += '"';
-  }
-
- private:
-  std::string& out_;
-  bool first_ = true;
-};
+// Documents are written as JSON text straight into one buffer (json_text.h: byte for byte what
+// nlohmann's dump() prints, keys added in byte order), without a json tree: declarations are
+// written on the order-intake hot path. They are read back with nlohmann.
+using json_text::Object;
 
 void IdentityText(std::string& out, const customs::Identity& i) {
-  JsonObjectText o(out);
+  Object o(out);
   o.Text("id_number", i.id_number);
   o.Text("id_type", i.id_type);
   o.Text("name", i.name);
@@ -166,7 +96,7 @@ void LinesText(std::string& out, const std::vector<customs::DocLine>& lines) {
   for (std::size_t n = 0; n < lines.size(); ++n) {
     if (n > 0) out += ',';
     const auto& l = lines[n];
-    JsonObjectText o(out);
+    Object o(out);
     o.Text("hs_code", l.hs_code);
     o.Int("legal_quantity_milli", l.legal_quantity_milli);
     o.Text("legal_unit", l.legal_unit);
@@ -208,7 +138,7 @@ std::string OrderDocText(const customs::OrderDoc& d) {
   std::string out;
   out.reserve(320 + d.lines.size() * 200);
   {
-    JsonObjectText o(out);
+    Object o(out);
     IdentityText(o.Key("buyer"), d.buyer);
     o.Text("buyer_phone", d.buyer_phone);
     o.Int("discount_fen", d.discount_fen);
@@ -241,7 +171,7 @@ std::string PaymentDocText(const customs::PaymentDoc& d) {
   std::string out;
   out.reserve(192);
   {
-    JsonObjectText o(out);
+    Object o(out);
     o.Int("amount_fen", d.amount_fen);
     o.Text("order_no", d.order_no);
     IdentityText(o.Key("payer"), d.payer);
@@ -262,7 +192,7 @@ std::string WaybillDocText(const customs::WaybillDoc& d) {
   std::string out;
   out.reserve(160);
   {
-    JsonObjectText o(out);
+    Object o(out);
     o.Text("consignee", d.consignee);
     o.Int("freight_fen", d.freight_fen);
     o.Text("order_no", d.order_no);
@@ -285,7 +215,7 @@ std::string ListDocText(const customs::DeclarationListDoc& d) {
   std::string out;
   out.reserve(320 + d.lines.size() * 200);
   {
-    JsonObjectText o(out);
+    Object o(out);
     IdentityText(o.Key("buyer"), d.buyer);
     o.Text("ems_no", d.ems_no);
     o.Int("goods_fen", d.goods_fen);
@@ -318,7 +248,7 @@ std::string ChecksText(const std::vector<customs::DocCheck>& checks) {
   out += '[';
   for (std::size_t n = 0; n < checks.size(); ++n) {
     if (n > 0) out += ',';
-    JsonObjectText o(out);
+    Object o(out);
     o.Text("check", checks[n].check);
     o.Text("detail", checks[n].detail);
     o.Bool("passed", checks[n].passed);
