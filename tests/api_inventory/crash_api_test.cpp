@@ -52,53 +52,36 @@ TEST_P(CrashApi, AKilledServerKeepsEveryAcknowledgedWriteAndNothingElse) {
   Must("POST", "/api/v1/adjustments", adjustment(kInitial, "initial"), 201);
 
   // The stream: every fifth request is a count gain, the others reserve one unit.
-  std::atomic<int> acked_reservations{0};
-  std::atomic<int> running{kClients};
-  std::atomic<bool> killed{false};
   std::vector<std::vector<Sent>> sent(kClients);
-  std::vector<std::thread> clients;
-  for (int c = 0; c < kClients; ++c) {
-    clients.emplace_back([&, c] {
-      auto& mine = sent[static_cast<std::size_t>(c)];
-      for (int i = 0;; ++i) {
-        Sent s;
-        s.reservation = i % 5 != 4;
-        s.name = "crash-" + std::to_string(c) + "-" + std::to_string(i);
-        // Scan events (POST /api/v1/devices/{id}/events) can join this stream here, settled
-        // the same way by their event_key.
-        const Response r = s.reservation
-                               ? Send("POST", "/api/v1/reservations",
-                                      {{"warehouse_id", warehouse},
-                                       {"sku_id", sku},
-                                       {"quantity", 1},
-                                       {"order_ref", s.name},
-                                       {"hold_seconds", 0}},
-                                      {{"Idempotency-Key", s.name}})
-                               : Send("POST", "/api/v1/adjustments", adjustment(1, s.name),
-                                      {{"Idempotency-Key", s.name}});
-        if (r.status == 201) {
-          s.outcome = Outcome::kAcknowledged;
-          s.id = r.Json()["id"].get<std::int64_t>();
-          if (s.reservation) acked_reservations.fetch_add(1);
-        } else if (r.status >= 400 && r.status < 500) {
-          s.outcome = Outcome::kRefused;
-        }
-        mine.push_back(s);
-        // A transport failure or 5xx: the server is gone (or going); this client stops.
-        if (r.status == 0 || r.status >= 500) break;
-        if (killed.load()) break;
-      }
-      running.fetch_sub(1);
-    });
-  }
-  while (acked_reservations.load() < kKillAfter && running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  server_->Kill();  // SIGKILL in the middle of the stream
-  killed = true;
-  for (auto& t : clients) t.join();
-  ASSERT_GE(acked_reservations.load(), kKillAfter) << "the stream stopped early:\n"
-                                                   << server_->Log();
+  const int acked_reservations = StreamUntilKilled(kClients, kKillAfter, [&](int c) {
+    auto& mine = sent[static_cast<std::size_t>(c)];
+    const std::size_t i = mine.size();
+    Sent s;
+    s.reservation = i % 5 != 4;
+    s.name = "crash-" + std::to_string(c) + "-" + std::to_string(i);
+    // Scan events (POST /api/v1/devices/{id}/events) can join this stream here, settled the
+    // same way by their event_key.
+    const Response r = s.reservation ? Send("POST", "/api/v1/reservations",
+                                            {{"warehouse_id", warehouse},
+                                             {"sku_id", sku},
+                                             {"quantity", 1},
+                                             {"order_ref", s.name},
+                                             {"hold_seconds", 0}},
+                                            {{"Idempotency-Key", s.name}})
+                                     : Send("POST", "/api/v1/adjustments", adjustment(1, s.name),
+                                            {{"Idempotency-Key", s.name}});
+    if (r.status == 201) {
+      s.outcome = Outcome::kAcknowledged;
+      s.id = r.Json()["id"].get<std::int64_t>();
+    } else if (r.status >= 400 && r.status < 500) {
+      s.outcome = Outcome::kRefused;
+    }
+    mine.push_back(s);
+    // A transport failure or 5xx: the server is gone (or going); this client stops.
+    if (r.status == 0 || r.status >= 500) return std::optional<int>();
+    return std::optional<int>(s.reservation && s.outcome == Outcome::kAcknowledged ? 1 : 0);
+  });
+  ASSERT_GE(acked_reservations, kKillAfter) << "the stream stopped early:\n" << server_->Log();
 
   std::string error;
   ASSERT_TRUE(server_->Restart(&error)) << error;

@@ -63,39 +63,24 @@ TEST_P(OrdersCrash, AKilledServerKeepsEveryAcknowledgedOrderWithItsReservationAn
   const std::int64_t warehouse = shop_.warehouse, sku = shop_.sku;
 
   // The stream: client c orders for person c, one unit at 100.00 each.
-  std::atomic<int> acked{0};
-  std::atomic<bool> killed{false};
-  std::atomic<int> running{kClients};
   std::vector<std::vector<Sent>> sent(kClients);
-  std::vector<std::thread> clients;
-  for (int c = 0; c < kClients; ++c) {
-    clients.emplace_back([&, c] {
-      auto& mine = sent[static_cast<std::size_t>(c)];
-      for (int i = 0;; ++i) {
-        Sent s;
-        s.no = "K-" + std::to_string(c) + "-" + std::to_string(i);
-        s.person = c;
-        const Response r = Send("POST", "/api/v1/orders", Order(s.no, kPrice, c));
-        if (r.status == 201 || r.status == 200) {
-          s.acknowledged = true;
-          s.id = r.Json()["id"].get<std::int64_t>();
-          acked.fetch_add(1);
-        } else if (r.status != 0 && r.status < 500) {
-          ADD_FAILURE() << s.no << " answered " << r.status << ": " << r.body;
-        }
-        mine.push_back(s);
-        if (r.status == 0 || r.status >= 500 || killed.load()) break;
-      }
-      running.fetch_sub(1);
-    });
-  }
-  while (acked.load() < kKillAfter && running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  server_->Kill();  // SIGKILL in the middle of the stream
-  killed = true;
-  for (auto& t : clients) t.join();
-  ASSERT_GE(acked.load(), kKillAfter) << "the stream stopped early:\n" << server_->Log();
+  const int acked = StreamUntilKilled(kClients, kKillAfter, [&](int c) {
+    auto& mine = sent[static_cast<std::size_t>(c)];
+    Sent s;
+    s.no = "K-" + std::to_string(c) + "-" + std::to_string(mine.size());
+    s.person = c;
+    const Response r = Send("POST", "/api/v1/orders", Order(s.no, kPrice, c));
+    if (r.status == 201 || r.status == 200) {
+      s.acknowledged = true;
+      s.id = r.Json()["id"].get<std::int64_t>();
+    } else if (r.status != 0 && r.status < 500) {
+      ADD_FAILURE() << s.no << " answered " << r.status << ": " << r.body;
+    }
+    mine.push_back(s);
+    if (r.status == 0 || r.status >= 500) return std::optional<int>();
+    return std::optional<int>(s.acknowledged ? 1 : 0);
+  });
+  ASSERT_GE(acked, kKillAfter) << "the stream stopped early:\n" << server_->Log();
 
   std::string error;
   ASSERT_TRUE(server_->Restart(&error)) << error;

@@ -55,60 +55,44 @@ TEST_P(TerminalCrashApi, AKilledServerKeepsEveryAcknowledgedScanOnceAndNothingEl
   const std::string label = std::string("(01)") + kBottleGtin;
 
   // The stream: devices 0..5 send one event per request, devices 6 and 7 batches of ten.
-  std::atomic<int> acknowledged{0};
-  std::atomic<int> running{kDevices};
-  std::atomic<bool> killed{false};
   std::vector<std::vector<SentEvent>> sent(kDevices);
-  std::vector<std::thread> devices;
-  for (int d = 0; d < kDevices; ++d) {
-    devices.emplace_back([&, d] {
-      const bool batches = d >= 6;
-      const std::string device = "HT-" + std::to_string(d);
-      auto& mine = sent[static_cast<std::size_t>(d)];
-      for (int i = 0; !killed.load();) {
-        const std::size_t first = mine.size();
-        json events = json::array();
-        for (int k = 0; k < (batches ? kBatchSize : 1); ++k, ++i) {
-          SentEvent s;
-          s.event = {{"event_key", device + "-" + std::to_string(i)},
-                     {"type", "confirm"},
-                     {"task_id", task},
-                     {"line_no", 1},
-                     {"quantity", 1},
-                     {"barcode", label}};
-          events.push_back(s.event);
-          mine.push_back(std::move(s));
-        }
-        const std::string path = "/api/v1/devices/" + device + "/events";
-        const Response r = batches ? Send("POST", path + "/batch", {{"events", events}})
-                                   : Send("POST", path, events[0]);
-        if (r.status == 0 || r.status >= 500) break;  // the server is gone
-        if (r.status != 200) {
-          ADD_FAILURE() << device << " was refused: " << r;
-          break;
-        }
-        if (batches) {
-          const json results = r.Json()["results"];
-          for (std::size_t k = 0; k < results.size(); ++k) {
-            mine[first + k].acknowledged = results[k]["http_status"] == 200;
-            mine[first + k].answer = results[k]["answer"].dump();
-          }
-          acknowledged.fetch_add(static_cast<int>(results.size()));
-        } else {
-          mine[first].acknowledged = true;
-          mine[first].answer = r.body;
-          acknowledged.fetch_add(1);
-        }
-      }
-      running.fetch_sub(1);
-    });
-  }
-  while (acknowledged.load() < kKillAfter && running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  server_->Kill();  // SIGKILL in the middle of the stream
-  killed = true;
-  for (auto& t : devices) t.join();
+  StreamUntilKilled(kDevices, kKillAfter, [&](int d) {
+    const bool batches = d >= 6;
+    const std::string device = "HT-" + std::to_string(d);
+    auto& mine = sent[static_cast<std::size_t>(d)];
+    const std::size_t first = mine.size();
+    json events = json::array();
+    for (int k = 0; k < (batches ? kBatchSize : 1); ++k) {
+      SentEvent s;
+      s.event = {{"event_key", device + "-" + std::to_string(mine.size())},
+                 {"type", "confirm"},
+                 {"task_id", task},
+                 {"line_no", 1},
+                 {"quantity", 1},
+                 {"barcode", label}};
+      events.push_back(s.event);
+      mine.push_back(std::move(s));
+    }
+    const std::string path = "/api/v1/devices/" + device + "/events";
+    const Response r = batches ? Send("POST", path + "/batch", {{"events", events}})
+                               : Send("POST", path, events[0]);
+    if (r.status == 0 || r.status >= 500) return std::optional<int>();  // the server is gone
+    if (r.status != 200) {
+      ADD_FAILURE() << device << " was refused: " << r;
+      return std::optional<int>();
+    }
+    if (!batches) {
+      mine[first].acknowledged = true;
+      mine[first].answer = r.body;
+      return std::optional<int>(1);
+    }
+    const json results = r.Json()["results"];
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      mine[first + k].acknowledged = results[k]["http_status"] == 200;
+      mine[first + k].answer = results[k]["answer"].dump();
+    }
+    return std::optional<int>(static_cast<int>(results.size()));
+  });
 
   std::string error;
   ASSERT_TRUE(server_->Restart(&error)) << error;

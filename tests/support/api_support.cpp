@@ -1,7 +1,9 @@
 #include "api_support.h"
 
 #include <atomic>
+#include <chrono>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 namespace xb::apitest {
@@ -208,6 +210,31 @@ void OwnServerTest::StartServer(const std::vector<std::string>& extra_args) {
   std::string error;
   server_ = ServerProcess::Start(GetParam(), &error, extra_args);
   ASSERT_NE(server_, nullptr) << "cannot start the " << GetParam() << " server: " << error;
+}
+
+int OwnServerTest::StreamUntilKilled(int clients, int kill_after,
+                                     const std::function<std::optional<int>(int client)>& step) {
+  std::atomic<int> acknowledged{0};
+  std::atomic<int> running{clients};
+  std::atomic<bool> killed{false};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      while (!killed.load()) {
+        const std::optional<int> acked = step(c);
+        if (!acked) break;
+        acknowledged.fetch_add(*acked);
+      }
+      running.fetch_sub(1);
+    });
+  }
+  while (acknowledged.load() < kill_after && running.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server_->Kill();  // SIGKILL in the middle of the stream
+  killed = true;
+  for (auto& t : threads) t.join();
+  return acknowledged.load();
 }
 
 }  // namespace xb::apitest

@@ -17,8 +17,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,6 +147,14 @@ class OwnServerTest : public ::testing::TestWithParam<std::string> {
   json Must(std::string_view method, std::string_view target, const json& body, int status) const {
     return server_->Admin().Must(method, target, body, status);
   }
+
+  // The stream of a crash test: `clients` threads each call `step(client)` again and again; a
+  // step sends one request and returns how many acknowledged writes it counts, or nullopt when
+  // that client is done (the server is gone). Once `kill_after` writes are acknowledged (or every
+  // client is done) server_ gets SIGKILL in the middle of the stream, each client stops after the
+  // step it is in, and all are joined. Returns the writes acknowledged in all.
+  int StreamUntilKilled(int clients, int kill_after,
+                        const std::function<std::optional<int>(int client)>& step);
 
   std::unique_ptr<ServerProcess> server_;
 
