@@ -141,7 +141,7 @@ Response ApiTestBase::Patch(std::string_view target, const json& body,
 
 json ApiTestBase::Create(std::string_view target, const json& body, const std::string& key) const {
   const Response r = Post(target, body, key);
-  const json out = r.Json();
+  json out = r.Json();
   if (r.status != 201 || !out.is_object() || !out.contains("id")) {
     std::ostringstream msg;
     msg << "POST " << target << " " << body.dump() << " should create a record, got " << r;
@@ -152,7 +152,7 @@ json ApiTestBase::Create(std::string_view target, const json& body, const std::s
 
 json ApiTestBase::GetJson(std::string_view target, const std::string& key) const {
   const Response r = Get(target, key);
-  const json out = r.Json();
+  json out = r.Json();
   if (r.status != 200 || !out.is_object()) {
     std::ostringstream msg;
     msg << "GET " << target << " should answer 200 with a JSON object, got " << r;
@@ -218,6 +218,7 @@ int OwnServerTest::StreamUntilKilled(int clients, int kill_after,
   std::atomic<int> running{clients};
   std::atomic<bool> killed{false};
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(clients));
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       while (!killed.load()) {

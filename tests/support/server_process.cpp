@@ -163,6 +163,7 @@ std::unique_ptr<ChildProcess> ChildProcess::Start(const std::vector<std::string>
   std::vector<std::string> all = {XB_BINARY};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(all.size() + 1);
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
   int out_pipe[2];
