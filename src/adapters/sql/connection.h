@@ -21,6 +21,14 @@ using Row = std::vector<std::optional<std::string>>;  // each column as text, nu
 
 enum class Dialect { kSqlite, kPostgresql };
 
+// Makes durable what the connections of one database committed with CommitNoSync() so far.
+// Thread-safe: shared by those connections and the database.
+class CommitSync {
+ public:
+  virtual ~CommitSync() = default;
+  virtual Status SyncCommitted() = 0;
+};
+
 // One connection; used by one thread at a time.
 class Connection {
  public:
@@ -34,7 +42,13 @@ class Connection {
   // Runs one statement and returns the number of rows it changed.
   virtual Result<std::int64_t> Execute(std::string_view sql, std::span<const Value> params) = 0;
   virtual Status Begin(bool write) = 0;
+  // Commits and returns once the transaction is durable.
   virtual Status Commit() = 0;
+  // Commits without waiting for durability; commit_sync() makes it durable. Default: Commit().
+  virtual Status CommitNoSync() { return Commit(); }
+  // What makes this connection's CommitNoSync() durable (the same object for every connection
+  // of one database); null when every commit is durable anyway.
+  virtual std::shared_ptr<CommitSync> commit_sync() { return nullptr; }
   virtual Status Rollback() = 0;
   // False once the connection is broken; the pool then drops it.
   virtual bool healthy() const = 0;

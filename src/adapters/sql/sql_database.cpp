@@ -332,7 +332,11 @@ class SqlTransaction final : public store::Transaction {
   customs::CustomsStore& customs() override { return customs_; }
   orders::OrdersStore& orders() override { return orders_; }
 
-  Status Commit() override {
+  Status Commit() override { return Finish(true); }
+  Status CommitNoSync() override { return Finish(false); }
+
+ private:
+  Status Finish(bool durable) {
     // A failed COMMIT can leave the transaction open (SQLite keeps it on SQLITE_BUSY); the
     // destructor then rolls it back so that no pooled connection stays inside a transaction.
     // The rows the event log and the customs and orders stores kept back go first
@@ -340,13 +344,12 @@ class SqlTransaction final : public store::Transaction {
     Status st = customs_.Flush();
     if (st.ok()) st = orders_.Flush();
     if (st.ok()) st = events_.Flush();
-    if (st.ok()) st = conn_->Commit();
+    if (st.ok()) st = durable ? conn_->Commit() : conn_->CommitNoSync();
     done_ = st.ok();
     if (done_ && inventory_.move_due()) db_.LedgerMoveDue();
     return st;
   }
 
- private:
   SqlDatabase& db_;
   std::unique_ptr<Connection> conn_;
   SqlRecordStore<catalog::Sku> skus_;
@@ -377,6 +380,7 @@ Result<std::unique_ptr<SqlDatabase>> SqlDatabase::Open(ConnectionFactory factory
   {
     XB_ASSIGN_OR_RETURN(auto conn, db->Acquire());
     db->dialect_ = conn->dialect();
+    db->commit_sync_ = conn->commit_sync();
     db->Release(std::move(conn));
   }
   XB_RETURN_IF_ERROR(db->Migrate());
@@ -458,6 +462,10 @@ SqlDatabase::~SqlDatabase() = default;
 
 void SqlDatabase::LedgerMoveDue() {
   if (maintenance_) maintenance_->LedgerMoveDue();
+}
+
+Status SqlDatabase::SyncCommitted() {
+  return commit_sync_ ? commit_sync_->SyncCommitted() : Status::Ok();
 }
 
 std::string_view SqlDatabase::dialect() const {

@@ -1,5 +1,7 @@
-// sql::Connection over an SQLite file: WAL mode, synchronous=FULL (a committed write survives a
-// power cut), a busy timeout for concurrent writers, prepared statements cached per connection.
+// sql::Connection over an SQLite file: WAL mode; Commit() returns once the write survives a power
+// cut (synchronous=NORMAL plus an fdatasync of the WAL after the write lock is released),
+// CommitNoSync() leaves that sync to commit_sync(); a busy timeout for concurrent writers,
+// prepared statements cached per connection. README.md explains the durability argument.
 #pragma once
 
 #include <memory>

@@ -20,6 +20,13 @@ Status RunWork(const GroupCommitter::Work& work, store::Transaction& tx) {
   }
 }
 
+// The answer of every piece covered by a sync that failed, and of every piece after it.
+Status SyncFailed() {
+  return Unavailable(
+      "storage failure: committed writes could not be made durable; writes are refused until "
+      "the server is restarted");
+}
+
 }  // namespace
 
 GroupCommitter::GroupCommitter(store::Database& db, GroupCommitOptions options)
@@ -44,15 +51,23 @@ void GroupCommitter::Submit(Work work, Done done) {
 
 void GroupCommitter::Enqueue(Item item) {
   bool queued = false;
+  bool full = false;
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       queue_.push_back(std::move(item));
       queued = true;
+      full = queue_.size() == options_.max_batch;
     }
   }
   if (queued) {
     cv_.notify_one();
+    if (full) {
+      // The committer may be waiting for the answering thread (Loop); a full batch need not.
+      // Taking the mutex orders this after a check of the queue it may be making.
+      { std::lock_guard lock(answers_mu_); }
+      taken_cv_.notify_one();
+    }
     return;
   }
   Answer(item, Unavailable("the group committer is stopped"));
@@ -91,18 +106,54 @@ void GroupCommitter::Stop() {
   if (answerer_.joinable()) answerer_.join();
 }
 
+// Takes every batch handed over, makes them durable with one sync, then answers them. A piece
+// that failed keeps its own answer (nothing of it was committed); a committed one is answered OK
+// only if the sync succeeded.
 void GroupCommitter::AnswerLoop() {
   for (;;) {
-    std::vector<Answered> due;
+    std::deque<std::vector<Answered>> due;
     {
       std::unique_lock lock(answers_mu_);
       answers_cv_.wait(lock, [&] { return answers_done_ || !answers_.empty(); });
       if (answers_.empty()) return;  // the committer has stopped and everything is answered
-      due = std::move(answers_.front());
-      answers_.pop_front();
+      due.swap(answers_);
     }
-    for (Answered& a : due) Answer(a.item, std::move(a.status));
+    taken_cv_.notify_one();
+    Status synced;
+    if (!options_.sync_in_commit) {
+      bool committed = false;
+      for (const auto& batch : due) {
+        for (const Answered& a : batch) committed = committed || a.status.ok();
+      }
+      if (committed) {
+        bool broken = false;
+        {
+          std::lock_guard lock(mu_);
+          broken = !broken_.ok();
+        }
+        // Once a sync has failed, a later one proves nothing (what the failed one lost breaks
+        // the log before the later commits): those are answered with the failure unsynced.
+        if (!broken) synced = db_.SyncCommitted();
+        std::lock_guard lock(mu_);
+        if (!broken) ++stats_.syncs;
+        if (broken || !synced.ok()) {
+          synced = SyncFailed();
+          broken_ = synced;
+        }
+      }
+    }
+    for (auto& batch : due) {
+      for (Answered& a : batch) Answer(a.item, a.status.ok() ? synced : std::move(a.status));
+    }
   }
+}
+
+void GroupCommitter::HandOver(std::vector<Answered> answers) {
+  {
+    std::lock_guard lock(answers_mu_);
+    answers_.push_back(std::move(answers));
+  }
+  answers_cv_.notify_one();
 }
 
 void GroupCommitter::Loop() {
@@ -112,6 +163,23 @@ void GroupCommitter::Loop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued has been answered
+    }
+    if (!options_.sync_in_commit) {
+      // A batch committed earlier still waits for the next sync (the answering thread is
+      // syncing or answering the one before): a batch committed now would be covered by that
+      // same sync, so wait until it starts and take everything queued meanwhile. One commit per
+      // sync, as large as the waiting allows, instead of many small ones: fewer pages written
+      // per piece, and the sync still overlaps the next commit. A full batch goes at once.
+      std::unique_lock lock(answers_mu_);
+      taken_cv_.wait(lock, [&] {
+        if (answers_.empty()) return true;
+        std::lock_guard queue_lock(mu_);  // order: answers_mu_, then mu_
+        return queue_.size() >= options_.max_batch;
+      });
+    }
+    Status broken;
+    {
+      std::lock_guard lock(mu_);
       if (queue_.size() <= options_.max_batch) {
         batch.swap(queue_);
       } else {
@@ -120,23 +188,36 @@ void GroupCommitter::Loop() {
           queue_.pop_front();
         }
       }
+      broken = broken_;
     }
-    RunBatch(batch);
+    if (broken.ok()) {
+      RunBatch(batch);
+    } else {
+      std::vector<Answered> refused;
+      refused.reserve(batch.size());
+      for (Item& item : batch) refused.push_back({std::move(item), broken});
+      HandOver(std::move(refused));
+    }
     batch.clear();
   }
+}
+
+Status GroupCommitter::CommitTx(store::Transaction& tx) const {
+  return options_.sync_in_commit ? tx.Commit() : tx.CommitNoSync();
 }
 
 Status GroupCommitter::RunAlone(const Work& work) {
   auto tx = db_.Begin(store::TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   Status st = RunWork(work, **tx);
-  if (st.ok()) st = (*tx)->Commit();
+  if (st.ok()) st = CommitTx(**tx);
   return st;
 }
 
-// Runs the batch in one transaction and answers every item. A piece that fails is taken out and
-// run alone, and the others are run again together; when the commit itself fails, each piece is
-// run alone. The counters are updated before anyone is answered, so an answered caller sees them.
+// Runs the batch in one transaction and hands every item's answer over. A piece that fails is
+// taken out and run alone, and the others are run again together; when the commit itself fails,
+// each piece is run alone. The counters are updated before anyone is answered, so an answered
+// caller sees them.
 void GroupCommitter::RunBatch(std::deque<Item>& batch) {
   std::vector<Item*> pending;
   pending.reserve(batch.size());
@@ -162,7 +243,7 @@ void GroupCommitter::RunBatch(std::deque<Item>& batch) {
             break;
           }
         }
-        if (st.ok()) st = (*tx)->Commit();
+        if (st.ok()) st = CommitTx(**tx);
       }
     }  // a transaction that did not commit rolls back here
     if (st.ok()) {
@@ -196,11 +277,7 @@ void GroupCommitter::RunBatch(std::deque<Item>& batch) {
     stats_.pieces += static_cast<std::int64_t>(batch.size());
     stats_.retried_alone += alone;
   }
-  {
-    std::lock_guard lock(answers_mu_);
-    answers_.push_back(std::move(answers));
-  }
-  answers_cv_.notify_one();
+  HandOver(std::move(answers));
 }
 
 }  // namespace xb::inventory_flow

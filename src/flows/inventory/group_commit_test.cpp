@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -33,6 +36,130 @@ GroupCommitter::Work Append(std::int64_t n) {
     return seq.ok() ? Status::Ok() : seq.status();
   };
 }
+
+// Wraps a database to watch the group committer's durability steps: counts commits without sync
+// (waitable), and holds SyncCommitted() at a gate while `hold_sync` is set, or fails it while
+// `fail_sync` is set. Records the order of commits, syncs and answers in `log`.
+class ProbeDatabase final : public store::Database {
+ public:
+  explicit ProbeDatabase(store::Database& inner) : inner_(inner) {}
+
+  Result<std::unique_ptr<store::Transaction>> Begin(store::TxMode mode) override {
+    auto tx = inner_.Begin(mode);
+    if (!tx.ok()) return tx.status();
+    return std::unique_ptr<store::Transaction>(new Tx(std::move(tx).value(), *this));
+  }
+  std::string_view dialect() const override { return inner_.dialect(); }
+  Result<int> SchemaVersion() override { return inner_.SchemaVersion(); }
+  Status SyncCommitted() override {
+    {
+      std::unique_lock lock(mu_);
+      ++syncs_entered_;
+      log_.push_back("sync");
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return !hold_sync_; });
+      if (fail_sync_) {
+        log_.push_back("sync failed");
+        return Unavailable("fsync failed (test)");
+      }
+    }
+    Status st = inner_.SyncCommitted();
+    Note("synced");
+    return st;
+  }
+
+  void Note(std::string what) {
+    std::lock_guard lock(mu_);
+    log_.push_back(std::move(what));
+    cv_.notify_all();
+  }
+  void HoldSync(bool hold) {
+    std::lock_guard lock(mu_);
+    hold_sync_ = hold;
+    cv_.notify_all();
+  }
+  void FailSync(bool fail) {
+    std::lock_guard lock(mu_);
+    fail_sync_ = fail;
+  }
+  // Waits until `n` syncs have begun / `n` transactions have committed without sync.
+  void AwaitSyncs(int n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return syncs_entered_ >= n; });
+  }
+  void AwaitCommits(int n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return commits_ >= n; });
+  }
+  int syncs() {
+    std::lock_guard lock(mu_);
+    return syncs_entered_;
+  }
+  int full_commits() {
+    std::lock_guard lock(mu_);
+    return full_commits_;
+  }
+  std::vector<std::string> log() {
+    std::lock_guard lock(mu_);
+    return log_;
+  }
+
+ private:
+  class Tx final : public store::Transaction {
+   public:
+    Tx(std::unique_ptr<store::Transaction> inner, ProbeDatabase& db)
+        : inner_(std::move(inner)), db_(db) {}
+    RecordStore<catalog::Sku>& skus() override { return inner_->skus(); }
+    RecordStore<partners::Supplier>& suppliers() override { return inner_->suppliers(); }
+    RecordStore<partners::Brand>& brands() override { return inner_->brands(); }
+    RecordStore<partners::Channel>& channels() override { return inner_->channels(); }
+    RecordStore<partners::Carrier>& carriers() override { return inner_->carriers(); }
+    RecordStore<partners::Warehouse>& warehouses() override { return inner_->warehouses(); }
+    RecordStore<partners::Bin>& bins() override { return inner_->bins(); }
+    access::TenantStore& tenants() override { return inner_->tenants(); }
+    access::KeyStore& keys() override { return inner_->keys(); }
+    access::IdempotencyStore& idempotency() override { return inner_->idempotency(); }
+    events::EventLog& events() override { return inner_->events(); }
+    procurement::ProcurementStore& procurement() override { return inner_->procurement(); }
+    suppliers::EvaluationStore& evaluation() override { return inner_->evaluation(); }
+    inventory::InventoryStore& inventory() override { return inner_->inventory(); }
+    warehouse::WarehouseStore& warehouse() override { return inner_->warehouse(); }
+    customs::CustomsStore& customs() override { return inner_->customs(); }
+    orders::OrdersStore& orders() override { return inner_->orders(); }
+    Status Commit() override {
+      Status st = inner_->Commit();
+      if (st.ok()) {
+        std::lock_guard lock(db_.mu_);
+        ++db_.full_commits_;
+      }
+      return st;
+    }
+    Status CommitNoSync() override {
+      Status st = inner_->CommitNoSync();
+      if (st.ok()) {
+        std::lock_guard lock(db_.mu_);
+        ++db_.commits_;
+        db_.log_.push_back("commit");
+        db_.cv_.notify_all();
+      }
+      return st;
+    }
+
+   private:
+    std::unique_ptr<store::Transaction> inner_;
+    ProbeDatabase& db_;
+  };
+
+  store::Database& inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool hold_sync_ = false;
+  bool fail_sync_ = false;
+  int syncs_entered_ = 0;
+  int commits_ = 0;
+  int full_commits_ = 0;
+  std::vector<std::string> log_;
+};
 
 class GroupCommitTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -212,6 +339,120 @@ TEST_P(GroupCommitTest, StopFinishesQueuedWorkAndRefusesNewWork) {
   for (auto& a : answers) EXPECT_TRUE(a.get().ok());
   EXPECT_EQ(gc->Run(Append(99)).code(), ErrorCode::kUnavailable);
   EXPECT_EQ(Logged().size(), 20U);
+}
+
+TEST_P(GroupCommitTest, AnswersOnlyAfterTheSyncThatCoversTheCommit) {
+  ProbeDatabase probe(*db_);
+  probe.HoldSync(true);
+  GroupCommitter gc(probe);
+  std::promise<Status> answered;
+  std::future<Status> answer = answered.get_future();
+  gc.Submit(Append(1), [&](Status st) {
+    probe.Note("answer");
+    answered.set_value(std::move(st));
+  });
+  probe.AwaitSyncs(1);
+  // Committed (a reader sees it) but the sync has not returned: no answer yet.
+  EXPECT_EQ(Logged(), (std::multiset<std::int64_t>{1}));
+  EXPECT_EQ(answer.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  probe.HoldSync(false);
+  EXPECT_TRUE(answer.get().ok());
+  EXPECT_EQ(probe.log(), (std::vector<std::string>{"commit", "sync", "synced", "answer"}));
+  EXPECT_EQ(gc.stats().syncs, 1);
+  EXPECT_EQ(probe.full_commits(), 0);  // nothing committed with a sync of its own
+}
+
+TEST_P(GroupCommitTest, WhileABatchWaitsForTheNextSyncTheNextOneGrows) {
+  ProbeDatabase probe(*db_);
+  probe.HoldSync(true);
+  GroupCommitter gc(probe);
+  std::future<Status> first = gc.Submit(Append(0));
+  probe.AwaitSyncs(1);
+  // The committer goes on while the first batch is being synced: piece 1 is committed ...
+  std::future<Status> second = gc.Submit(Append(1));
+  probe.AwaitCommits(2);
+  // ... and waits for the next sync, since piece 1 waits for it: 2..20 queue up meanwhile.
+  std::vector<std::future<Status>> answers;
+  for (int i = 2; i <= 20; ++i) answers.push_back(gc.Submit(Append(i)));
+  EXPECT_EQ(gc.stats().queued, 19);
+  probe.HoldSync(false);
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_TRUE(second.get().ok());
+  for (auto& a : answers) EXPECT_TRUE(a.get().ok());
+  EXPECT_EQ(gc.stats().batches, 3);  // {0}, {1}, {2..20}
+  EXPECT_EQ(gc.stats().syncs, 3);
+  EXPECT_EQ(Logged().size(), 21U);
+}
+
+TEST_P(GroupCommitTest, OneSyncCoversSeveralFullBatches) {
+  ProbeDatabase probe(*db_);
+  probe.HoldSync(true);
+  GroupCommitter gc(probe, GroupCommitOptions{.max_batch = 10});
+  std::future<Status> blocker;
+  std::promise<void> gate = Block(gc, &blocker);
+  std::vector<std::future<Status>> answers;
+  for (int i = 1; i <= 35; ++i) answers.push_back(gc.Submit(Append(i)));
+  gate.set_value();
+  // The answering thread's first sync is held. Full batches do not wait for it: 10, 10 and 10
+  // are committed; the last 5 wait until the answering thread takes what was handed over.
+  probe.AwaitSyncs(1);
+  probe.AwaitCommits(4);
+  for (auto& a : answers) {
+    EXPECT_EQ(a.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  }
+  probe.HoldSync(false);
+  EXPECT_TRUE(blocker.get().ok());
+  for (auto& a : answers) EXPECT_TRUE(a.get().ok());
+  EXPECT_EQ(gc.stats().batches, 5);
+  // At least two full batches were handed over before the held sync returned (the third was
+  // committed, so the first two were handed over), and the next sync covers them together.
+  EXPECT_LE(gc.stats().syncs, 4);  // fewer syncs than batches
+  EXPECT_EQ(Logged().size(), 35U);
+}
+
+TEST_P(GroupCommitTest, AFailedSyncAnswersEveryCoveredPieceWithAnErrorAndRefusesLaterWork) {
+  ProbeDatabase probe(*db_);
+  probe.HoldSync(true);
+  probe.FailSync(true);
+  GroupCommitter gc(probe);
+  std::future<Status> blocker;
+  std::promise<void> gate = Block(gc, &blocker);
+  std::vector<std::future<Status>> answers;
+  for (int i = 1; i <= 10; ++i) answers.push_back(gc.Submit(Append(i)));
+  // A piece that fails by itself keeps its own answer.
+  std::future<Status> refusing =
+      gc.Submit([](store::Transaction&) { return FailedPrecondition("piece refuses"); });
+  gate.set_value();
+  // The blocker's batch is being synced; the ten are committed and wait for the next sync.
+  probe.AwaitSyncs(1);
+  probe.AwaitCommits(2);
+  std::vector<std::future<Status>> later;
+  for (int i = 11; i <= 15; ++i) later.push_back(gc.Submit(Append(i)));
+  probe.HoldSync(false);
+  EXPECT_EQ(blocker.get().code(), ErrorCode::kUnavailable);
+  for (auto& a : answers) EXPECT_EQ(a.get().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(refusing.get().code(), ErrorCode::kFailedPrecondition);
+  // Queued after the failure: refused without being written.
+  for (auto& a : later) EXPECT_EQ(a.get().code(), ErrorCode::kUnavailable);
+  // The ten were committed, so they are visible, but nobody was told they are durable.
+  EXPECT_EQ(Logged(), (std::multiset<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  // Later work is refused, whatever a later sync would say; no sync is tried after the failed
+  // one.
+  probe.FailSync(false);
+  EXPECT_EQ(gc.Run(Append(99)).code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(Logged().size(), 10U);
+  EXPECT_EQ(probe.syncs(), 1);
+}
+
+TEST_P(GroupCommitTest, SyncInCommitCommitsDurablyAndNeverSyncsApart) {
+  ProbeDatabase probe(*db_);
+  GroupCommitter gc(probe, GroupCommitOptions{.sync_in_commit = true});
+  EXPECT_TRUE(gc.Run(Append(1)).ok());
+  EXPECT_TRUE(gc.Run(Append(2)).ok());
+  EXPECT_EQ(probe.full_commits(), 2);
+  EXPECT_EQ(probe.syncs(), 0);
+  EXPECT_EQ(gc.stats().syncs, 0);
+  EXPECT_EQ(Logged(), (std::multiset<std::int64_t>{1, 2}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GroupCommitTest,

@@ -44,6 +44,12 @@ class Transaction {
   virtual orders::OrdersStore& orders() = 0;
   // Makes every write durable. kConflict when a concurrent transaction won (retry the use case).
   virtual Status Commit() = 0;
+  // Commits like Commit() (visible to every later transaction, errors alike) without waiting
+  // until the writes are durable: Database::SyncCommitted() makes them so. A crash before that
+  // may lose them, and with them every later such commit, never an earlier one. For a group
+  // committer that writes the next batch while the last one is being synced; nobody may be told
+  // "done" before the sync. Adapters whose commits are durable anyway keep this default.
+  virtual Status CommitNoSync() { return Commit(); }
 };
 
 enum class TxMode { kRead, kWrite };
@@ -57,6 +63,11 @@ class Database {
   virtual std::string_view dialect() const = 0;
   // The schema version after migrations.
   virtual Result<int> SchemaVersion() = 0;
+  // Makes durable every transaction committed (CommitNoSync) before this call. Thread-safe; may
+  // run while others write. An error means those commits are visible but maybe not durable: the
+  // adapter then refuses further writes (kUnavailable) until it is opened again, since the
+  // storage can no longer be trusted. Default: nothing to do (every commit is durable).
+  virtual Status SyncCommitted() { return Status::Ok(); }
 };
 
 // Records<T>(tx): the store of record type T.
