@@ -102,10 +102,11 @@ TEST_P(ServerShutdown, SigtermEndsTheServerWithExitCodeZeroDespiteAnIdleConnecti
   boost::asio::ip::tcp::socket idle(ioc);
   idle.connect({boost::asio::ip::address_v4::loopback(), server->port()});
 
-  const auto started = std::chrono::steady_clock::now();
+  // Stop() fails unless the server exits within 15 s of SIGTERM: half the 30 s read timeout for
+  // which the idle connection would otherwise keep it alive. (No tighter bound: test machines
+  // are shared, and a bound on wall time would fail for reasons of their own.)
   std::string how;
   EXPECT_TRUE(server->Stop(&how)) << how << "\nlog:\n" << server->Log();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << how;
   EXPECT_NE(http.Send("GET", "/healthz").error, "") << "the port still answers after shutdown";
 }
 

@@ -101,6 +101,22 @@ class CustomsFlowApi : public OwnServerTest {
     return page["items"][0];
   }
 
+  // The stock once `settled` holds for it (or at the deadline): the receipt service moves a
+  // held or rejected order's stock right after the order's new state commits, so the order may be
+  // seen in that state a moment before its stock is.
+  template <class Settled>
+  json StockOnce(Settled settled) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      json stock = Stock();
+      if (settled(stock) || std::chrono::steady_clock::now() > deadline) return stock;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  json StockOnceReleased() {
+    return StockOnce([](const json& s) { return s["reserved"] == 0; });
+  }
+
   json DeclarationsOf(std::int64_t order_id) {
     return Got("/api/v1/customs/declarations?order_id=" + std::to_string(order_id))["items"];
   }
@@ -147,7 +163,7 @@ TEST_P(CustomsFlowApi, HoldShareOfOnePutsTheOrderAndItsStockOnHold) {
   const json order = WaitForOrderState(id, {"released", "inspection_hold", "rejected"});
   ASSERT_EQ(order["state"], "inspection_hold") << order.dump() << Logs();
   EXPECT_EQ(DeclarationsOf(id)[0]["state"], "inspection_hold");
-  const json stock = Stock();
+  const json stock = StockOnce([](const json& s) { return s["held"] != 0; });
   EXPECT_EQ(stock["held"], 3) << stock.dump();
   EXPECT_EQ(stock["available"], 7) << stock.dump();
   EXPECT_EQ(
@@ -167,7 +183,7 @@ TEST_P(CustomsFlowApi, DeclarationRejectedByReceiptRejectsTheOrderAndReleasesIts
   const json declarations = DeclarationsOf(id);
   ASSERT_EQ(declarations.size(), 1U);
   EXPECT_EQ(declarations[0]["state"], "rejected");
-  const json stock = Stock();
+  const json stock = StockOnceReleased();
   EXPECT_EQ(stock["reserved"], 0) << stock.dump();
   EXPECT_EQ(stock["available"], 10) << stock.dump();
 }
@@ -180,7 +196,7 @@ TEST_P(CustomsFlowApi, DeclarationRefusedAtTheDoorRejectsTheOrderAndReleasesItsS
   const json order = WaitForOrderState(id, {"released", "inspection_hold", "rejected"});
   ASSERT_EQ(order["state"], "rejected") << order.dump() << Logs();
   EXPECT_EQ(DeclarationsOf(id)[0]["state"], "rejected");
-  const json stock = Stock();
+  const json stock = StockOnceReleased();
   EXPECT_EQ(stock["reserved"], 0) << stock.dump();
   EXPECT_EQ(stock["available"], 10) << stock.dump();
 }
