@@ -177,7 +177,7 @@ cat <<INFO
 Machine: $(nproc) CPUs ($CPU_MODEL), Linux $(uname -r); CPU idle before the run: $IDLE_BEFORE%
 Tools: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), $(c++ --version | head -n 1), SQLite $SQLITE_VERSION
 Servers: xborder serve and xb_http_hello, $SERVER_THREADS I/O threads each; wrk and the servers share the same CPUs.
-Durability: SQLite journal_mode=$JOURNAL_MODE, synchronous=FULL (commits fsync; these reads commit nothing and do not fsync).
+Durability: SQLite journal_mode=$JOURNAL_MODE, each commit fdatasynced before its answer (decision 0008; these reads commit nothing and do not sync).
 Load: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up, $ROUNDS round(s); the table shows each endpoint's median round by req/s.
 
 INFO

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Order intake over HTTP: `xborder serve` on a fresh SQLite file (WAL, synchronous=FULL: an order
-# is answered only once its group commit is fsynced), driven by wrk on 127.0.0.1. Each request is
+# Order intake over HTTP: `xborder serve` on a fresh SQLite file (WAL, each commit fdatasynced
+# before its answer, decision 0008: an order is answered only once its group commit is on disk), driven by wrk on 127.0.0.1. Each request is
 # a new order (its own channel order number and buyer identity): validate, tax, quota, route,
 # reserve, persist order + lines + timeline + quota entry + queued declaration + event.
 #   1. throughput: a bonded warehouse with 100,000,000 units, wrk -t2 -cCONNECTIONS -dDURATION;

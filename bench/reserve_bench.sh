@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reservations over HTTP: `xborder serve` on a fresh SQLite file (WAL, synchronous=FULL: a
-# reservation is answered only once its group commit is fsynced), driven by wrk on 127.0.0.1.
+# Reservations over HTTP: `xborder serve` on a fresh SQLite file (WAL, each commit fdatasynced
+# before its answer, decision 0008: a reservation is answered only once its group commit is on disk), driven by wrk on 127.0.0.1.
 #   1. throughput: one SKU with 100,000,000 units, wrk -t2 -cCONNECTIONS -dDURATION;
 #      GET /api/v1/skus/{id} in the same run as the read-path reference;
 #   2. oversell: a second SKU with STOCK units (default 50,000) and more requests than units;

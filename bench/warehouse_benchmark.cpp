@@ -1,5 +1,5 @@
 // The warehouse hot paths on an SQLite file with the adapter's durability (WAL,
-// synchronous=FULL: a commit returns once it survives a power cut):
+// the WAL fdatasynced before a commit is answered, decision 0008):
 //   BM_ClosePickWave     closing a 5,000-line wave pick with `complete`: every line's movement in
 //                        one posting, the task, its event, one commit;
 //   BM_TerminalBatch     device confirms through TerminalService::HandleBatch, 1,000 per batch
