@@ -140,13 +140,19 @@ class GoodsCapIntakeTest : public ::testing::TestWithParam<std::string> {
   // Submit with the refusal's details.
   std::pair<Result<IntakeAnswer>, RefusalDetails> SubmitWithDetails(
       const std::string& no, std::int64_t bags, const std::string& person = IdentityNumber(5)) {
-    std::promise<std::pair<Result<IntakeAnswer>, RefusalDetails>> answer;
+    // The details are copied before the answer is set (the callback runs once); the pair is
+    // built here from the future's value (building it from a moved Result inside the callback
+    // makes GCC 12 -O2 report a bogus -Wmaybe-uninitialized).
+    RefusalDetails got;
+    std::promise<Result<IntakeAnswer>> answer;
     auto ready = answer.get_future();
     f_.intake->Submit(f_.tenant, "key:1", f_.Request(no, sugar_, 2000, bags, person),
-                      [&answer](Result<IntakeAnswer> a, const RefusalDetails& details) {
-                        answer.set_value({std::move(a), details});
+                      [&answer, &got](Result<IntakeAnswer> a, const RefusalDetails& details) {
+                        got = details;
+                        answer.set_value(std::move(a));
                       });
-    return ready.get();
+    Result<IntakeAnswer> result = ready.get();
+    return {std::move(result), std::move(got)};
   }
   std::int64_t UsedInStore(const std::string& person = IdentityNumber(5)) {
     auto tx = f_.db->Begin(store::TxMode::kRead);
