@@ -96,13 +96,16 @@ std::string FormatMilli(std::int64_t milli) {
   return out;
 }
 
-bool IsCleanUtf8(std::string_view s) {
+namespace {
+
+// Whether `s` is well-formed UTF-8; with `clean`, also free of control characters but tab.
+bool WalkUtf8(std::string_view s, bool clean) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t extra = 0;
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+      if (clean && ((c < 0x20 && c != '\t') || c == 0x7f)) return false;
     } else if ((c & 0xe0) == 0xc0 && c >= 0xc2) {
       extra = 1;
     } else if ((c & 0xf0) == 0xe0) {
@@ -129,5 +132,11 @@ bool IsCleanUtf8(std::string_view s) {
   }
   return true;
 }
+
+}  // namespace
+
+bool IsUtf8(std::string_view s) { return WalkUtf8(s, false); }
+
+bool IsCleanUtf8(std::string_view s) { return WalkUtf8(s, true); }
 
 }  // namespace xb

@@ -21,6 +21,9 @@ std::optional<std::int64_t> ParseMilli(std::string_view s);
 std::string FormatMilli(std::int64_t milli);
 // True for two upper-case ASCII letters: the form of an ISO 3166-1 alpha-2 country code.
 bool IsCountryCodeForm(std::string_view s);
+// True when the text is well-formed UTF-8 (RFC 3629 §4: no overlong forms, no UTF-16
+// surrogates, nothing above U+10FFFF), which is exactly what nlohmann's decoder accepts.
+bool IsUtf8(std::string_view s);
 // True when the text is valid UTF-8 with no control characters other than tab.
 bool IsCleanUtf8(std::string_view s);
 

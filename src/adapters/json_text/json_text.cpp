@@ -5,42 +5,10 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+
 namespace xb::json_text {
 namespace {
-
-// Whether `s` is well-formed UTF-8 (RFC 3629 §4: no overlong forms, no UTF-16 surrogates, nothing
-// above U+10FFFF), which is exactly what nlohmann's decoder accepts.
-bool IsUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t extra = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-      extra = 1;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= extra) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    const auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
-        (c == 0xf4 && c1 > 0x8f)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
 
 bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
@@ -82,7 +50,7 @@ Scan ScanText(std::string_view s) {
 
 void AppendString(std::string_view s, std::string& out) {
   const auto [escapes, ascii] = ScanText(s);
-  if (!ascii && !IsUtf8(s)) {
+  if (!ascii && !xb::IsUtf8(s)) {
     out += nlohmann::json(std::string(s))
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;

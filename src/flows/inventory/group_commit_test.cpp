@@ -105,29 +105,12 @@ class ProbeDatabase final : public store::Database {
   }
 
  private:
-  class Tx final : public store::Transaction {
+  class Tx final : public testing::ForwardingTransaction {
    public:
     Tx(std::unique_ptr<store::Transaction> inner, ProbeDatabase& db)
-        : inner_(std::move(inner)), db_(db) {}
-    RecordStore<catalog::Sku>& skus() override { return inner_->skus(); }
-    RecordStore<partners::Supplier>& suppliers() override { return inner_->suppliers(); }
-    RecordStore<partners::Brand>& brands() override { return inner_->brands(); }
-    RecordStore<partners::Channel>& channels() override { return inner_->channels(); }
-    RecordStore<partners::Carrier>& carriers() override { return inner_->carriers(); }
-    RecordStore<partners::Warehouse>& warehouses() override { return inner_->warehouses(); }
-    RecordStore<partners::Bin>& bins() override { return inner_->bins(); }
-    access::TenantStore& tenants() override { return inner_->tenants(); }
-    access::KeyStore& keys() override { return inner_->keys(); }
-    access::IdempotencyStore& idempotency() override { return inner_->idempotency(); }
-    events::EventLog& events() override { return inner_->events(); }
-    procurement::ProcurementStore& procurement() override { return inner_->procurement(); }
-    suppliers::EvaluationStore& evaluation() override { return inner_->evaluation(); }
-    inventory::InventoryStore& inventory() override { return inner_->inventory(); }
-    warehouse::WarehouseStore& warehouse() override { return inner_->warehouse(); }
-    customs::CustomsStore& customs() override { return inner_->customs(); }
-    orders::OrdersStore& orders() override { return inner_->orders(); }
+        : testing::ForwardingTransaction(std::move(inner)), db_(db) {}
     Status Commit() override {
-      Status st = inner_->Commit();
+      Status st = inner().Commit();
       if (st.ok()) {
         std::lock_guard lock(db_.mu_);
         ++db_.full_commits_;
@@ -135,7 +118,7 @@ class ProbeDatabase final : public store::Database {
       return st;
     }
     Status CommitNoSync() override {
-      Status st = inner_->CommitNoSync();
+      Status st = inner().CommitNoSync();
       if (st.ok()) {
         std::lock_guard lock(db_.mu_);
         ++db_.commits_;
@@ -146,7 +129,6 @@ class ProbeDatabase final : public store::Database {
     }
 
    private:
-    std::unique_ptr<store::Transaction> inner_;
     ProbeDatabase& db_;
   };
 

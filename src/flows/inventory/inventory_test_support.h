@@ -114,6 +114,39 @@ class ScratchDatabase {
   std::string pg_database_;
 };
 
+// A transaction that hands everything to another one: test doubles derive from it and override
+// what they watch or break (Commit, CommitNoSync).
+class ForwardingTransaction : public store::Transaction {
+ public:
+  explicit ForwardingTransaction(std::unique_ptr<store::Transaction> inner)
+      : inner_(std::move(inner)) {}
+  RecordStore<catalog::Sku>& skus() override { return inner_->skus(); }
+  RecordStore<partners::Supplier>& suppliers() override { return inner_->suppliers(); }
+  RecordStore<partners::Brand>& brands() override { return inner_->brands(); }
+  RecordStore<partners::Channel>& channels() override { return inner_->channels(); }
+  RecordStore<partners::Carrier>& carriers() override { return inner_->carriers(); }
+  RecordStore<partners::Warehouse>& warehouses() override { return inner_->warehouses(); }
+  RecordStore<partners::Bin>& bins() override { return inner_->bins(); }
+  access::TenantStore& tenants() override { return inner_->tenants(); }
+  access::KeyStore& keys() override { return inner_->keys(); }
+  access::IdempotencyStore& idempotency() override { return inner_->idempotency(); }
+  events::EventLog& events() override { return inner_->events(); }
+  procurement::ProcurementStore& procurement() override { return inner_->procurement(); }
+  suppliers::EvaluationStore& evaluation() override { return inner_->evaluation(); }
+  inventory::InventoryStore& inventory() override { return inner_->inventory(); }
+  warehouse::WarehouseStore& warehouse() override { return inner_->warehouse(); }
+  customs::CustomsStore& customs() override { return inner_->customs(); }
+  orders::OrdersStore& orders() override { return inner_->orders(); }
+  Status Commit() override { return inner_->Commit(); }
+  Status CommitNoSync() override { return inner_->CommitNoSync(); }
+
+ protected:
+  store::Transaction& inner() { return *inner_; }
+
+ private:
+  std::unique_ptr<store::Transaction> inner_;
+};
+
 // A database whose commits fail while `fail_commits` is set (kUnavailable, as a full disk would),
 // to show what a failed write leaves behind. Everything else goes to the wrapped database.
 class FlakyDatabase final : public store::Database {
@@ -130,34 +163,20 @@ class FlakyDatabase final : public store::Database {
   Result<int> SchemaVersion() override { return inner_.SchemaVersion(); }
 
  private:
-  class Tx final : public store::Transaction {
+  class Tx final : public ForwardingTransaction {
    public:
     Tx(std::unique_ptr<store::Transaction> inner, std::atomic<bool>& fail)
-        : inner_(std::move(inner)), fail_(fail) {}
-    RecordStore<catalog::Sku>& skus() override { return inner_->skus(); }
-    RecordStore<partners::Supplier>& suppliers() override { return inner_->suppliers(); }
-    RecordStore<partners::Brand>& brands() override { return inner_->brands(); }
-    RecordStore<partners::Channel>& channels() override { return inner_->channels(); }
-    RecordStore<partners::Carrier>& carriers() override { return inner_->carriers(); }
-    RecordStore<partners::Warehouse>& warehouses() override { return inner_->warehouses(); }
-    RecordStore<partners::Bin>& bins() override { return inner_->bins(); }
-    access::TenantStore& tenants() override { return inner_->tenants(); }
-    access::KeyStore& keys() override { return inner_->keys(); }
-    access::IdempotencyStore& idempotency() override { return inner_->idempotency(); }
-    events::EventLog& events() override { return inner_->events(); }
-    procurement::ProcurementStore& procurement() override { return inner_->procurement(); }
-    suppliers::EvaluationStore& evaluation() override { return inner_->evaluation(); }
-    inventory::InventoryStore& inventory() override { return inner_->inventory(); }
-    warehouse::WarehouseStore& warehouse() override { return inner_->warehouse(); }
-    customs::CustomsStore& customs() override { return inner_->customs(); }
-    orders::OrdersStore& orders() override { return inner_->orders(); }
+        : ForwardingTransaction(std::move(inner)), fail_(fail) {}
     Status Commit() override {
       if (fail_.load()) return Unavailable("disk full (test)");
-      return inner_->Commit();
+      return inner().Commit();
+    }
+    Status CommitNoSync() override {
+      if (fail_.load()) return Unavailable("disk full (test)");
+      return inner().CommitNoSync();
     }
 
    private:
-    std::unique_ptr<store::Transaction> inner_;
     std::atomic<bool>& fail_;
   };
   store::Database& inner_;

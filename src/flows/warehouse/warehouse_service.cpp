@@ -991,31 +991,6 @@ Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& /*tx*/,
 
 namespace {
 
-// The task without its lines, with the one line `line_no` (the index of it in `task`).
-Result<std::pair<Task, std::size_t>> OneLineView(const Task& task, int line_no) {
-  for (std::size_t i = 0; i < task.lines.size(); ++i) {
-    if (task.lines[i].line_no != line_no) continue;
-    Task view;
-    view.id = task.id;
-    view.tenant_id = task.tenant_id;
-    view.code = task.code;
-    view.kind = task.kind;
-    view.state = task.state;
-    view.warehouse_id = task.warehouse_id;
-    view.ref_type = task.ref_type;
-    view.ref_id = task.ref_id;
-    view.assignee = task.assignee;
-    view.version = task.version;
-    view.created_at = task.created_at;
-    view.updated_at = task.updated_at;
-    view.closed_at = task.closed_at;
-    view.lines.push_back(task.lines[i]);
-    return std::make_pair(std::move(view), i);
-  }
-  return InvalidArgument("line_no: task " + task.code + " has no line " + std::to_string(line_no),
-                         "line_no");
-}
-
 // `view` made the task's header with the one line `line_no` (which the task has).
 void HeaderWithLine(const Task& task, int line_no, Task& view) {
   view.id = task.id;
@@ -1035,6 +1010,18 @@ void HeaderWithLine(const Task& task, int line_no, Task& view) {
   for (const auto& l : task.lines) {
     if (l.line_no == line_no) view.lines.push_back(l);
   }
+}
+
+// The task without its lines, with the one line `line_no` (the index of it in `task`).
+Result<std::pair<Task, std::size_t>> OneLineView(const Task& task, int line_no) {
+  for (std::size_t i = 0; i < task.lines.size(); ++i) {
+    if (task.lines[i].line_no != line_no) continue;
+    Task view;
+    HeaderWithLine(task, line_no, view);
+    return std::make_pair(std::move(view), i);
+  }
+  return InvalidArgument("line_no: task " + task.code + " has no line " + std::to_string(line_no),
+                         "line_no");
 }
 
 }  // namespace
