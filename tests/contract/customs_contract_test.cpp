@@ -1,8 +1,8 @@
 // The customs store contract: rules and the positive list (with the platform's rows seeded by
-// migration 0004), the quota ledger, declarations as the outbound queue, receipts, returns and
-// the bonded account book behave the same on every storage adapter. Each test runs once per
-// adapter; PostgreSQL runs only when XB_TEST_PG_URL names a server, and then each test works in a
-// database of its own that is dropped afterwards.
+// migration 0004), the quota ledger, declarations as the outbound queue, receipts and the receipt
+// feed's cursor (migration 0012), returns and the bonded account book behave the same on every
+// storage adapter. Each test runs once per adapter; PostgreSQL runs only when XB_TEST_PG_URL names
+// a server, and then each test works in a database of its own that is dropped afterwards.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <unistd.h>
@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "adapters/postgres/pg_connection.h"
+#include "adapters/sqlite/sqlite_connection.h"
 #include "adapters/storage/open_database.h"
 #include "contract_support.h"
 #include "flows/store/unit_of_work.h"
@@ -765,16 +767,17 @@ TEST_P(CustomsContract, ListDeclarationsFiltersAndPagesById) {
   EXPECT_EQ(one[0].id, ids[1]);
 }
 
-TEST_P(CustomsContract, DueForSubmissionTakesQueuedRowsWhoseTimeHasComeEarliestFirst) {
-  // Never tried: due from created_at. Retried: due from next_attempt_at.
+TEST_P(CustomsContract, AKeysQueuedRowsAreDueFromCreationOrTheirNextAttemptEarliestFirst) {
+  // Never tried: due from created_at. Retried: due from next_attempt_at. Ties go by id, across
+  // tenants.
   const auto a = AddDeclaration(SampleDeclaration(alpha_, 1, "k1", At(10)));
-  const auto b = AddDeclaration(SampleDeclaration(beta_, 2, "k2", At(0), At(30)));
+  const auto b = AddDeclaration(SampleDeclaration(beta_, 2, "k1", At(0), At(30)));
   const auto c = AddDeclaration(SampleDeclaration(alpha_, 3, "k1", At(5)));
   const auto later = AddDeclaration(SampleDeclaration(alpha_, 4, "k1", At(0), At(500)));
   Declaration sent = SampleDeclaration(alpha_, 5, "k1", At(1));
   sent.state = DeclarationState::kSubmitted;
   AddDeclaration(sent);
-  const auto tie = AddDeclaration(SampleDeclaration(beta_, 6, "k2", At(10)));
+  const auto tie = AddDeclaration(SampleDeclaration(beta_, 6, "k1", At(10)));
 
   auto rd = Read();
   auto ids = [](const std::vector<Declaration>& ds) {
@@ -782,14 +785,14 @@ TEST_P(CustomsContract, DueForSubmissionTakesQueuedRowsWhoseTimeHasComeEarliestF
     for (const auto& d : ds) out.push_back(d.id.value());
     return out;
   };
-  EXPECT_EQ(ids(Must(rd->customs().DueForSubmission(At(100), 10))),
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(100), "k1", 10))),
             (std::vector<std::int64_t>{c.id.value(), a.id.value(), tie.id.value(), b.id.value()}));
-  EXPECT_EQ(ids(Must(rd->customs().DueForSubmission(At(100), 2))),
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(100), "k1", 2))),
             (std::vector<std::int64_t>{c.id.value(), a.id.value()}));
-  EXPECT_EQ(ids(Must(rd->customs().DueForSubmission(At(10), 10))),
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(10), "k1", 10))),
             (std::vector<std::int64_t>{c.id.value(), a.id.value(), tie.id.value()}));
-  EXPECT_TRUE(Must(rd->customs().DueForSubmission(At(4), 10)).empty());
-  EXPECT_EQ(ids(Must(rd->customs().DueForSubmission(At(1000), 10))).size(), 5U);
+  EXPECT_TRUE(Must(rd->customs().DueForSigningKey(At(4), "k1", 10)).empty());
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(1000), "k1", 10))).size(), 5U);
   rd.reset();
 
   // A failed attempt moves it back; a submission takes it out of the queue.
@@ -805,9 +808,9 @@ TEST_P(CustomsContract, DueForSubmissionTakesQueuedRowsWhoseTimeHasComeEarliestF
     MustOk(tx->Commit());
   }
   rd = Read();
-  EXPECT_EQ(ids(Must(rd->customs().DueForSubmission(At(100), 10))),
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(100), "k1", 10))),
             (std::vector<std::int64_t>{tie.id.value(), b.id.value()}));
-  EXPECT_EQ(ids(Must(rd->customs().DueForSubmission(At(600), 10))),
+  EXPECT_EQ(ids(Must(rd->customs().DueForSigningKey(At(600), "k1", 10))),
             (std::vector<std::int64_t>{tie.id.value(), b.id.value(), retry.id.value(),
                                        later.id.value()}));
 }
@@ -916,7 +919,7 @@ TEST_P(CustomsContract, AThousandDeclarationsInOneTransactionGetDistinctIncreasi
   EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(), ids.size());
   auto rd = Read();
   EXPECT_EQ(Must(rd->customs().ListDeclarations(alpha_, {})).second, 500);
-  EXPECT_EQ(Must(rd->customs().DueForSubmission(At(2000), 2000)).size(), 1000U);
+  EXPECT_EQ(Must(rd->customs().DueForSigningKey(At(2000), "default", 2000)).size(), 1000U);
 }
 
 TEST_P(CustomsContract, ATransactionReadsItsOwnWritesAndARollbackLeavesNone) {
@@ -932,7 +935,7 @@ TEST_P(CustomsContract, ATransactionReadsItsOwnWritesAndARollbackLeavesNone) {
     MustOk(tx->customs().AppendAccountEntries(e));
     EXPECT_EQ(Must(tx->customs().QuotaUsed(alpha_, "id_card", zhang, 2026)), 100'000);
     EXPECT_EQ(Must(tx->customs().GetDeclaration(alpha_, d.id)).list.list_no, d.list.list_no);
-    EXPECT_EQ(Must(tx->customs().DueForSubmission(At(10), 10)).size(), 1U);
+    EXPECT_EQ(Must(tx->customs().DueForSigningKey(At(10), "default", 10)).size(), 1U);
     EXPECT_EQ(Must(tx->customs().AccountBalances(alpha_, "T2923W000001")).size(), 1U);
     // Written after a read: still part of the transaction.
     std::vector<QuotaEntry> more{Quota(alpha_, zhang, 2026, 1'000, QuotaEntryKind::kOrder, 2)};
@@ -943,7 +946,7 @@ TEST_P(CustomsContract, ATransactionReadsItsOwnWritesAndARollbackLeavesNone) {
   auto rd = Read();
   EXPECT_EQ(Must(rd->customs().QuotaUsed(alpha_, "id_card", zhang, 2026)), 0);
   EXPECT_EQ(Must(rd->customs().ListDeclarations(alpha_, {})).second, 0);
-  EXPECT_TRUE(Must(rd->customs().DueForSubmission(At(10), 10)).empty());
+  EXPECT_TRUE(Must(rd->customs().DueForSigningKey(At(10), "default", 10)).empty());
   EXPECT_TRUE(Must(rd->customs().AccountBalances(alpha_, "T2923W000001")).empty());
 }
 
@@ -980,6 +983,77 @@ TEST_P(CustomsContract, AReceiptIsStoredOnceAndOnlyForAKnownDeclaration) {
   EXPECT_EQ(receipts[1].reason, "查验 inspection");
   EXPECT_EQ(receipts[1].at, At(20));
   EXPECT_TRUE(Must(rd->customs().ListReceipts(beta_, d.id)).empty());
+}
+
+// --- the receipt feed's cursor ----------------------------------------------------------------
+
+TEST_P(CustomsContract, TheReceiptCursorIsEmptyAtFirstAndReadsBackPerFeed) {
+  EXPECT_EQ(Must(Read()->customs().ReceiptCursor("customs")), "");
+  {
+    auto tx = Write();
+    MustOk(tx->customs().SaveReceiptCursor("customs", "page:1", At(1)));
+    EXPECT_EQ(Must(tx->customs().ReceiptCursor("customs")), "page:1");  // its own write
+    MustOk(tx->Commit());
+  }
+  // An opaque token: any text comes back as it went in, and saving replaces it.
+  const std::string token =
+      "eyJvIjoiMTIzNDU2Nzg5MCIsInQiOiIyMDI2LTExLTI1In0=+/ \"'\n" + std::string(400, 'x') + "查验";
+  {
+    auto tx = Write();
+    MustOk(tx->customs().SaveReceiptCursor("customs", token, At(2)));
+    MustOk(tx->customs().SaveReceiptCursor("sandbox", "s-9", At(2)));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Write();
+    MustOk(tx->customs().SaveReceiptCursor("customs", "page:3", At(3)));
+  }  // rolled back
+  auto rd = Read();
+  EXPECT_EQ(Must(rd->customs().ReceiptCursor("customs")), token);
+  EXPECT_EQ(Must(rd->customs().ReceiptCursor("sandbox")), "s-9");
+  EXPECT_EQ(Must(rd->customs().ReceiptCursor("other")), "");
+}
+
+TEST_P(CustomsContract, TheReceiptCursorSurvivesReopeningTheDatabase) {
+  if (!Sql()) GTEST_SKIP() << "a memory database ends with its process";
+  {
+    auto tx = Write();
+    MustOk(tx->customs().SaveReceiptCursor("customs", "page:42", At(1)));
+    MustOk(tx->Commit());
+  }
+  db_.reset();
+  db_ = Must(storage::OpenDatabase(url_));
+  EXPECT_EQ(Must(Read()->customs().ReceiptCursor("customs")), "page:42");
+  {
+    auto tx = Write();
+    MustOk(tx->customs().SaveReceiptCursor("customs", "page:43", At(2)));
+    MustOk(tx->Commit());
+  }
+  EXPECT_EQ(Must(Read()->customs().ReceiptCursor("customs")), "page:43");
+}
+
+TEST_P(CustomsContract, ADatabaseBeforeMigration12GetsTheReceiptCursorTable) {
+  if (!Sql()) GTEST_SKIP() << "a memory database has no migrations";
+  const auto d = AddDeclaration(SampleDeclaration(alpha_, 1, "default", At(0)));
+  // The database as it was before 0012: no cursor table, version 11.
+  db_.reset();
+  {
+    auto raw = Must(GetParam() == "sqlite" ? sqlite::OpenConnection(sqlite_path_)
+                                           : postgres::OpenConnection(url_));
+    MustOk(raw->ExecScript("DROP TABLE customs_receipt_cursor"));
+    Must(raw->Execute("DELETE FROM schema_migration WHERE version = 12", {}));
+  }
+  db_ = Must(storage::OpenDatabase(url_));  // applies 0012 again
+  EXPECT_GE(Must(db_->SchemaVersion()), 12);
+  EXPECT_EQ(Must(Read()->customs().ReceiptCursor("customs")), "");
+  {
+    auto tx = Write();
+    MustOk(tx->customs().SaveReceiptCursor("customs", "page:1", At(1)));
+    MustOk(tx->Commit());
+  }
+  auto rd = Read();
+  EXPECT_EQ(Must(rd->customs().ReceiptCursor("customs")), "page:1");
+  EXPECT_EQ(Must(rd->customs().GetDeclaration(alpha_, d.id)).list.list_no, d.list.list_no);
 }
 
 // --- returns ----------------------------------------------------------------------------------

@@ -255,24 +255,6 @@ Result<std::pair<std::vector<Declaration>, std::int64_t>> MemoryCustomsStore::Li
   });
 }
 
-Result<std::vector<Declaration>> MemoryCustomsStore::DueForSubmission(Timestamp now, int limit) {
-  // Due when next_attempt_at (created_at when never tried) has come; the earliest first.
-  auto due_at = [](const Declaration* d) { return d->next_attempt_at.value_or(d->created_at); };
-  std::vector<const Declaration*> due;
-  for (const auto& [id, d] : s_.declarations) {
-    if (d->state == DeclarationState::kQueued && due_at(d.get()) <= now) due.push_back(d.get());
-  }
-  std::stable_sort(due.begin(), due.end(), [&](const Declaration* a, const Declaration* b) {
-    return std::make_pair(due_at(a), a->id.value()) < std::make_pair(due_at(b), b->id.value());
-  });
-  std::vector<Declaration> out;
-  for (const auto* d : due) {
-    if (static_cast<int>(out.size()) >= limit) break;
-    out.push_back(*d);
-  }
-  return out;
-}
-
 Result<std::vector<std::string>> MemoryCustomsStore::QueuedSigningKeys() {
   std::set<std::string> keys;
   for (const auto& [id, d] : s_.declarations) {
@@ -355,6 +337,17 @@ Result<std::vector<Receipt>> MemoryCustomsStore::ListReceipts(TenantId tenant, D
   out.reserve(hits.size());
   for (const auto* r : hits) out.push_back(r->receipt);
   return out;
+}
+
+Result<std::string> MemoryCustomsStore::ReceiptCursor(std::string_view feed) {
+  auto it = s_.receipt_cursors.find(feed);
+  return it == s_.receipt_cursors.end() ? std::string() : it->second;
+}
+
+Status MemoryCustomsStore::SaveReceiptCursor(std::string_view feed, std::string_view cursor,
+                                             Timestamp /*at*/) {
+  s_.receipt_cursors.insert_or_assign(std::string(feed), std::string(cursor));
+  return Status::Ok();
 }
 
 // --- returns ---------------------------------------------------------------------------------

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -34,6 +36,7 @@ struct CustomsState {
   };
   std::map<std::pair<std::int64_t, std::string>, StoredReceipt> receipts;
   std::int64_t next_receipt = 1;
+  std::map<std::string, std::string, std::less<>> receipt_cursors;  // feed -> cursor
   std::map<std::int64_t, std::shared_ptr<const customs::Return>> returns;
   std::int64_t next_return = 1;
   AppendLog<customs::AccountEntry> account;
@@ -69,7 +72,6 @@ class MemoryCustomsStore final : public customs::CustomsStore {
       TenantId tenant, std::string_view list_no) override;
   Result<std::pair<std::vector<customs::Declaration>, std::int64_t>> ListDeclarations(
       TenantId tenant, const customs::DeclarationQuery& query) override;
-  Result<std::vector<customs::Declaration>> DueForSubmission(Timestamp now, int limit) override;
   Result<std::vector<std::string>> QueuedSigningKeys() override;
   Result<std::vector<customs::Declaration>> DueForSigningKey(Timestamp now,
                                                              std::string_view signing_key,
@@ -80,6 +82,8 @@ class MemoryCustomsStore final : public customs::CustomsStore {
                        const customs::Receipt& receipt) override;
   Result<std::vector<customs::Receipt>> ListReceipts(TenantId tenant,
                                                      customs::DeclarationId id) override;
+  Result<std::string> ReceiptCursor(std::string_view feed) override;
+  Status SaveReceiptCursor(std::string_view feed, std::string_view cursor, Timestamp at) override;
 
   Result<customs::Return> InsertReturn(customs::Return r) override;
   Status UpdateReturn(customs::Return& r) override;

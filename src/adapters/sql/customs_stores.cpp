@@ -845,19 +845,6 @@ Result<std::pair<std::vector<Declaration>, std::int64_t>> SqlCustomsStore::ListD
   return std::make_pair(std::move(out), AsInt(count.at(0)[0]));
 }
 
-Result<std::vector<Declaration>> SqlCustomsStore::DueForSubmission(Timestamp now, int limit) {
-  XB_RETURN_IF_ERROR(Flush());
-  const Value p[] = {now.micros(), std::int64_t{limit}};
-  XB_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT " + std::string(kDeclarationColumns) +
-                                              " FROM customs_declaration WHERE state = 'queued' "
-                                              "AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-                                          p));
-  std::vector<Declaration> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(DecodeDeclaration(r));
-  return out;
-}
-
 Result<std::vector<std::string>> SqlCustomsStore::QueuedSigningKeys() {
   XB_RETURN_IF_ERROR(Flush());
   // One index look-up per key (the queue's index is by signing key), however long the queue.
@@ -958,6 +945,28 @@ Result<std::vector<Receipt>> SqlCustomsStore::ListReceipts(TenantId tenant, Decl
     out.push_back(std::move(x));
   }
   return out;
+}
+
+Result<std::string> SqlCustomsStore::ReceiptCursor(std::string_view feed) {
+  XB_RETURN_IF_ERROR(Flush());
+  const Value p[] = {std::string(feed)};
+  XB_ASSIGN_OR_RETURN(
+      auto rows, c_.Query("SELECT after_cursor FROM customs_receipt_cursor WHERE feed = ?", p));
+  if (rows.empty()) return std::string();
+  return std::move(rows[0][0]).value_or("");
+}
+
+Status SqlCustomsStore::SaveReceiptCursor(std::string_view feed, std::string_view cursor,
+                                          Timestamp at) {
+  XB_RETURN_IF_ERROR(Flush());
+  const Value p[] = {std::string(feed), std::string(cursor), at.micros()};
+  return c_
+      .Execute(
+          "INSERT INTO customs_receipt_cursor (feed, after_cursor, updated_at) VALUES (?, ?, ?) "
+          "ON CONFLICT (feed) DO UPDATE SET after_cursor = excluded.after_cursor, updated_at = "
+          "excluded.updated_at",
+          p)
+      .status();
 }
 
 // --- returns ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The SQL implementation of the customs store, written once for SQLite and PostgreSQL against
 // sql::Connection (tables of migrations 0004_orders_customs and 0010_orders_by_rowid: a declaration
-// is found by its id alone, and the queue is indexed per signing key). Documents, checks and return
+// is found by its id alone, and the queue is indexed per signing key; the receipt feed's cursor,
+// 0012_receipt_cursor). Documents, checks and return
 // lines are JSON text columns. Every statement has a fixed text, so the connections'
 // prepared-statement caches serve the hot path. Rows that cannot collide (quota and account-book
 // entries with fresh ids, declarations numbered here) are kept back and written in multi-row
@@ -49,7 +50,6 @@ class SqlCustomsStore final : public customs::CustomsStore {
       TenantId tenant, std::string_view list_no) override;
   Result<std::pair<std::vector<customs::Declaration>, std::int64_t>> ListDeclarations(
       TenantId tenant, const customs::DeclarationQuery& query) override;
-  Result<std::vector<customs::Declaration>> DueForSubmission(Timestamp now, int limit) override;
   Result<std::vector<std::string>> QueuedSigningKeys() override;
   Result<std::vector<customs::Declaration>> DueForSigningKey(Timestamp now,
                                                              std::string_view signing_key,
@@ -60,6 +60,8 @@ class SqlCustomsStore final : public customs::CustomsStore {
                        const customs::Receipt& receipt) override;
   Result<std::vector<customs::Receipt>> ListReceipts(TenantId tenant,
                                                      customs::DeclarationId id) override;
+  Result<std::string> ReceiptCursor(std::string_view feed) override;
+  Status SaveReceiptCursor(std::string_view feed, std::string_view cursor, Timestamp at) override;
 
   Result<customs::Return> InsertReturn(customs::Return r) override;
   Status UpdateReturn(customs::Return& r) override;

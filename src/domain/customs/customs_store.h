@@ -1,12 +1,13 @@
 // The customs module's storage port: rules, positive list, quota ledger, declarations (also the
-// outbound queue), receipts, returns and the bonded account book. Reached through
-// store::Transaction::customs().
+// outbound queue), receipts and the receipt feed's cursor, returns and the bonded account book.
+// Reached through store::Transaction::customs().
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -85,8 +86,6 @@ class CustomsStore {
                                                                      std::string_view list_no) = 0;
   virtual Result<std::pair<std::vector<Declaration>, std::int64_t>> ListDeclarations(
       TenantId tenant, const DeclarationQuery& query) = 0;
-  // The outbound queue, across tenants: queued declarations due at `now`, oldest first.
-  virtual Result<std::vector<Declaration>> DueForSubmission(Timestamp now, int limit) = 0;
   // The outbound queue per signing key, so that each key drains at its own rate: the signing keys
   // that have queued declarations (due or not), across tenants, in byte order; and the oldest
   // `limit` queued declarations of one key due at `now` (by due time, then id).
@@ -99,6 +98,11 @@ class CustomsStore {
   // Receipts: kAlreadyExists on a repeated receipt_id (the caller answers it as a replay).
   virtual Status InsertReceipt(TenantId tenant, DeclarationId id, const Receipt& receipt) = 0;
   virtual Result<std::vector<Receipt>> ListReceipts(TenantId tenant, DeclarationId id) = 0;
+  // Where polling a receipt feed of customs goes on (the gateway's opaque cursor), one per feed
+  // name, across tenants: "" when none was saved yet (the feed's beginning). Saving replaces it.
+  virtual Result<std::string> ReceiptCursor(std::string_view feed) = 0;
+  virtual Status SaveReceiptCursor(std::string_view feed, std::string_view cursor,
+                                   Timestamp at) = 0;
 
   virtual Result<Return> InsertReturn(Return r) = 0;
   virtual Status UpdateReturn(Return& r) = 0;

@@ -161,8 +161,34 @@ Status Submitter::SubmitOne(const Declaration& d, SubmitRound& round) {
   return tx->Commit();
 }
 
+Status Submitter::LoadCursor() {
+  if (cursor_loaded_) return Status::Ok();
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_ASSIGN_OR_RETURN(cursor_, tx->customs().ReceiptCursor(options_.receipt_feed));
+  saved_cursor_ = cursor_;
+  cursor_loaded_ = true;
+  return Status::Ok();
+}
+
+// The cursor is written in a transaction of its own, after the page's receipts were applied, not
+// in the transaction of a receipt: ReceiptService::Apply commits each receipt on its own and then
+// runs its follow-ups (reservations released, the pick task) through further transactions. Were
+// the cursor committed with a receipt, a crash before the follow-ups would skip them for good;
+// written after them, a crash re-reads the page and the repeated receipts are answered as replays,
+// which make up for missing follow-ups (EnsurePick, EnsureReleased). At most one page is read
+// twice; no receipt is ever skipped.
+Status Submitter::SaveCursor() {
+  if (cursor_ == saved_cursor_) return Status::Ok();
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+  XB_RETURN_IF_ERROR(tx->customs().SaveReceiptCursor(options_.receipt_feed, cursor_, clock_.Now()));
+  XB_RETURN_IF_ERROR(tx->Commit());
+  saved_cursor_ = cursor_;
+  return Status::Ok();
+}
+
 Result<int> Submitter::PollReceipts() {
   std::lock_guard lock(mu_);
+  XB_RETURN_IF_ERROR(LoadCursor());
   XB_ASSIGN_OR_RETURN(auto page, gateway_.PollReceipts(cursor_, options_.receipts_per_poll));
   int applied = 0;
   for (const auto& r : page.receipts) {
@@ -188,6 +214,7 @@ Result<int> Submitter::PollReceipts() {
     return applied;
   }
   if (!page.next_cursor.empty()) cursor_ = page.next_cursor;
+  XB_RETURN_IF_ERROR(SaveCursor());
   return applied;
 }
 

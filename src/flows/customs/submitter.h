@@ -1,7 +1,9 @@
 // The submitter drains the durable outbound queue (customs_declaration rows in state queued whose
 // next_attempt_at is due) into the customs gateway, one thread, rate-limited per signing key by
 // a token bucket (real signing keys sign about 4 messages per second), and polls customs'
-// receipts, applying each through the ReceiptService. Order intake never waits for it.
+// receipts, applying each through the ReceiptService. The receipt feed's cursor is kept in the
+// customs store (CustomsStore::ReceiptCursor), so a restart goes on where polling stopped. Order
+// intake never waits for it.
 //   success                -> declaration submitted (attempts + 1);
 //   transport failure      -> attempts + 1, next_attempt_at = now + backoff (1 s, 2 s, 4 s, ... 60
 //   s); refused at the door    -> declaration rejected with customs' reason, applied as a rejection
@@ -56,6 +58,8 @@ struct SubmitterOptions {
   std::chrono::seconds backoff_first{1};
   std::chrono::seconds backoff_max{60};
   int receipts_per_poll = 200;
+  // The name the receipt feed's cursor is stored under: one row per gateway feed in a database.
+  std::string receipt_feed = "customs";
   std::chrono::milliseconds idle_wait{250};  // the thread's pause when nothing is due
   std::chrono::milliseconds poll_every{500};
 };
@@ -107,7 +111,9 @@ class Submitter {
   // tests call it directly (without Start) with a fake clock.
   Result<SubmitRound> SubmitDue();
   // Polls one page of receipts and applies them; the cursor advances past the ones applied or
-  // refused for good (unknown declaration), stops before a store failure.
+  // refused for good (unknown declaration), stops before a store failure. The first poll reads
+  // the stored cursor; a page that moved it saves it after its receipts were applied (an error
+  // then: the page's receipts stay applied, the save is tried again at the next poll).
   Result<int> PollReceipts();
 
   SubmitterStats stats() const;
@@ -119,6 +125,8 @@ class Submitter {
   Status SubmitOne(const customs::Declaration& d, SubmitRound& round);
   std::chrono::seconds BackoffAfter(int attempts) const;
   void Loop();
+  Status LoadCursor();
+  Status SaveCursor();
 
   store::Database& db_;
   const Clock& clock_;
@@ -126,9 +134,11 @@ class Submitter {
   ReceiptService& receipts_;
   SubmitterOptions options_;
 
-  std::mutex mu_;  // buckets_, cursor_ (the thread, or a test, runs rounds; stats are atomics)
+  std::mutex mu_;  // buckets_, the cursor (the thread, or a test, runs rounds; stats are atomics)
   std::map<std::string, TokenBucket> buckets_;
-  std::string cursor_;
+  bool cursor_loaded_ = false;  // cursor_ was read from the store
+  std::string cursor_;          // where the next poll starts
+  std::string saved_cursor_;    // what the store holds
 
   std::thread thread_;
   std::mutex wake_mu_;

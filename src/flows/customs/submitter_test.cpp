@@ -239,6 +239,115 @@ TEST_F(SubmitterTest, PolledReceiptsAreAppliedAndTheCursorMovesOn) {
   EXPECT_EQ(submitter_.PollReceipts().status().code(), ErrorCode::kUnavailable);
 }
 
+TEST_F(SubmitterTest, AfterARestartPollingGoesOnFromTheStoredCursor) {
+  auto placed = PlaceOrder(2);
+  gateway_.receipts = {Receipt("C-1", placed.declaration, customs::ReceiptKind::kAccepted),
+                       Receipt("C-2", placed.declaration, customs::ReceiptKind::kReleased)};
+  ASSERT_EQ(gateway_.cursors.size(), 0U);
+  auto applied = submitter_.PollReceipts();
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(*applied, 2);
+  EXPECT_EQ(gateway_.cursors.back(), "");  // nothing stored yet: the feed's beginning
+  EXPECT_EQ(*Read()->customs().ReceiptCursor("customs"), "2");
+
+  // The server restarts: a new submitter on the same database asks for what follows the last
+  // page applied, not for the whole feed again.
+  FakeGateway after_restart;
+  after_restart.receipts = gateway_.receipts;
+  after_restart.receipts.push_back(
+      Receipt("C-3", placed.declaration, customs::ReceiptKind::kReleased));
+  Submitter restarted(*db_, clock_, after_restart, receipts_);
+  applied = restarted.PollReceipts();
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(after_restart.cursors, (std::vector<std::string>{"2"}));
+  EXPECT_EQ(*applied, 1);  // C-3 only (a second release: noted, no change)
+  EXPECT_EQ(restarted.stats().receipts_applied, 1);
+  EXPECT_EQ(PickTasks(), 1);
+  EXPECT_EQ(*Read()->customs().ReceiptCursor("customs"), "3");
+
+  // Another feed keeps a cursor of its own.
+  SubmitterOptions sandbox;
+  sandbox.receipt_feed = "sandbox";
+  FakeGateway sandbox_gateway;
+  Submitter other(*db_, clock_, sandbox_gateway, receipts_, sandbox);
+  ASSERT_TRUE(other.PollReceipts().ok());
+  EXPECT_EQ(sandbox_gateway.cursors, (std::vector<std::string>{""}));
+  EXPECT_EQ(*Read()->customs().ReceiptCursor("customs"), "3");
+}
+
+// The database as the submitter sees it, whose write transactions can be made to fail (a full
+// disk, a crash before the write): the receipts are applied through the real one.
+class WriteFailingDatabase final : public store::Database {
+ public:
+  explicit WriteFailingDatabase(store::Database& inner) : inner_(inner) {}
+  Result<std::unique_ptr<store::Transaction>> Begin(store::TxMode mode) override {
+    if (mode == store::TxMode::kWrite && fail_writes) return Unavailable("disk full");
+    return inner_.Begin(mode);
+  }
+  std::string_view dialect() const override { return inner_.dialect(); }
+  Result<int> SchemaVersion() override { return inner_.SchemaVersion(); }
+  bool fail_writes = false;
+
+ private:
+  store::Database& inner_;
+};
+
+TEST_F(SubmitterTest, ACursorNotSavedMeansThePageIsReadAgainNeverSkipped) {
+  auto placed = PlaceOrder(2);
+  gateway_.receipts = {Receipt("C-1", placed.declaration, customs::ReceiptKind::kAccepted),
+                       Receipt("C-2", placed.declaration, customs::ReceiptKind::kReleased)};
+  WriteFailingDatabase failing(*db_);
+  failing.fail_writes = true;
+  Submitter submitter(failing, clock_, gateway_, receipts_);
+  // The receipts are applied, the cursor cannot be saved: the poll says so.
+  EXPECT_EQ(submitter.PollReceipts().status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(DeclarationNow(placed.declaration).state, DeclarationState::kReleased);
+  EXPECT_EQ(PickTasks(), 1);
+  EXPECT_EQ(*Read()->customs().ReceiptCursor("customs"), "");
+
+  // Had the server stopped now, the next one reads the page again: replays, nothing twice.
+  FakeGateway after_restart;
+  after_restart.receipts = gateway_.receipts;
+  Submitter restarted(*db_, clock_, after_restart, receipts_);
+  auto applied = restarted.PollReceipts();
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(after_restart.cursors, (std::vector<std::string>{""}));
+  EXPECT_EQ(*applied, 2);
+  EXPECT_EQ(restarted.stats().receipts_applied, 0);  // both were replays
+  EXPECT_EQ(PickTasks(), 1);
+  EXPECT_EQ(*Read()->customs().ReceiptCursor("customs"), "2");
+
+  // The first one, once it can write again, saves the cursor it reached with its next poll,
+  // though that page is empty (the stored one is put back to the beginning to see it).
+  {
+    auto tx = Write();
+    ASSERT_TRUE(tx->customs().SaveReceiptCursor("customs", "", clock_.Now()).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  failing.fail_writes = false;
+  ASSERT_TRUE(submitter.PollReceipts().ok());
+  EXPECT_EQ(gateway_.cursors.back(), "2");
+  EXPECT_EQ(*Read()->customs().ReceiptCursor("customs"), "2");
+}
+
+TEST_F(SubmitterTest, OnlyAPageThatMovesTheCursorIsSaved) {
+  auto placed = PlaceOrder(2);
+  gateway_.receipts = {Receipt("C-1", placed.declaration, customs::ReceiptKind::kAccepted)};
+  WriteFailingDatabase failing(*db_);
+  Submitter submitter(failing, clock_, gateway_, receipts_);
+  ASSERT_TRUE(submitter.PollReceipts().ok());
+  ASSERT_EQ(*Read()->customs().ReceiptCursor("customs"), "1");
+  // Polls that bring nothing new write nothing (a write would fail here).
+  failing.fail_writes = true;
+  ASSERT_TRUE(submitter.PollReceipts().ok());
+  ASSERT_TRUE(submitter.PollReceipts().ok());
+  EXPECT_EQ(gateway_.cursors, (std::vector<std::string>{"", "1", "1"}));
+  // A transport failure polls nothing and keeps the stored cursor.
+  gateway_.poll_failure = true;
+  EXPECT_EQ(submitter.PollReceipts().status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(*Read()->customs().ReceiptCursor("customs"), "1");
+}
+
 TEST_F(SubmitterTest, TheThreadDrainsTheQueue) {
   auto placed = PlaceOrder(1, 0, DeclarationState::kQueued);
   SubmitterOptions fast;
