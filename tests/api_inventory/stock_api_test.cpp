@@ -1,6 +1,7 @@
-// The stock API over HTTP: balances with filters, the summary with reserved, held and inbound
-// quantities, stock as of a past time, expiring stock, the stock card, the ledger, lots, holds,
-// idempotent adjustments, roles, and bad input answered with a clear 4xx that changes nothing.
+// The stock API over HTTP: balances with filters, the summary with reserved, held, inbound and
+// in-transit quantities, stock as of a past time, expiring stock, the stock card, the ledger, lots,
+// holds, idempotent adjustments, roles, and bad input answered with a clear 4xx that changes
+// nothing.
 #include <ctime>
 #include <string>
 #include <vector>
@@ -173,6 +174,82 @@ TEST_P(StockApi, SummaryCountsOpenPurchaseOrdersAsInbound) {
            s.key);
   ASSERT_EQ(receipt.status, 201) << receipt;
   EXPECT_EQ(Summary(s)["inbound"], 30);
+}
+
+// The review's repro: goods received on a receive task that is still open are on hand at once
+// and reach the purchase order only when the task closes; they must not count twice meanwhile.
+TEST_P(StockApi, GoodsReceivedOnAnOpenTaskAreNotInboundToo) {
+  const Site s = NewSite();
+  Put(s, 137);
+  const std::int64_t supplier =
+      Create("/api/v1/suppliers", SupplierBody(Unique("SUP")), s.key)["id"].get<std::int64_t>();
+  const json po =
+      Create("/api/v1/purchase-orders",
+             {{"code", Unique("PO")},
+              {"supplier_id", supplier},
+              {"warehouse_id", s.warehouse},
+              {"transport_mode", "sea"},
+              {"currency", "EUR"},
+              {"expected_date", "2027-01-15"},
+              {"lines", {{{"sku_id", s.sku}, {"quantity", 50}, {"unit_price", "3.00"}}}}},
+             s.key);
+  const std::int64_t po_id = po["id"].get<std::int64_t>();
+  ASSERT_EQ(Post("/api/v1/purchase-orders/" + Q(po_id) + "/confirm", json::object(), s.key).status,
+            200);
+  json sum = Summary(s);
+  EXPECT_EQ(sum["on_hand"], 137);
+  EXPECT_EQ(sum["inbound"], 50);
+  EXPECT_EQ(sum["in_transit"], 0);
+  EXPECT_EQ(sum["projected"], 187);
+
+  const json task = Create(
+      "/api/v1/tasks/receive",
+      {{"warehouse_id", s.warehouse}, {"receiving_bin_id", s.bin2}, {"purchase_order_id", po_id}},
+      s.key);
+  const std::string t = "/api/v1/tasks/" + Q(task["id"].get<std::int64_t>());
+  const Response received =
+      Post(t + "/receipts", {{"line_no", 1}, {"quantity", 30}, {"condition", "good"}}, s.key);
+  ASSERT_EQ(received.status, 200) << received;
+  sum = Summary(s);
+  EXPECT_EQ(sum["on_hand"], 167);
+  EXPECT_EQ(sum["inbound"], 20);
+  EXPECT_EQ(sum["projected"], 187);
+
+  // Closed short: the order says 30 received and is still open for 20.
+  const Response closed = Post(t + "/close", json::object(), s.key);
+  ASSERT_EQ(closed.status, 200) << closed;
+  sum = Summary(s);
+  EXPECT_EQ(sum["on_hand"], 167);
+  EXPECT_EQ(sum["inbound"], 20);
+  EXPECT_EQ(sum["projected"], 187);
+}
+
+TEST_P(StockApi, OpenAdvanceNoticesAreInTransit) {
+  const Site s = NewSite();
+  Put(s, 10);
+  const json task = Create(
+      "/api/v1/tasks/receive",
+      {{"warehouse_id", s.warehouse},
+       {"receiving_bin_id", s.bin2},
+       {"asn", {{"ref", Unique("ASN")}, {"lines", {{{"sku_id", s.sku}, {"quantity", 40}}}}}}},
+      s.key);
+  json sum = Summary(s);
+  EXPECT_EQ(sum["in_transit"], 40);
+  EXPECT_EQ(sum["inbound"], 0);
+  EXPECT_EQ(sum["projected"], 50);
+  const std::string t = "/api/v1/tasks/" + Q(task["id"].get<std::int64_t>());
+  const Response received =
+      Post(t + "/receipts", {{"line_no", 1}, {"quantity", 15}, {"condition", "good"}}, s.key);
+  ASSERT_EQ(received.status, 200) << received;
+  sum = Summary(s);
+  EXPECT_EQ(sum["on_hand"], 25);
+  EXPECT_EQ(sum["in_transit"], 25);
+  EXPECT_EQ(sum["projected"], 50);
+  // Closed short: what did not come is no longer expected.
+  ASSERT_EQ(Post(t + "/close", json::object(), s.key).status, 200);
+  sum = Summary(s);
+  EXPECT_EQ(sum["in_transit"], 0);
+  EXPECT_EQ(sum["projected"], 25);
 }
 
 TEST_P(StockApi, ExpiringReportsExpiredAndNearExpiryStock) {

@@ -35,6 +35,7 @@ export interface StockSummary {
   held: number;
   picked: number;
   inbound: number;
+  in_transit: number;
   projected: number;
 }
 

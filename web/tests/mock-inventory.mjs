@@ -473,7 +473,7 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     const pools = new Map();
     const pool = (w, s, o) => {
       const k = `${w}|${s}|${o}`;
-      if (!pools.has(k)) pools.set(k, { warehouse_id: w, sku_id: s, owner: o, on_hand: 0, reserved: 0, available: 0, held: 0, picked: 0, inbound: 0, projected: 0 });
+      if (!pools.has(k)) pools.set(k, { warehouse_id: w, sku_id: s, owner: o, on_hand: 0, reserved: 0, available: 0, held: 0, picked: 0, inbound: 0, in_transit: 0, projected: 0 });
       return pools.get(k);
     };
     for (const b of balances.values()) {
@@ -486,12 +486,28 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     }
     for (const r of reservations) if (r.state === 'active') pool(r.warehouse_id, r.sku_id, r.owner).reserved += outstanding(r);
     for (const x of supply?.inboundPools?.() ?? []) pool(x.warehouse_id, x.sku_id, 'own');
+    // Open receive tasks: what they took in against an order is on hand already (the order hears of
+    // it at close); what an advance notice still announces is in transit.
+    const takenIn = new Map();
+    for (const t of tasks) {
+      if (t.kind !== 'receive' || (t.state !== 'open' && t.state !== 'in_progress')) continue;
+      for (const l of t.lines) {
+        const got = (l.done_qty ?? 0) + (l.damaged_qty ?? 0);
+        if (t.ref_type === 'purchase_order') {
+          const k = `${t.warehouse_id}|${l.sku_id}`;
+          takenIn.set(k, (takenIn.get(k) ?? 0) + got);
+        } else if (t.ref_type === 'asn' && l.expected_qty > got) {
+          pool(t.warehouse_id, l.sku_id, l.owner).in_transit += l.expected_qty - got;
+        }
+      }
+    }
     const rows = [...pools.values()].filter((p) => (wh === undefined || p.warehouse_id === wh) && (sku === undefined || p.sku_id === sku)
       && (owner === undefined || p.owner === owner)).map((p) => {
-      const inbound = p.owner === 'own' ? supply?.inbound?.(p.warehouse_id, p.sku_id) ?? 0 : 0;
+      const ordered = p.owner === 'own' ? supply?.inbound?.(p.warehouse_id, p.sku_id) ?? 0 : 0;
+      const inbound = Math.max(0, ordered - (p.owner === 'own' ? takenIn.get(`${p.warehouse_id}|${p.sku_id}`) ?? 0 : 0));
       const available = p.available - p.reserved;
-      return { ...p, available, inbound, projected: available + inbound };
-    }).filter((p) => p.on_hand || p.reserved || p.inbound)
+      return { ...p, available, inbound, projected: available + inbound + p.in_transit };
+    }).filter((p) => p.on_hand || p.reserved || p.inbound || p.in_transit)
       .sort((a, b) => a.sku_id - b.sku_id || a.warehouse_id - b.warehouse_id || a.owner.localeCompare(b.owner));
     return page(rows, paging(params));
   }

@@ -300,6 +300,7 @@ json SummaryToJson(const inventory_flow::StockSummary& s) {
           {"held", s.held},
           {"picked", s.picked},
           {"inbound", s.inbound},
+          {"in_transit", s.in_transit},
           {"projected", s.projected}};
 }
 

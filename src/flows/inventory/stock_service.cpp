@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "domain/catalog/sku.h"
 #include "domain/partners/partners.h"
+#include "domain/warehouse/tasks.h"
 #include "flows/inventory/stock_posting.h"
 
 namespace xb::inventory_flow {
@@ -229,6 +230,25 @@ Result<std::vector<procurement::PurchaseOrder>> AllOrders(store::Transaction& tx
   return all;
 }
 
+// Every receive task of the warehouse (all warehouses when absent) that is not closed.
+Result<std::vector<warehouse::Task>> OpenReceiveTasks(store::Transaction& tx, TenantId tenant,
+                                                      std::optional<std::int64_t> warehouse_id) {
+  std::vector<warehouse::Task> all;
+  for (const auto state : {warehouse::TaskState::kOpen, warehouse::TaskState::kInProgress}) {
+    warehouse::TaskQuery query;
+    query.warehouse_id = warehouse_id;
+    query.kind = warehouse::TaskKind::kReceive;
+    query.state = state;
+    query.limit = kMaxPageSize;
+    for (query.offset = 0;; query.offset += kMaxPageSize) {
+      XB_ASSIGN_OR_RETURN(auto page, tx.warehouse().ListTasks(tenant, query));
+      for (auto& t : page.first) all.push_back(std::move(t));
+      if (page.first.empty() || query.offset + kMaxPageSize >= page.second) break;
+    }
+  }
+  return all;
+}
+
 // Whether a side of a movement lies in a stock card's scope (one SKU and owner; optionally one
 // warehouse).
 bool InScope(const std::optional<inventory::Place>& place, const StockCardQuery& q) {
@@ -295,6 +315,28 @@ Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary
     }
   }
 
+  // Open receive tasks. Against a purchase order, what they received is on hand already but is
+  // added to the order's received quantity only when the task closes: it is taken off the order's
+  // open quantity below, per (order, line). Against an advance notice, what is still expected is
+  // in transit.
+  XB_ASSIGN_OR_RETURN(auto receiving, OpenReceiveTasks(*tx, tenant, query.warehouse_id));
+  std::map<std::pair<std::int64_t, int>, std::int64_t> received_by_open_tasks;
+  for (const auto& task : receiving) {
+    const bool against_po = task.ref_type == "purchase_order";
+    const auto po_id = against_po ? ParseInt64(task.ref_id) : std::nullopt;
+    for (const auto& line : task.lines) {
+      const std::int64_t received = line.done_qty + line.damaged_qty;
+      if (po_id) {
+        received_by_open_tasks[{*po_id, line.line_no}] += received;
+      } else if (task.ref_type == "asn") {
+        if (query.sku_id && line.sku_id != *query.sku_id) continue;
+        if (query.owner && line.owner != *query.owner) continue;
+        const std::int64_t expected = line.expected_qty - received;
+        if (expected > 0) row(task.warehouse_id, line.sku_id, line.owner).in_transit += expected;
+      }
+    }
+  }
+
   // Purchase orders bring the tenant's own stock.
   if (!query.owner || *query.owner == inventory::kOwnStock) {
     for (const auto status :
@@ -304,9 +346,16 @@ Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary
       pq.status = status;
       XB_ASSIGN_OR_RETURN(auto orders, AllOrders(*tx, tenant, pq));
       for (const auto& po : orders) {
+        // A receipt's line_no is the order line's position, 1-based (procurement::ApplyReceipt).
+        int line_no = 0;
         for (const auto& line : po.lines) {
+          ++line_no;
           if (query.sku_id && line.sku_id != *query.sku_id) continue;
-          const std::int64_t open = line.quantity - line.received_qty;
+          std::int64_t open = line.quantity - line.received_qty;
+          if (auto it = received_by_open_tasks.find({po.id.value(), line_no});
+              it != received_by_open_tasks.end()) {
+            open -= it->second;
+          }
           if (open > 0) {
             row(po.warehouse_id, line.sku_id, std::string(inventory::kOwnStock)).inbound += open;
           }
@@ -334,7 +383,7 @@ Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary
       if (r.owner == s.owner) s.reserved += r.Outstanding();
     }
     s.available -= s.reserved;
-    s.projected = s.available + s.inbound;
+    s.projected = s.available + s.inbound + s.in_transit;
   }
   return std::make_pair(std::move(page), total);
 }

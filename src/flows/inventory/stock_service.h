@@ -53,8 +53,10 @@ struct SummaryQuery {
 
 // Stock of one SKU of one owner in one warehouse. on_hand counts every state; available is the
 // available state minus what reservations hold; held is quarantine + customs hold + damaged;
-// inbound is what open purchase orders (confirmed, partly received) still expect; projected is
-// available + inbound.
+// inbound is what open purchase orders (confirmed, partly received) still expect, less what open
+// receive tasks have already received against them (on hand already, on the order only once the
+// task closes); in_transit is what open advance-notice (ASN) receive tasks announce and have not
+// received yet; projected is available + inbound + in_transit.
 struct StockSummary {
   std::int64_t warehouse_id = 0;
   std::int64_t sku_id = 0;
@@ -65,6 +67,7 @@ struct StockSummary {
   std::int64_t held = 0;
   std::int64_t picked = 0;
   std::int64_t inbound = 0;
+  std::int64_t in_transit = 0;
   std::int64_t projected = 0;
 };
 

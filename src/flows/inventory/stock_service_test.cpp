@@ -452,6 +452,148 @@ TEST_F(StockServiceTest, SummaryCountsReservationsAndOpenPurchaseOrders) {
   EXPECT_EQ(page->first.size(), 1U);
 }
 
+// The repro of the review: goods received on an open receive task are on hand at once but reach
+// the purchase order only when the task closes; meanwhile they must not count as inbound too.
+TEST_F(StockServiceTest, GoodsReceivedOnAnOpenTaskAreNotCountedTwice) {
+  Put(137);
+  std::int64_t po_id = 0;
+  {
+    auto tx = Write();
+    procurement::PurchaseOrder po;
+    po.tenant_id = TenantId(kTenant);
+    po.code = "PO-7";
+    po.supplier_id = 1;
+    po.warehouse_id = warehouse_;
+    po.currency = "AUD";
+    po.status = procurement::PoStatus::kConfirmed;
+    po.order_date = Day(2026, 11, 1);
+    po.expected_date = Day(2026, 12, 1);
+    po.lines.push_back({1, sku2_, 10, 1000, std::nullopt, 0, 0, 0});
+    po.lines.push_back({2, sku_, 50, 1000, std::nullopt, 0, 0, 0});
+    po.version = 1;
+    auto stored = tx->procurement().InsertOrder(po);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    po_id = stored->id.value();
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto s = SummaryOf(sku_);
+  EXPECT_EQ(s.on_hand, 137);
+  EXPECT_EQ(s.inbound, 50);
+  EXPECT_EQ(s.in_transit, 0);
+  EXPECT_EQ(s.projected, 187);
+
+  // Receive 30 of line 2 (the task's line 2 is the order's line 2); the task stays open.
+  warehouse::Task task;
+  task.tenant_id = TenantId(kTenant);
+  task.code = "RCV-1";
+  task.kind = warehouse::TaskKind::kReceive;
+  task.state = warehouse::TaskState::kInProgress;
+  task.warehouse_id = warehouse_;
+  task.ref_type = "purchase_order";
+  task.ref_id = std::to_string(po_id);
+  task.lines.push_back({});
+  task.lines.back().line_no = 1;
+  task.lines.back().sku_id = sku2_;
+  task.lines.back().expected_qty = 10;
+  task.lines.push_back({});
+  task.lines.back().line_no = 2;
+  task.lines.back().sku_id = sku_;
+  task.lines.back().expected_qty = 50;
+  task.lines.back().done_qty = 28;
+  task.lines.back().damaged_qty = 2;
+  task.version = 1;
+  {
+    auto tx = Write();
+    auto stored = tx->warehouse().InsertTask(task);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    task = *stored;
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  Put(30);  // what the receipt posted
+  s = SummaryOf(sku_);
+  EXPECT_EQ(s.on_hand, 167);
+  EXPECT_EQ(s.inbound, 20);
+  EXPECT_EQ(s.projected, 187);
+  EXPECT_EQ(SummaryOf(sku2_).inbound, 10);  // nothing received on the other line
+
+  // The task closes: the order now says 30 received, and the figures stay the same.
+  {
+    auto tx = Write();
+    auto po = tx->procurement().GetOrder(TenantId(kTenant), procurement::PurchaseOrderId(po_id));
+    ASSERT_TRUE(po.ok());
+    procurement::PurchaseOrder after = *po;
+    after.status = procurement::PoStatus::kPartlyReceived;
+    after.lines[1].received_qty = 30;
+    after.version = po->version + 1;
+    ASSERT_TRUE(tx->procurement().UpdateOrder(after, po->version).ok());
+    warehouse::Task closed = task;
+    closed.state = warehouse::TaskState::kDone;
+    closed.version = task.version + 1;
+    ASSERT_TRUE(tx->warehouse().UpdateTask(closed, task.version).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  s = SummaryOf(sku_);
+  EXPECT_EQ(s.on_hand, 167);
+  EXPECT_EQ(s.inbound, 20);
+  EXPECT_EQ(s.projected, 187);
+}
+
+TEST_F(StockServiceTest, OpenAdvanceNoticesAreInTransitUntilReceived) {
+  const auto asn = [&](const std::string& code, warehouse::TaskState state, std::string_view owner,
+                       std::int64_t expected, std::int64_t done) {
+    warehouse::Task task;
+    task.tenant_id = TenantId(kTenant);
+    task.code = code;
+    task.kind = warehouse::TaskKind::kReceive;
+    task.state = state;
+    task.warehouse_id = warehouse_;
+    task.ref_type = "asn";
+    task.ref_id = "ASN-" + code;
+    task.lines.push_back({});
+    task.lines.back().line_no = 1;
+    task.lines.back().sku_id = sku_;
+    task.lines.back().owner = std::string(owner);
+    task.lines.back().expected_qty = expected;
+    task.lines.back().done_qty = done;
+    task.version = 1;
+    auto tx = Write();
+    ASSERT_TRUE(tx->warehouse().InsertTask(task).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  };
+  asn("RCV-1", warehouse::TaskState::kOpen, inventory::kOwnStock, 40, 0);
+  asn("RCV-2", warehouse::TaskState::kInProgress, inventory::kOwnStock, 25, 15);
+  Put(15);                                                                 // what RCV-2 received
+  asn("RCV-3", warehouse::TaskState::kDone, inventory::kOwnStock, 99, 1);  // closed short
+  asn("RCV-4", warehouse::TaskState::kCancelled, inventory::kOwnStock, 99, 0);  // cancelled
+  asn("RCV-5", warehouse::TaskState::kOpen, "merchant-a", 7, 0);
+  // Two rows: own stock and the merchant's notice; the owner filter keeps one.
+  SummaryQuery q;
+  auto page = stock_.Summary(Reader(), q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->second, 2);
+  q.owner = "own";
+  page = stock_.Summary(Reader(), q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->first.size(), 1U);
+  const StockSummary& s = page->first[0];
+  EXPECT_EQ(s.on_hand, 15);
+  EXPECT_EQ(s.inbound, 0);
+  EXPECT_EQ(s.in_transit, 50);
+  EXPECT_EQ(s.projected, 65);
+  q.owner = "merchant-a";
+  page = stock_.Summary(Reader(), q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->first.size(), 1U);
+  EXPECT_EQ(page->first[0].in_transit, 7);
+  EXPECT_EQ(page->first[0].projected, 7);
+  // Another warehouse sees none of it.
+  q = {};
+  q.warehouse_id = other_warehouse_;
+  page = stock_.Summary(Reader(), q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->second, 0);
+}
+
 TEST_F(StockServiceTest, ExpiringReportsExpiredAndNearExpiryLots) {
   // Today is 2026-11-25.
   const auto expired = Lot(sku_, "L-EXP", Day(2026, 11, 24));

@@ -1,5 +1,5 @@
 // Stock overview: balances per bin, lot, owner and state with filters and paging; the summary
-// per SKU (on hand, reserved, available, held, picked, inbound, projected); and the report of
+// per SKU (on hand, reserved, available, held, picked, inbound, in transit, projected); and the report of
 // expired and near-expiry stock. The filters live in the URL, so a view can be linked.
 
 import { getJson, type Page } from '../api';
@@ -170,7 +170,7 @@ export function renderStock(query: URLSearchParams): HTMLElement {
 
 // ---- summary per SKU -------------------------------------------------------------------------
 
-export const SUMMARY_FIGURES = ['on_hand', 'reserved', 'available', 'held', 'picked', 'inbound', 'projected'] as const;
+export const SUMMARY_FIGURES = ['on_hand', 'reserved', 'available', 'held', 'picked', 'inbound', 'in_transit', 'projected'] as const;
 
 export function renderSummary(query: URLSearchParams): HTMLElement {
   const { offset, limit } = pageOf(query, STOCK_PAGE);
