@@ -252,6 +252,105 @@ TEST_P(StockApi, OpenAdvanceNoticesAreInTransit) {
   EXPECT_EQ(sum["projected"], 25);
 }
 
+// The CSV lines of an answer (CRLF line ends), the header first.
+std::vector<std::string> CsvLines(const std::string& body) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    const auto end = body.find("\r\n", at);
+    if (end == std::string::npos) {
+      lines.push_back(body.substr(at));
+      break;
+    }
+    lines.push_back(body.substr(at, end - at));
+    at = end + 2;
+  }
+  return lines;
+}
+
+TEST_P(StockApi, StockListsExportEveryRowOfTheirFiltersAsCsv) {
+  const Site s = NewSite();
+  const std::int64_t lot = NewLot(s, "LOT,\"Q\"", "2026-01-31");  // a cell that needs quoting
+  Put(s, 7, lot);
+  Put(s, 5, 0, s.bin2);
+  Put(s, -2, 0, s.bin2);
+  const std::string w = "warehouse_id=" + Q(s.warehouse);
+
+  // Every balance, whatever the limit says; the filters as the JSON.
+  Response r = Get("/api/v1/stock?format=csv&limit=1&" + w, s.key);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"stock.csv\"");
+  auto lines = CsvLines(r.body);
+  ASSERT_EQ(lines.size(), 3U) << r.body;
+  EXPECT_EQ(lines[0],
+            "warehouse_id,bin_id,sku_id,lot_id,lot_number,expiry_date,owner,state,on_hand");
+  EXPECT_EQ(lines[1], Q(s.warehouse) + "," + Q(s.bin) + "," + Q(s.sku) + "," + Q(lot) +
+                          ",\"LOT,\"\"Q\"\"\",2026-01-31,own,available,7");
+  EXPECT_EQ(lines[2], Q(s.warehouse) + "," + Q(s.bin2) + "," + Q(s.sku) + ",0,,,own,available,3");
+  lines = CsvLines(Get("/api/v1/stock?format=csv&bin_id=" + Q(s.bin2) + "&" + w, s.key).body);
+  EXPECT_EQ(lines.size(), 2U);
+
+  r = Get("/api/v1/stock/summary?format=csv&" + w, s.key);
+  ASSERT_EQ(r.status, 200) << r;
+  lines = CsvLines(r.body);
+  ASSERT_EQ(lines.size(), 2U) << r.body;
+  EXPECT_EQ(lines[0],
+            "warehouse_id,sku_id,owner,on_hand,reserved,available,held,picked,inbound,in_transit,"
+            "projected");
+  EXPECT_EQ(lines[1], Q(s.warehouse) + "," + Q(s.sku) + ",own,10,0,10,0,0,0,0,10");
+
+  // The lot expired: it is in the expiring report.
+  r = Get("/api/v1/stock/expiring?format=csv&days=0&" + w, s.key);
+  ASSERT_EQ(r.status, 200) << r;
+  lines = CsvLines(r.body);
+  ASSERT_EQ(lines.size(), 2U) << r.body;
+  EXPECT_EQ(lines[0],
+            "warehouse_id,bin_id,sku_id,lot_id,lot_number,expiry_date,owner,state,on_hand,"
+            "days_left,status");
+  EXPECT_NE(lines[1].find(",expired"), std::string::npos) << lines[1];
+
+  // As of now: the same balances; the JSON has its total like the other lists.
+  const json later = GetJson("/api/v1/stock/as-of?at=2099-01-01&limit=1&" + w, s.key);
+  EXPECT_EQ(later["total"], 2) << later;
+  EXPECT_EQ(later["items"].size(), 1U);
+  EXPECT_EQ(GetJson("/api/v1/stock/as-of?at=2020-01-01&" + w, s.key)["total"], 0);
+  r = Get("/api/v1/stock/as-of?format=csv&at=2099-01-01&" + w, s.key);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(CsvLines(r.body).size(), 3U) << r.body;
+
+  // The stock card: every line with its running balance, and the opening balance in a header.
+  r = Get("/api/v1/skus/" + Q(s.sku) + "/stock-card?format=csv&limit=1&" + w, s.key);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.Header("x-opening-balance"), "0");
+  lines = CsvLines(r.body);
+  ASSERT_EQ(lines.size(), 4U) << r.body;
+  EXPECT_EQ(lines[0],
+            "id,at,sku_id,lot_id,owner,from_warehouse_id,from_bin_id,from_state,to_warehouse_id,"
+            "to_bin_id,to_state,quantity,reason,ref_type,ref_id,device,actor,note,signed_quantity,"
+            "running_balance");
+  EXPECT_EQ(lines[3].substr(lines[3].size() - 6), ",-2,10") << lines[3];
+  r = Get("/api/v1/skus/999999/stock-card?format=csv", s.key);
+  EXPECT_TRUE(IsError(r, 404, "NOT_FOUND")) << r;
+
+  r = Get("/api/v1/movements?format=csv&limit=1&sku_id=" + Q(s.sku), s.key);
+  ASSERT_EQ(r.status, 200) << r;
+  lines = CsvLines(r.body);
+  ASSERT_EQ(lines.size(), 4U) << r.body;
+  EXPECT_EQ(lines[0],
+            "id,at,sku_id,lot_id,owner,from_warehouse_id,from_bin_id,from_state,to_warehouse_id,"
+            "to_bin_id,to_state,quantity,reason,ref_type,ref_id,device,actor,note");
+  EXPECT_NE(lines[3].find(",count_loss,adjustment,"), std::string::npos) << lines[3];
+
+  // Bad input is refused as for the JSON.
+  EXPECT_TRUE(
+      IsFieldError(Get("/api/v1/stock?format=xml", s.key), 400, "INVALID_ARGUMENT", "format"));
+  EXPECT_TRUE(IsFieldError(Get("/api/v1/stock/expiring?format=csv&days=-1", s.key), 400,
+                           "INVALID_ARGUMENT", "days"));
+  EXPECT_TRUE(IsFieldError(Get("/api/v1/stock/summary?format=csv&owner=a%20b", s.key), 400,
+                           "INVALID_ARGUMENT", "owner"));
+}
+
 TEST_P(StockApi, ExpiringReportsExpiredAndNearExpiryStock) {
   const Site s = NewSite();
   // Dates relative to the server's today, which the report returns.

@@ -5,6 +5,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import {
   apiCall, launchBrowser, newPage, pickRecord, screenshot, signIn, startTarget, uniqueCode, validSku,
 } from './harness.mjs';
@@ -196,6 +197,48 @@ describe('inventory and warehouse pages', { timeout: 15 * 60_000 }, () => {
       assert.deepEqual((await rowsOf(page, 'card-row', ['running'])).map((r) => Number(r.running)), [30, 50, 65, 60]);
       assert.equal(await page.getByTestId('card-closing').getAttribute('data-value'), '60');
       assert.equal(await page.getByTestId('card-more').isVisible(), false);
+    });
+  });
+
+  it('exports the stock overview, summary and expiring report as CSV with every row of the filters', { timeout: TEST_TIMEOUT }, async () => {
+    const s = await stockSetup(target, {
+      bins: [['S-01', 'storage'], ['S-02', 'storage']],
+      lots: [{ key: 'NEAR', days: 20 }, { key: 'FAR', days: 400 }],
+      stock: [
+        { lot: 'NEAR', bin: 'S-01', quantity: 7 },
+        { lot: 'FAR', bin: 'S-01', quantity: 5 },
+        { lot: 'FAR', bin: 'S-02', quantity: 3 },
+      ],
+    });
+    const download = async (page, name) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-export').click()]);
+      assert.equal(file.suggestedFilename(), name);
+      const lines = (await readFile(await file.path(), 'utf8')).split('\r\n').filter((l) => l !== '');
+      return { header: lines[0], rows: lines.slice(1).map((l) => l.split(',')) };
+    };
+    await withPage('stock-export', async (page) => {
+      // One row a page on screen; the file has all three.
+      await signIn(page, target.baseUrl, target.apiKey, `#/inventory?warehouse_id=${s.wh.id}&sku_id=${s.sku.id}&limit=1`);
+      await ready(page, 'stock-body');
+      assert.equal(await page.getByTestId('stock-row').count(), 1);
+      let csv = await download(page, 'stock.csv');
+      assert.equal(csv.header, 'warehouse_id,bin_id,sku_id,lot_id,lot_number,expiry_date,owner,state,on_hand');
+      assert.deepEqual(csv.rows.map((r) => Number(r[8])).sort((a, b) => a - b), [3, 5, 7]);
+      assert.ok(csv.rows.every((r) => Number(r[0]) === s.wh.id && Number(r[2]) === s.sku.id), 'the filters apply');
+
+      await page.goto(`${target.baseUrl}/#/inventory/summary?warehouse_id=${s.wh.id}&sku_id=${s.sku.id}`);
+      await ready(page, 'summary-body');
+      assert.equal(await page.getByTestId('summary-row').getAttribute('data-in-transit'), '0');
+      csv = await download(page, 'stock-summary.csv');
+      assert.equal(csv.header, 'warehouse_id,sku_id,owner,on_hand,reserved,available,held,picked,inbound,in_transit,projected');
+      assert.deepEqual(csv.rows, [[String(s.wh.id), String(s.sku.id), 'own', '15', '0', '15', '0', '0', '0', '0', '15']]);
+
+      await page.goto(`${target.baseUrl}/#/inventory/expiring?warehouse_id=${s.wh.id}&days=60`);
+      await ready(page, 'expiring-body');
+      csv = await download(page, 'stock-expiring.csv');
+      assert.equal(csv.header, 'warehouse_id,bin_id,sku_id,lot_id,lot_number,expiry_date,owner,state,on_hand,days_left,status');
+      assert.deepEqual(csv.rows.map((r) => [Number(r[3]), Number(r[8]), Number(r[9]), r[10]]), [[s.lot.NEAR.id, 7, 20, 'near_expiry']]);
+      assert.equal(await page.getByTestId('csv-error').count(), 0);
     });
   });
 

@@ -354,8 +354,8 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
       if (m.from) add(m.from, m, -m.quantity);
       if (m.to) add(m.to, m, m.quantity);
     }
-    const { items, limit, offset } = listBalances(params, [...sums.values()]);
-    return { at: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), items, limit, offset };
+    const { items, total, limit, offset } = listBalances(params, [...sums.values()]);
+    return { at: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), items, total, limit, offset };
   }
 
   // ---- reservations -------------------------------------------------------------------------------
@@ -1037,6 +1037,38 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
     createReceive({ warehouse_id: wh.id, receiving_bin_id: bin('RCV-1').id, asn: { ref: 'ASN-2026-0042', lines: [{ sku_id: fish.id, quantity: 24 }, { sku_id: vitc.id, quantity: 36 }] } });
   }
 
+  // ---- CSV exports (format=csv): every row of the filters, columns named as the JSON fields -------
+  const BALANCE_COLUMNS = ['warehouse_id', 'bin_id', 'sku_id', 'lot_id', 'lot_number', 'expiry_date', 'owner', 'state', 'on_hand'];
+  const SUMMARY_COLUMNS = ['warehouse_id', 'sku_id', 'owner', 'on_hand', 'reserved', 'available', 'held', 'picked', 'inbound', 'in_transit', 'projected'];
+  const csvCell = (v) => {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const toCsv = (columns, rows) => [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+  /** Every item of a paged list function, whatever limit and offset the request named. */
+  function allItems(list, params) {
+    const q = new URLSearchParams(params);
+    q.delete('format');
+    q.set('limit', '500');
+    const out = [];
+    for (let offset = 0; ; offset += 500) {
+      q.set('offset', String(offset));
+      const items = list(q).items ?? [];
+      out.push(...items);
+      if (items.length < 500) return out;
+    }
+  }
+  function csvFormat(params) {
+    const f = params.get('format');
+    if (f && f !== 'json' && f !== 'csv') throw invalid('format', 'must be json or csv');
+    return f === 'csv';
+  }
+  const sendCsv = (res, text, file) => {
+    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
+    return send(res, 200, text, 'text/csv; charset=utf-8');
+  };
+
   // ---- routes -------------------------------------------------------------------------------------
   async function handle(req, res, method, parts, url, actor) {
     const [head, a, b] = parts;
@@ -1047,6 +1079,12 @@ export function createInventoryApi({ store, supply, ApiFailure, invalid, readJso
       return n;
     };
     const noRoute = () => notFound(`no route for ${method} /api/v1/${parts.join('/')}`);
+    if (head === 'stock' && method === 'GET' && csvFormat(params)) {
+      if (a === undefined) return sendCsv(res, toCsv(BALANCE_COLUMNS, allItems((q) => listBalances(q), params)), 'stock.csv'), true;
+      if (a === 'summary') return sendCsv(res, toCsv(SUMMARY_COLUMNS, allItems(summary, params)), 'stock-summary.csv'), true;
+      if (a === 'as-of') return sendCsv(res, toCsv(BALANCE_COLUMNS, allItems(asOf, params)), 'stock-as-of.csv'), true;
+      if (a === 'expiring') return sendCsv(res, toCsv([...BALANCE_COLUMNS, 'days_left', 'status'], allItems(expiring, params)), 'stock-expiring.csv'), true;
+    }
     if (head === 'stock') {
       if (a === undefined && method === 'GET') return send(res, 200, listBalances(params)), true;
       if (a === 'summary' && parts.length === 2 && method === 'GET') return send(res, 200, summary(params)), true;

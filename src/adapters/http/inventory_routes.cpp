@@ -1,12 +1,16 @@
 #include "adapters/http/inventory_routes.h"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/crypto/key_crypto.h"
+#include "adapters/csv/csv.h"
 #include "adapters/http/handler_support.h"
 #include "core/record.h"
 #include "core/text.h"
@@ -111,6 +115,117 @@ Result<inventory::BalanceQuery> ParseBalanceQuery(const HttpRequest& req) {
   q.limit = paging.first;
   q.offset = paging.second;
   return q;
+}
+
+// --- CSV exports -----------------------------------------------------------------------------
+
+// `format=csv` asks for every row matching the filters as CSV; `format=json` or none for the JSON
+// page.
+Result<bool> CsvWanted(const HttpRequest& req) {
+  const auto format = Param(req, "format");
+  if (!format || *format == "json") return false;
+  if (*format == "csv") return true;
+  return InvalidArgument("format: must be json or csv", "format");
+}
+
+// A CSV answer (RFC 4180, CRLF line ends): a header row of the JSON field names, then one row per
+// item. Numbers are written as they are; text goes through csv::Cell (quoted where needed, guarded
+// against spreadsheet formulas); an absent value is an empty cell.
+class CsvOut {
+ public:
+  explicit CsvOut(std::span<const std::string_view> header,
+                  std::initializer_list<std::string_view> more = {}) {
+    for (const auto name : header) Text(name);
+    for (const auto name : more) Text(name);
+    End();
+  }
+  CsvOut& Num(std::int64_t v) {
+    Sep();
+    body_ += std::to_string(v);
+    return *this;
+  }
+  CsvOut& Num(const std::optional<std::int64_t>& v) {
+    Sep();
+    if (v) body_ += std::to_string(*v);
+    return *this;
+  }
+  CsvOut& Text(std::string_view v) {
+    Sep();
+    body_ += csv::Cell(v);
+    return *this;
+  }
+  CsvOut& Day(const std::optional<Date>& d) { return Text(d ? d->ToIso8601() : std::string()); }
+  void End() {
+    body_ += "\r\n";
+    first_ = true;
+  }
+  void Send(HttpResponse& res, const std::string& filename) {
+    res.status = 200;
+    res.content_type = "text/csv; charset=utf-8";
+    res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    res.body = std::move(body_);
+  }
+
+ private:
+  void Sep() {
+    if (!first_) body_ += ',';
+    first_ = false;
+  }
+  std::string body_;
+  bool first_ = true;
+};
+
+constexpr std::array<std::string_view, 9> kBalanceColumns{
+    "warehouse_id", "bin_id", "sku_id", "lot_id", "lot_number",
+    "expiry_date",  "owner",  "state",  "on_hand"};
+
+void BalanceCells(CsvOut& out, const inventory::Balance& b) {
+  out.Num(b.key.warehouse_id)
+      .Num(b.key.bin_id)
+      .Num(b.key.sku_id)
+      .Num(b.key.lot_id.value())
+      .Text(b.lot_number)
+      .Day(b.expiry_date)
+      .Text(b.key.owner)
+      .Text(EnumName(b.key.state))
+      .Num(b.on_hand);
+}
+
+void SendBalances(HttpResponse& res, const std::vector<inventory::Balance>& balances,
+                  const std::string& filename) {
+  CsvOut out(kBalanceColumns);
+  for (const auto& b : balances) {
+    BalanceCells(out, b);
+    out.End();
+  }
+  out.Send(res, filename);
+}
+
+constexpr std::array<std::string_view, 18> kMovementColumns{
+    "id",          "at",         "sku_id",          "lot_id",    "owner",    "from_warehouse_id",
+    "from_bin_id", "from_state", "to_warehouse_id", "to_bin_id", "to_state", "quantity",
+    "reason",      "ref_type",   "ref_id",          "device",    "actor",    "note"};
+
+constexpr std::array<std::string_view, 11> kSummaryColumns{
+    "warehouse_id", "sku_id", "owner",   "on_hand",    "reserved", "available",
+    "held",         "picked", "inbound", "in_transit", "projected"};
+
+void MovementCells(CsvOut& out, const inventory::Movement& m) {
+  out.Num(m.id).Text(m.at.ToIso8601()).Num(m.sku_id).Num(m.lot_id.value()).Text(m.owner);
+  for (const auto& place : {m.from, m.to}) {
+    if (place) {
+      out.Num(place->warehouse_id).Num(place->bin_id).Text(EnumName(place->state));
+    } else {
+      out.Text("").Text("").Text("");
+    }
+  }
+  out.Num(m.quantity)
+      .Text(EnumName(m.reason))
+      .Text(m.ref_type)
+      .Text(m.ref_id)
+      .Text(m.device)
+      .Text(m.actor)
+      .Text(m.note);
 }
 
 // --- request bodies --------------------------------------------------------------------------
@@ -396,13 +511,20 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
   // Stock.
   add("GET", v1 + "/stock", [&stock](HttpRequest& req, HttpResponse& res, const Principal& p) {
     const auto parse = [&]() -> Result<inventory::BalanceQuery> {
-      XB_RETURN_IF_ERROR(
-          KnownParams(req, {"warehouse_id", "bin_id", "sku_id", "lot_id", "owner", "state",
-                            "expires_before", "expires_after", "include_zero", "limit", "offset"}));
+      XB_RETURN_IF_ERROR(KnownParams(
+          req, {"warehouse_id", "bin_id", "sku_id", "lot_id", "owner", "state", "expires_before",
+                "expires_after", "include_zero", "limit", "offset", "format"}));
       return ParseBalanceQuery(req);
     };
     auto q = parse();
     if (!q.ok()) return WriteError(res, q.status());
+    auto csv = CsvWanted(req);
+    if (!csv.ok()) return WriteError(res, csv.status());
+    if (*csv) {
+      auto all = stock.ExportBalances(p, *q);
+      if (!all.ok()) return WriteError(res, all.status());
+      return SendBalances(res, *all, "stock.csv");
+    }
     auto page = stock.ListBalances(p, *q);
     if (!page.ok()) return WriteError(res, page.status());
     json items = json::array();
@@ -413,7 +535,7 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
       [&stock](HttpRequest& req, HttpResponse& res, const Principal& p) {
         const auto parse = [&]() -> Result<inventory_flow::SummaryQuery> {
           XB_RETURN_IF_ERROR(
-              KnownParams(req, {"warehouse_id", "sku_id", "owner", "limit", "offset"}));
+              KnownParams(req, {"warehouse_id", "sku_id", "owner", "limit", "offset", "format"}));
           inventory_flow::SummaryQuery q;
           XB_ASSIGN_OR_RETURN(q.warehouse_id, IntParam(req, "warehouse_id"));
           XB_ASSIGN_OR_RETURN(q.sku_id, IntParam(req, "sku_id"));
@@ -425,6 +547,28 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
         };
         auto q = parse();
         if (!q.ok()) return WriteError(res, q.status());
+        auto csv = CsvWanted(req);
+        if (!csv.ok()) return WriteError(res, csv.status());
+        if (*csv) {
+          auto all = stock.ExportSummary(p, *q);
+          if (!all.ok()) return WriteError(res, all.status());
+          CsvOut out(kSummaryColumns);
+          for (const auto& s : *all) {
+            out.Num(s.warehouse_id)
+                .Num(s.sku_id)
+                .Text(s.owner)
+                .Num(s.on_hand)
+                .Num(s.reserved)
+                .Num(s.available)
+                .Num(s.held)
+                .Num(s.picked)
+                .Num(s.inbound)
+                .Num(s.in_transit)
+                .Num(s.projected);
+            out.End();
+          }
+          return out.Send(res, "stock-summary.csv");
+        }
         auto page = stock.Summary(p, *q);
         if (!page.ok()) return WriteError(res, page.status());
         json items = json::array();
@@ -435,9 +579,9 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
       [&stock](HttpRequest& req, HttpResponse& res, const Principal& p) {
         std::optional<Timestamp> at;
         const auto parse = [&]() -> Result<inventory::BalanceQuery> {
-          XB_RETURN_IF_ERROR(KnownParams(
-              req, {"at", "warehouse_id", "bin_id", "sku_id", "lot_id", "owner", "state",
-                    "expires_before", "expires_after", "include_zero", "limit", "offset"}));
+          XB_RETURN_IF_ERROR(KnownParams(req, {"at", "warehouse_id", "bin_id", "sku_id", "lot_id",
+                                               "owner", "state", "expires_before", "expires_after",
+                                               "include_zero", "limit", "offset", "format"}));
           // A date means the end of that day.
           XB_ASSIGN_OR_RETURN(at, TimeParam(req, "at", true));
           if (!at) return InvalidArgument("at: is required", "at");
@@ -445,21 +589,26 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
         };
         auto q = parse();
         if (!q.ok()) return WriteError(res, q.status());
-        auto balances = stock.AsOf(p, *q, *at);
-        if (!balances.ok()) return WriteError(res, balances.status());
+        auto csv = CsvWanted(req);
+        if (!csv.ok()) return WriteError(res, csv.status());
+        if (*csv) {
+          auto all = stock.ExportAsOf(p, *q, *at);
+          if (!all.ok()) return WriteError(res, all.status());
+          return SendBalances(res, *all, "stock-as-of.csv");
+        }
+        auto page = stock.AsOf(p, *q, *at);
+        if (!page.ok()) return WriteError(res, page.status());
         json items = json::array();
-        for (const auto& b : *balances) items.push_back(BalanceToJson(b));
-        WriteJson(res, 200,
-                  {{"at", at->ToIso8601()},
-                   {"items", std::move(items)},
-                   {"limit", q->limit},
-                   {"offset", q->offset}});
+        for (const auto& b : page->first) items.push_back(BalanceToJson(b));
+        json out = PageJson(std::move(items), page->second, q->limit, q->offset);
+        out["at"] = at->ToIso8601();
+        WriteJson(res, 200, out);
       });
   add("GET", v1 + "/stock/expiring",
       [&stock](HttpRequest& req, HttpResponse& res, const Principal& p) {
         const auto parse = [&]() -> Result<inventory_flow::ExpiringQuery> {
-          XB_RETURN_IF_ERROR(
-              KnownParams(req, {"warehouse_id", "sku_id", "owner", "days", "limit", "offset"}));
+          XB_RETURN_IF_ERROR(KnownParams(
+              req, {"warehouse_id", "sku_id", "owner", "days", "limit", "offset", "format"}));
           inventory_flow::ExpiringQuery q;
           XB_ASSIGN_OR_RETURN(q.warehouse_id, IntParam(req, "warehouse_id"));
           XB_ASSIGN_OR_RETURN(q.sku_id, IntParam(req, "sku_id"));
@@ -473,6 +622,19 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
         };
         auto q = parse();
         if (!q.ok()) return WriteError(res, q.status());
+        auto csv = CsvWanted(req);
+        if (!csv.ok()) return WriteError(res, csv.status());
+        if (*csv) {
+          auto all = stock.ExportExpiring(p, *q);
+          if (!all.ok()) return WriteError(res, all.status());
+          CsvOut out(kBalanceColumns, {"days_left", "status"});
+          for (const auto& line : all->items) {
+            BalanceCells(out, line.balance);
+            out.Num(line.days_left).Text(line.expired ? "expired" : "near_expiry");
+            out.End();
+          }
+          return out.Send(res, "stock-expiring.csv");
+        }
         auto report = stock.Expiring(p, *q);
         if (!report.ok()) return WriteError(res, report.status());
         json items = json::array();
@@ -491,8 +653,8 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
       [&stock](HttpRequest& req, HttpResponse& res, const Principal& p) {
         const auto parse = [&]() -> Result<inventory_flow::StockCardQuery> {
           XB_ASSIGN_OR_RETURN(auto id, PathId(req));
-          XB_RETURN_IF_ERROR(
-              KnownParams(req, {"warehouse_id", "owner", "from", "to", "after_id", "limit"}));
+          XB_RETURN_IF_ERROR(KnownParams(
+              req, {"warehouse_id", "owner", "from", "to", "after_id", "limit", "format"}));
           inventory_flow::StockCardQuery q;
           q.sku_id = id;
           XB_ASSIGN_OR_RETURN(q.warehouse_id, IntParam(req, "warehouse_id"));
@@ -507,6 +669,22 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
         };
         auto q = parse();
         if (!q.ok()) return WriteError(res, q.status());
+        auto csv = CsvWanted(req);
+        if (!csv.ok()) return WriteError(res, csv.status());
+        if (*csv) {
+          // The opening balance is the running balance before the first row; it is also sent as
+          // the X-Opening-Balance header, for a window without movements.
+          auto all = stock.ExportCard(p, *q);
+          if (!all.ok()) return WriteError(res, all.status());
+          CsvOut out(kMovementColumns, {"signed_quantity", "running_balance"});
+          for (const auto& line : all->items) {
+            MovementCells(out, line.movement);
+            out.Num(line.signed_quantity).Num(line.running_balance);
+            out.End();
+          }
+          res.headers.emplace_back("X-Opening-Balance", std::to_string(all->opening_balance));
+          return out.Send(res, "stock-card-" + std::to_string(q->sku_id) + ".csv");
+        }
         auto card = stock.Card(p, *q);
         if (!card.ok()) return WriteError(res, card.status());
         WriteJson(res, 200, CardToJson(*card));
@@ -514,7 +692,7 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
   add("GET", v1 + "/movements", [&stock](HttpRequest& req, HttpResponse& res, const Principal& p) {
     const auto parse = [&]() -> Result<inventory::MovementQuery> {
       XB_RETURN_IF_ERROR(KnownParams(req, {"sku_id", "warehouse_id", "lot_id", "owner", "ref_type",
-                                           "ref_id", "from", "to", "after_id", "limit"}));
+                                           "ref_id", "from", "to", "after_id", "limit", "format"}));
       inventory::MovementQuery q;
       XB_ASSIGN_OR_RETURN(q.sku_id, IntParam(req, "sku_id"));
       XB_ASSIGN_OR_RETURN(q.warehouse_id, IntParam(req, "warehouse_id"));
@@ -533,6 +711,18 @@ void AddInventoryRoutes(Router& router, access::AccessService& access,
     };
     auto q = parse();
     if (!q.ok()) return WriteError(res, q.status());
+    auto csv = CsvWanted(req);
+    if (!csv.ok()) return WriteError(res, csv.status());
+    if (*csv) {
+      auto all = stock.ExportMovements(p, *q);
+      if (!all.ok()) return WriteError(res, all.status());
+      CsvOut out(kMovementColumns);
+      for (const auto& m : *all) {
+        MovementCells(out, m);
+        out.End();
+      }
+      return out.Send(res, "movements.csv");
+    }
     auto list = stock.Movements(p, *q);
     if (!list.ok()) return WriteError(res, list.status());
     json items = json::array();

@@ -271,14 +271,14 @@ Result<std::pair<std::vector<Balance>, std::int64_t>> StockService::ListBalances
   return tx->inventory().ListBalances(principal.tenant_id, query);
 }
 
-Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary(
-    const access::Principal& principal, const SummaryQuery& query) {
-  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
-  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
-  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
-  const TenantId tenant = principal.tenant_id;
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+namespace {
 
+// The summary rows of `query`: the page of its limit and offset, or every row when `all`; and how
+// many rows there are.
+Result<std::pair<std::vector<StockSummary>, std::int64_t>> SummaryRows(store::Transaction& tx,
+                                                                       TenantId tenant,
+                                                                       const SummaryQuery& query,
+                                                                       bool all) {
   using Key = std::tuple<std::int64_t, std::int64_t, std::string>;
   std::map<Key, StockSummary> rows;
   const auto row = [&rows](std::int64_t warehouse, std::int64_t sku,
@@ -296,7 +296,7 @@ Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary
   bq.warehouse_id = query.warehouse_id;
   bq.sku_id = query.sku_id;
   bq.owner = query.owner;
-  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(*tx, tenant, bq));
+  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
   for (const auto& b : balances) {
     StockSummary& s = row(b.key.warehouse_id, b.key.sku_id, b.key.owner);
     s.on_hand += b.on_hand;
@@ -319,7 +319,7 @@ Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary
   // added to the order's received quantity only when the task closes: it is taken off the order's
   // open quantity below, per (order, line). Against an advance notice, what is still expected is
   // in transit.
-  XB_ASSIGN_OR_RETURN(auto receiving, OpenReceiveTasks(*tx, tenant, query.warehouse_id));
+  XB_ASSIGN_OR_RETURN(auto receiving, OpenReceiveTasks(tx, tenant, query.warehouse_id));
   std::map<std::pair<std::int64_t, int>, std::int64_t> received_by_open_tasks;
   for (const auto& task : receiving) {
     const bool against_po = task.ref_type == "purchase_order";
@@ -344,7 +344,7 @@ Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary
       procurement::PurchaseOrderQuery pq;
       pq.warehouse_id = query.warehouse_id;
       pq.status = status;
-      XB_ASSIGN_OR_RETURN(auto orders, AllOrders(*tx, tenant, pq));
+      XB_ASSIGN_OR_RETURN(auto orders, AllOrders(tx, tenant, pq));
       for (const auto& po : orders) {
         // A receipt's line_no is the order line's position, 1-based (procurement::ApplyReceipt).
         int line_no = 0;
@@ -366,55 +366,72 @@ Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary
 
   const auto total = static_cast<std::int64_t>(rows.size());
   std::vector<StockSummary> page;
-  std::int64_t index = 0;
-  for (auto& [key, s] : rows) {
-    if (index++ < query.offset) continue;
-    if (static_cast<std::int64_t>(page.size()) >= query.limit) break;
-    page.push_back(std::move(s));
-  }
-  // Reserved: the outstanding quantities of active reservations, per row of the page.
-  for (auto& s : page) {
+  if (all) {
+    // Reserved: the outstanding quantities of every active reservation in the query's scope.
     inventory::ReservationQuery rq;
-    rq.warehouse_id = s.warehouse_id;
-    rq.sku_id = s.sku_id;
+    rq.warehouse_id = query.warehouse_id;
+    rq.sku_id = query.sku_id;
     rq.state = inventory::ReservationState::kActive;
-    XB_ASSIGN_OR_RETURN(auto active, AllReservations(*tx, tenant, rq));
+    XB_ASSIGN_OR_RETURN(auto active, AllReservations(tx, tenant, rq));
     for (const auto& r : active) {
-      if (r.owner == s.owner) s.reserved += r.Outstanding();
+      if (auto it = rows.find(Key{r.warehouse_id, r.sku_id, r.owner}); it != rows.end()) {
+        it->second.reserved += r.Outstanding();
+      }
     }
+    page.reserve(rows.size());
+    for (auto& [key, s] : rows) page.push_back(std::move(s));
+  } else {
+    std::int64_t index = 0;
+    for (auto& [key, s] : rows) {
+      if (index++ < query.offset) continue;
+      if (static_cast<std::int64_t>(page.size()) >= query.limit) break;
+      page.push_back(std::move(s));
+    }
+    // Reserved: the outstanding quantities of active reservations, per row of the page.
+    for (auto& s : page) {
+      inventory::ReservationQuery rq;
+      rq.warehouse_id = s.warehouse_id;
+      rq.sku_id = s.sku_id;
+      rq.state = inventory::ReservationState::kActive;
+      XB_ASSIGN_OR_RETURN(auto active, AllReservations(tx, tenant, rq));
+      for (const auto& r : active) {
+        if (r.owner == s.owner) s.reserved += r.Outstanding();
+      }
+    }
+  }
+  for (auto& s : page) {
     s.available -= s.reserved;
     s.projected = s.available + s.inbound + s.in_transit;
   }
   return std::make_pair(std::move(page), total);
 }
 
-Result<std::vector<Balance>> StockService::AsOf(const access::Principal& principal,
-                                                const inventory::BalanceQuery& query,
-                                                Timestamp at) {
-  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
-  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
-  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
-  return tx->inventory().BalancesAsOf(principal.tenant_id, query, at);
+// Every balance as of `at` matching `query` (its limit and offset are ignored).
+Result<std::vector<Balance>> AllBalancesAsOf(store::Transaction& tx, TenantId tenant,
+                                             inventory::BalanceQuery query, Timestamp at) {
+  std::vector<Balance> all;
+  query.limit = kMaxPageSize;
+  for (query.offset = 0;; query.offset += kMaxPageSize) {
+    XB_ASSIGN_OR_RETURN(auto page, tx.inventory().BalancesAsOf(tenant, query, at));
+    const bool last = static_cast<std::int64_t>(page.size()) < kMaxPageSize;
+    for (auto& b : page) all.push_back(std::move(b));
+    if (last) break;
+  }
+  return all;
 }
 
-Result<ExpiringReport> StockService::Expiring(const access::Principal& principal,
-                                              const ExpiringQuery& query) {
-  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
-  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
-  if (query.days < 0 || query.days > kMaxDays) {
-    return InvalidArgument("days: must be 0.." + std::to_string(kMaxDays), "days");
-  }
-  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+// The expiring lines of `query`, soonest expiry first: the page of its limit and offset, or every
+// line when `all`.
+Result<ExpiringReport> ExpiringLines(store::Transaction& tx, TenantId tenant, Date today,
+                                     const ExpiringQuery& query, bool all) {
   ExpiringReport report;
-  report.today = Date::OfTimestamp(clock_.Now());
+  report.today = today;
   inventory::BalanceQuery bq;
   bq.warehouse_id = query.warehouse_id;
   bq.sku_id = query.sku_id;
   bq.owner = query.owner;
   bq.expires_before = report.today.AddDays(static_cast<std::int32_t>(query.days));
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
-  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(*tx, principal.tenant_id, bq));
+  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
   std::vector<ExpiringLine> lines;
   for (auto& b : balances) {
     const auto left = inventory::RemainingShelfLifeDays(b.expiry_date, report.today);
@@ -429,15 +446,25 @@ Result<ExpiringReport> StockService::Expiring(const access::Principal& principal
     return std::tie(a.days_left, a.balance.key) < std::tie(b.days_left, b.balance.key);
   });
   report.total = static_cast<std::int64_t>(lines.size());
+  if (all) {
+    report.items = std::move(lines);
+    return report;
+  }
   for (std::int64_t i = query.offset; i < report.total && i < query.offset + query.limit; ++i) {
     report.items.push_back(std::move(lines[static_cast<std::size_t>(i)]));
   }
   return report;
 }
 
-Result<StockCard> StockService::Card(const access::Principal& principal,
-                                     const StockCardQuery& query) {
-  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+Status CheckExpiring(const ExpiringQuery& query) {
+  if (query.days < 0 || query.days > kMaxDays) {
+    return InvalidArgument("days: must be 0.." + std::to_string(kMaxDays), "days");
+  }
+  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+  return Status::Ok();
+}
+
+Status CheckCard(const StockCardQuery& query) {
   if (query.limit < 1 || query.limit > kMaxPageSize) {
     return InvalidArgument("limit: must be 1.." + std::to_string(kMaxPageSize), "limit");
   }
@@ -446,10 +473,11 @@ Result<StockCard> StockService::Card(const access::Principal& principal,
   if (query.from && query.to && *query.to <= *query.from) {
     return InvalidArgument("to: must be after from", "to");
   }
-  const TenantId tenant = principal.tenant_id;
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
-  XB_RETURN_IF_ERROR(tx->skus().Get(tenant, query.sku_id).status());  // kNotFound: 404
+  return Status::Ok();
+}
 
+// One page of the stock card (the SKU checked by the caller).
+Result<StockCard> CardPage(store::Transaction& tx, TenantId tenant, const StockCardQuery& query) {
   inventory::MovementQuery scope;
   scope.sku_id = query.sku_id;
   scope.warehouse_id = query.warehouse_id;
@@ -460,22 +488,22 @@ Result<StockCard> StockService::Card(const access::Principal& principal,
   if (query.from) {
     inventory::MovementQuery before = scope;
     before.to = query.from;
-    XB_ASSIGN_OR_RETURN(const std::int64_t net, tx->inventory().NetQuantity(tenant, before));
+    XB_ASSIGN_OR_RETURN(const std::int64_t net, tx.inventory().NetQuantity(tenant, before));
     card.opening_balance += net;
   }
   inventory::MovementQuery window = scope;
   window.from = query.from;
   window.to = query.to;
   if (query.after_id > 0) {
-    XB_ASSIGN_OR_RETURN(const std::int64_t whole, tx->inventory().NetQuantity(tenant, window));
+    XB_ASSIGN_OR_RETURN(const std::int64_t whole, tx.inventory().NetQuantity(tenant, window));
     inventory::MovementQuery later = window;
     later.after_id = query.after_id;
-    XB_ASSIGN_OR_RETURN(const std::int64_t after, tx->inventory().NetQuantity(tenant, later));
+    XB_ASSIGN_OR_RETURN(const std::int64_t after, tx.inventory().NetQuantity(tenant, later));
     card.opening_balance += whole - after;
   }
   window.after_id = query.after_id;
   window.limit = query.limit + 1;  // one more tells whether another page follows
-  XB_ASSIGN_OR_RETURN(auto movements, tx->inventory().ListMovements(tenant, window));
+  XB_ASSIGN_OR_RETURN(auto movements, tx.inventory().ListMovements(tenant, window));
   const bool more = static_cast<std::int64_t>(movements.size()) > query.limit;
   if (more) movements.resize(static_cast<std::size_t>(query.limit));
   std::int64_t running = card.opening_balance;
@@ -493,16 +521,150 @@ Result<StockCard> StockService::Card(const access::Principal& principal,
   return card;
 }
 
-Result<std::vector<Movement>> StockService::Movements(const access::Principal& principal,
-                                                      const inventory::MovementQuery& query) {
-  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+Status CheckMovements(const inventory::MovementQuery& query) {
   if (query.limit < 1 || query.limit > kMaxPageSize) {
     return InvalidArgument("limit: must be 1.." + std::to_string(kMaxPageSize), "limit");
   }
   if (query.after_id < 0) return InvalidArgument("after_id: must not be negative", "after_id");
   if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::pair<std::vector<StockSummary>, std::int64_t>> StockService::Summary(
+    const access::Principal& principal, const SummaryQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
+  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return SummaryRows(*tx, principal.tenant_id, query, false);
+}
+
+Result<std::vector<StockSummary>> StockService::ExportSummary(const access::Principal& principal,
+                                                              const SummaryQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_ASSIGN_OR_RETURN(auto rows, SummaryRows(*tx, principal.tenant_id, query, true));
+  return std::move(rows.first);
+}
+
+Result<std::vector<Balance>> StockService::ExportBalances(const access::Principal& principal,
+                                                          const inventory::BalanceQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return AllBalances(*tx, principal.tenant_id, query);
+}
+
+Result<std::pair<std::vector<Balance>, std::int64_t>> StockService::AsOf(
+    const access::Principal& principal, const inventory::BalanceQuery& query, Timestamp at) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
+  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+  const TenantId tenant = principal.tenant_id;
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_ASSIGN_OR_RETURN(auto items, tx->inventory().BalancesAsOf(tenant, query, at));
+  const auto size = static_cast<std::int64_t>(items.size());
+  // A short page that is not past the end tells the total; otherwise count the rest.
+  if (size < query.limit && (size > 0 || query.offset == 0)) {
+    return std::make_pair(std::move(items), query.offset + size);
+  }
+  inventory::BalanceQuery rest = query;
+  rest.limit = kMaxPageSize;
+  std::int64_t total = size > 0 ? query.offset + size : 0;
+  for (rest.offset = total;; rest.offset += kMaxPageSize) {
+    XB_ASSIGN_OR_RETURN(auto page, tx->inventory().BalancesAsOf(tenant, rest, at));
+    total += static_cast<std::int64_t>(page.size());
+    if (static_cast<std::int64_t>(page.size()) < kMaxPageSize) break;
+  }
+  return std::make_pair(std::move(items), total);
+}
+
+Result<std::vector<Balance>> StockService::ExportAsOf(const access::Principal& principal,
+                                                      const inventory::BalanceQuery& query,
+                                                      Timestamp at) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  if (query.owner) XB_RETURN_IF_ERROR(CheckOwner(*query.owner));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return AllBalancesAsOf(*tx, principal.tenant_id, query, at);
+}
+
+Result<ExpiringReport> StockService::Expiring(const access::Principal& principal,
+                                              const ExpiringQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  XB_RETURN_IF_ERROR(CheckPage(query.limit, query.offset));
+  XB_RETURN_IF_ERROR(CheckExpiring(query));
+  const Date today = Date::OfTimestamp(clock_.Now());
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return ExpiringLines(*tx, principal.tenant_id, today, query, false);
+}
+
+Result<ExpiringReport> StockService::ExportExpiring(const access::Principal& principal,
+                                                    const ExpiringQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  XB_RETURN_IF_ERROR(CheckExpiring(query));
+  const Date today = Date::OfTimestamp(clock_.Now());
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  return ExpiringLines(*tx, principal.tenant_id, today, query, true);
+}
+
+Result<StockCard> StockService::Card(const access::Principal& principal,
+                                     const StockCardQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  XB_RETURN_IF_ERROR(CheckCard(query));
+  const TenantId tenant = principal.tenant_id;
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_RETURN_IF_ERROR(tx->skus().Get(tenant, query.sku_id).status());  // kNotFound: 404
+  return CardPage(*tx, tenant, query);
+}
+
+Result<StockCard> StockService::ExportCard(const access::Principal& principal,
+                                           const StockCardQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  StockCardQuery page_query = query;
+  page_query.after_id = 0;
+  page_query.limit = kMaxPageSize;
+  XB_RETURN_IF_ERROR(CheckCard(page_query));
+  const TenantId tenant = principal.tenant_id;
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_RETURN_IF_ERROR(tx->skus().Get(tenant, query.sku_id).status());  // kNotFound: 404
+  XB_ASSIGN_OR_RETURN(StockCard card, CardPage(*tx, tenant, page_query));
+  while (card.next_after_id) {
+    page_query.after_id = *card.next_after_id;
+    XB_ASSIGN_OR_RETURN(StockCard next, CardPage(*tx, tenant, page_query));
+    for (auto& line : next.items) card.items.push_back(std::move(line));
+    card.next_after_id = next.next_after_id;
+  }
+  return card;
+}
+
+Result<std::vector<Movement>> StockService::Movements(const access::Principal& principal,
+                                                      const inventory::MovementQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  XB_RETURN_IF_ERROR(CheckMovements(query));
   XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
   return tx->inventory().ListMovements(principal.tenant_id, query);
+}
+
+Result<std::vector<Movement>> StockService::ExportMovements(const access::Principal& principal,
+                                                            const inventory::MovementQuery& query) {
+  XB_RETURN_IF_ERROR(access::Authorize(principal, Action::kReadInventory));
+  inventory::MovementQuery page_query = query;
+  page_query.after_id = 0;
+  page_query.limit = kMaxPageSize;
+  XB_RETURN_IF_ERROR(CheckMovements(page_query));
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  std::vector<Movement> all;
+  for (;;) {
+    XB_ASSIGN_OR_RETURN(auto page, tx->inventory().ListMovements(principal.tenant_id, page_query));
+    const bool last = static_cast<std::int64_t>(page.size()) < kMaxPageSize;
+    for (auto& m : page) all.push_back(std::move(m));
+    if (last || all.empty()) break;
+    page_query.after_id = all.back().id;
+  }
+  return all;
 }
 
 // --- lots ------------------------------------------------------------------------------------

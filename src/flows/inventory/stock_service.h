@@ -171,13 +171,29 @@ class StockService {
       const access::Principal& principal, const inventory::BalanceQuery& query);
   Result<std::pair<std::vector<StockSummary>, std::int64_t>> Summary(
       const access::Principal& principal, const SummaryQuery& query);
-  // Balances as they were just before `at`.
-  Result<std::vector<inventory::Balance>> AsOf(const access::Principal& principal,
-                                               const inventory::BalanceQuery& query, Timestamp at);
+  // Balances as they were just before `at`, and how many there were.
+  Result<std::pair<std::vector<inventory::Balance>, std::int64_t>> AsOf(
+      const access::Principal& principal, const inventory::BalanceQuery& query, Timestamp at);
   Result<ExpiringReport> Expiring(const access::Principal& principal, const ExpiringQuery& query);
   Result<StockCard> Card(const access::Principal& principal, const StockCardQuery& query);
   Result<std::vector<inventory::Movement>> Movements(const access::Principal& principal,
                                                      const inventory::MovementQuery& query);
+
+  // The exports (CSV) of the lists above: every row the query matches, read in one transaction;
+  // the query's limit, offset and after_id are ignored. Same checks and errors as the lists.
+  Result<std::vector<inventory::Balance>> ExportBalances(const access::Principal& principal,
+                                                         const inventory::BalanceQuery& query);
+  Result<std::vector<StockSummary>> ExportSummary(const access::Principal& principal,
+                                                  const SummaryQuery& query);
+  Result<std::vector<inventory::Balance>> ExportAsOf(const access::Principal& principal,
+                                                     const inventory::BalanceQuery& query,
+                                                     Timestamp at);
+  Result<ExpiringReport> ExportExpiring(const access::Principal& principal,
+                                        const ExpiringQuery& query);
+  // The whole card of the window: opening balance and every line.
+  Result<StockCard> ExportCard(const access::Principal& principal, const StockCardQuery& query);
+  Result<std::vector<inventory::Movement>> ExportMovements(const access::Principal& principal,
+                                                           const inventory::MovementQuery& query);
 
   Result<Created<inventory::Lot>> CreateLot(const RequestContext& ctx, const LotDraft& draft);
   Result<inventory::Lot> GetLot(const access::Principal& principal, inventory::LotId id);

@@ -708,9 +708,121 @@ TEST_F(StockServiceTest, AsOfGivesTheBalancesOfAPastTime) {
   inventory::BalanceQuery q;
   auto past = stock_.AsOf(Reader(), q, between);
   ASSERT_TRUE(past.ok()) << past.status().ToString();
-  ASSERT_EQ(past->size(), 1U);
-  EXPECT_EQ((*past)[0].on_hand, 10);
+  ASSERT_EQ(past->first.size(), 1U);
+  EXPECT_EQ(past->first[0].on_hand, 10);
+  EXPECT_EQ(past->second, 1);
   EXPECT_EQ(Balances()[0].on_hand, 16);
+}
+
+TEST_F(StockServiceTest, AsOfCountsEveryRowWhateverThePage) {
+  // 7 places: 2 bins x 3 lots + 1 without a lot.
+  std::vector<std::int64_t> lots;
+  for (const char* n : {"L1", "L2", "L3"}) lots.push_back(Lot(sku_, n, std::nullopt));
+  for (auto lot : lots) {
+    Put(1, lot);
+    Put(2, lot, bin2_);
+  }
+  Put(4);
+  clock_.AdvanceMicros(1'000'000);
+  const auto at = clock_.Now();
+  inventory::BalanceQuery q;
+  for (const std::int64_t limit : {1, 3, 7, 50}) {
+    for (const std::int64_t offset : {0, 2, 6, 7, 9}) {
+      q.limit = limit;
+      q.offset = offset;
+      auto page = stock_.AsOf(Reader(), q, at);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      EXPECT_EQ(page->second, 7) << limit << " " << offset;
+      EXPECT_EQ(static_cast<std::int64_t>(page->first.size()),
+                std::max<std::int64_t>(0, std::min(limit, 7 - offset)))
+          << limit << " " << offset;
+    }
+  }
+}
+
+TEST_F(StockServiceTest, ExportsReturnEveryRowBeyondOnePage) {
+  // More places than one page (kMaxPageSize): one bin per lot.
+  constexpr std::int64_t kPlaces = kMaxPageSize + 3;
+  const auto t0 = clock_.Now();
+  for (std::int64_t i = 0; i < kPlaces; ++i) {
+    const auto lot = Lot(sku_, "LOT-" + std::to_string(i), Day(2026, 12, 1));
+    Put(1, lot);
+  }
+  Put(5, 0, bin2_);
+  ASSERT_TRUE(stock_.Reserve(Ctx(), Want(2)).ok());
+  clock_.AdvanceMicros(1'000'000);
+  const auto t1 = clock_.Now();
+  clock_.AdvanceMicros(1'000'000);
+  Put(5, 0, bin2_);  // after t1
+
+  inventory::BalanceQuery bq;
+  auto balances = stock_.ExportBalances(Reader(), bq);
+  ASSERT_TRUE(balances.ok()) << balances.status().ToString();
+  EXPECT_EQ(static_cast<std::int64_t>(balances->size()), kPlaces + 1);
+  bq.bin_id = bin2_;  // the filters apply
+  balances = stock_.ExportBalances(Reader(), bq);
+  ASSERT_TRUE(balances.ok());
+  ASSERT_EQ(balances->size(), 1U);
+  EXPECT_EQ((*balances)[0].on_hand, 10);
+
+  auto past = stock_.ExportAsOf(Reader(), bq, t1);
+  ASSERT_TRUE(past.ok()) << past.status().ToString();
+  ASSERT_EQ(past->size(), 1U);
+  EXPECT_EQ((*past)[0].on_hand, 5);
+  bq = {};
+  past = stock_.ExportAsOf(Reader(), bq, t1);
+  ASSERT_TRUE(past.ok());
+  EXPECT_EQ(static_cast<std::int64_t>(past->size()), kPlaces + 1);
+
+  auto summary = stock_.ExportSummary(Reader(), {});
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  ASSERT_EQ(summary->size(), 1U);
+  EXPECT_EQ((*summary)[0].on_hand, kPlaces + 10);
+  EXPECT_EQ((*summary)[0].reserved, 2);
+  EXPECT_EQ((*summary)[0].available, kPlaces + 8);
+  EXPECT_EQ((*summary)[0].projected, kPlaces + 8);
+
+  ExpiringQuery eq;
+  eq.days = 30;
+  auto expiring = stock_.ExportExpiring(Reader(), eq);
+  ASSERT_TRUE(expiring.ok()) << expiring.status().ToString();
+  EXPECT_EQ(static_cast<std::int64_t>(expiring->items.size()), kPlaces);
+  EXPECT_EQ(expiring->total, kPlaces);
+  eq.days = -1;
+  EXPECT_EQ(stock_.ExportExpiring(Reader(), eq).status().field(), "days");
+
+  // The card from t0: every line, and the running balance carries over the internal pages.
+  StockCardQuery cq;
+  cq.sku_id = sku_;
+  cq.from = t0;
+  auto card = stock_.ExportCard(Reader(), cq);
+  ASSERT_TRUE(card.ok()) << card.status().ToString();
+  EXPECT_EQ(card->opening_balance, 0);
+  ASSERT_EQ(static_cast<std::int64_t>(card->items.size()), kPlaces + 2);
+  EXPECT_EQ(card->items.back().running_balance, kPlaces + 10);
+  EXPECT_FALSE(card->next_after_id.has_value());
+  cq.from = t1;  // opens with everything before t1
+  card = stock_.ExportCard(Reader(), cq);
+  ASSERT_TRUE(card.ok());
+  EXPECT_EQ(card->opening_balance, kPlaces + 5);
+  ASSERT_EQ(card->items.size(), 1U);
+  cq.sku_id = 999;
+  EXPECT_EQ(stock_.ExportCard(Reader(), cq).status().code(), ErrorCode::kNotFound);
+
+  inventory::MovementQuery mq;
+  auto movements = stock_.ExportMovements(Reader(), mq);
+  ASSERT_TRUE(movements.ok()) << movements.status().ToString();
+  EXPECT_EQ(static_cast<std::int64_t>(movements->size()), kPlaces + 2);
+  for (std::size_t i = 1; i < movements->size(); ++i) {
+    ASSERT_LT((*movements)[i - 1].id, (*movements)[i].id);
+  }
+  mq.from = t1;
+  movements = stock_.ExportMovements(Reader(), mq);
+  ASSERT_TRUE(movements.ok());
+  EXPECT_EQ(movements->size(), 1U);
+  // Reading needs the read role like the lists.
+  EXPECT_EQ(stock_.ExportMovements(As(Role::kDevice), mq).status().code(),
+            ErrorCode::kPermissionDenied);
 }
 
 TEST_F(StockServiceTest, LotsAreUniquePerSkuAndChecked) {

@@ -1,9 +1,11 @@
 // Stock overview: balances per bin, lot, owner and state with filters and paging; the summary
 // per SKU (on hand, reserved, available, held, picked, inbound, in transit, projected); and the report of
-// expired and near-expiry stock. The filters live in the URL, so a view can be linked.
+// expired and near-expiry stock. The filters live in the URL, so a view can be linked. Each view
+// exports every row of its filters as CSV (`format=csv`), not just the page shown.
 
-import { getJson, type Page } from '../api';
+import { getJson, getText, type Page } from '../api';
 import { h, replaceChildren } from '../dom';
+import { describeError } from '../form';
 import { t, tDynamic } from '../i18n';
 import { STOCK_STATES, lotLabel, rememberLot, type Balance, type ExpiringBalance, type Lot, type StockSummary } from '../inventory';
 import { badge, boxError, field, fmtInt, loadingBox, pageOf, pager, recordCode, recordPicker, todayIso } from '../kit';
@@ -106,6 +108,39 @@ function stockFilters(route: string[], query: URLSearchParams, names: FilterName
   return { element, params };
 }
 
+/**
+ * "Export CSV": downloads every row of `path` with the view's filters (`format=csv`) as `file`;
+ * a failure is shown in the returned report.
+ */
+export function csvExport(path: string, filters: () => Record<string, string | number | null | undefined>, file: string): { button: HTMLButtonElement; report: HTMLElement } {
+  const report = h('div', { class: 'csv-report', testid: 'csv-report', hidden: true });
+  const button = h('button', { type: 'button', class: 'btn', testid: 'csv-export' }, `⤓ ${t('list.export')}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(filters())) {
+        if (v !== null && v !== undefined && v !== '' && k !== 'limit' && k !== 'offset') query.set(k, String(v));
+      }
+      query.set('format', 'csv');
+      const { text, type } = await getText(`${path}?${query}`);
+      const url = URL.createObjectURL(new Blob([text], { type }));
+      const a = h('a', { href: url, download: file, hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      report.hidden = true;
+    } catch (err) {
+      replaceChildren(report, h('p', { class: 'form-message error', role: 'alert', testid: 'csv-error' }, describeError(err)));
+      report.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return { button, report };
+}
+
 /** Link to the stock card of a SKU, keeping the warehouse and owner in view. */
 export function cardLink(skuId: number, warehouseId?: number | null, owner?: string | null): HTMLAnchorElement {
   return h('a', { href: href(['inventory', 'skus', skuId], { warehouse_id: warehouseId, owner }), testid: 'stock-card-link', 'data-sku-id': skuId },
@@ -127,10 +162,11 @@ export function renderStock(query: URLSearchParams): HTMLElement {
     .map((k) => [k, query.get(k)]));
   const asOfNote = h('p', { class: 'form-message ok', testid: 'stock-as-of', hidden: !asOf }, t('inv.asOfNote', { at: asOf }));
   const pages = pager(offset, limit, (o) => navigate(href(['inventory'], { ...current(), offset: o || null, limit: limit !== STOCK_PAGE ? limit : null })));
+  const exporter = asOf ? csvExport('/stock/as-of', current, `stock-as-of-${asOf}.csv`) : csvExport('/stock', current, 'stock.csv');
 
   void (async () => {
     try {
-      // As of a past day: the balances at the end of it (no total: "Next" while pages are full).
+      // As of a past day: the balances at the end of it.
       const data = asOf
         ? await getJson<Page<Balance>>('/stock/as-of', { ...current(), limit, offset })
         : await getJson<Page<Balance>>('/stock', { ...current(), limit, offset });
@@ -161,8 +197,9 @@ export function renderStock(query: URLSearchParams): HTMLElement {
 
   return h('section', { class: 'page inv-page', testid: 'page-stock', 'data-as-of': asOf },
     inventoryTabs('stock', query),
-    h('div', { class: 'page-head' }, h('h1', {}, t('inv.stockTitle'))),
+    h('div', { class: 'page-head' }, h('h1', {}, t('inv.stockTitle')), h('span', { class: 'csv-buttons' }, exporter.button)),
     h('div', { class: 'panel' }, filters.element),
+    exporter.report,
     asOfNote,
     box,
     pages.element);
@@ -178,6 +215,7 @@ export function renderSummary(query: URLSearchParams): HTMLElement {
   const box = loadingBox('summary-body');
   const current = () => ({ warehouse_id: query.get('warehouse_id'), sku_id: query.get('sku_id'), owner: query.get('owner') });
   const pages = pager(offset, limit, (o) => navigate(href(['inventory', 'summary'], { ...current(), offset: o || null, limit: limit !== STOCK_PAGE ? limit : null })));
+  const exporter = csvExport('/stock/summary', current, 'stock-summary.csv');
 
   void (async () => {
     try {
@@ -208,9 +246,10 @@ export function renderSummary(query: URLSearchParams): HTMLElement {
 
   return h('section', { class: 'page inv-page', testid: 'page-stock-summary' },
     inventoryTabs('summary', query),
-    h('div', { class: 'page-head' }, h('h1', {}, t('inv.summaryTitle'))),
+    h('div', { class: 'page-head' }, h('h1', {}, t('inv.summaryTitle')), h('span', { class: 'csv-buttons' }, exporter.button)),
     h('p', { class: 'muted lead' }, t('inv.summaryLead')),
     h('div', { class: 'panel' }, filters.element),
+    exporter.report,
     box,
     pages.element);
 }
@@ -227,6 +266,7 @@ export function renderExpiring(query: URLSearchParams): HTMLElement {
   const pages = pager(offset, limit, (o) => navigate(href(['inventory', 'expiring'], {
     warehouse_id: query.get('warehouse_id'), days: query.get('days'), offset: o || null, limit: limit !== STOCK_PAGE ? limit : null,
   })));
+  const exporter = csvExport('/stock/expiring', () => ({ warehouse_id: query.get('warehouse_id'), days }), 'stock-expiring.csv');
 
   void (async () => {
     try {
@@ -260,9 +300,10 @@ export function renderExpiring(query: URLSearchParams): HTMLElement {
 
   return h('section', { class: 'page inv-page', testid: 'page-stock-expiring' },
     inventoryTabs('expiring', query),
-    h('div', { class: 'page-head' }, h('h1', {}, t('inv.expiringTitle')), today),
+    h('div', { class: 'page-head' }, h('h1', {}, t('inv.expiringTitle')), today, h('span', { class: 'csv-buttons' }, exporter.button)),
     h('p', { class: 'muted lead' }, t('inv.expiryRule')),
     h('div', { class: 'panel' }, filters.element),
+    exporter.report,
     box,
     pages.element);
 }
