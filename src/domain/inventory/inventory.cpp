@@ -291,6 +291,149 @@ Status ReservationBook::Withdraw(const PoolKey& pool, LotId lot, std::int64_t qt
   return Status::Ok();
 }
 
+namespace {
+
+std::int64_t OutstandingOn(const Reservation& r, LotId lot) {
+  std::int64_t out = 0;
+  for (const auto& l : r.lines) {
+    if (l.lot_id == lot) out += l.quantity - l.picked;
+  }
+  return out;
+}
+
+// The order a loss shrinks reservations in: unconfirmed (they may lapse anyway) before
+// confirmed, the latest expiring first, then the most recent first.
+bool ShrinkFirst(const Reservation* a, const Reservation* b) {
+  if (a->expires_at.has_value() != b->expires_at.has_value()) return a->expires_at.has_value();
+  if (a->expires_at && *a->expires_at != *b->expires_at) return *a->expires_at > *b->expires_at;
+  return a->id.value() > b->id.value();
+}
+
+// May stock of a lot expiring on `expiry` be re-reserved for `r`, which lost stock of a lot
+// that expires on `lost_expiry` (when `lost_dated`)?
+bool ReReservable(const Reservation& r, std::optional<Date> expiry, bool lost_dated,
+                  Date lost_expiry, Date today) {
+  if (r.min_remaining_days) return MeetsShelfLife(expiry, today, *r.min_remaining_days);
+  if (IsExpired(expiry, today)) return false;
+  if (!expiry) return true;
+  return lost_dated && *expiry >= lost_expiry;
+}
+
+// Adds `qty` of `lot` to the reservation's line of that lot, or a new line.
+void AddToLine(Reservation& r, LotId lot, std::int64_t qty) {
+  for (auto& l : r.lines) {
+    if (l.lot_id == lot) {
+      l.quantity += qty;
+      return;
+    }
+  }
+  r.lines.push_back(ReservationLine{lot, qty, 0});
+}
+
+}  // namespace
+
+Result<StockLoss> ReservationBook::TakeLoss(const PoolKey& pool, LotId lot, std::int64_t qty,
+                                            Timestamp now,
+                                            const std::function<bool(ReservationId)>& may_change) {
+  if (qty <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
+  LotStock* stock = nullptr;
+  if (auto p = pools_.find(pool); p != pools_.end()) {
+    if (auto l = p->second.find(lot); l != p->second.end()) stock = &l->second;
+  }
+  const std::int64_t free =
+      stock == nullptr ? 0 : std::clamp<std::int64_t>(stock->available, 0, qty);
+  StockLoss loss;
+  loss.pool = pool;
+  loss.lot = lot;
+  loss.quantity = qty;
+  loss.unreserved = free;
+
+  // Which reservations give up how much, decided before anything changes.
+  std::vector<std::pair<Reservation*, std::int64_t>> plan;
+  std::int64_t left = qty - free;
+  if (left > 0) {
+    std::vector<Reservation*> holding;
+    std::int64_t held = 0;
+    for (auto& [id, r] : active_) {
+      const std::int64_t out = OutstandingOn(r, lot);
+      if (out > 0 && PoolOf(r) == pool) {
+        holding.push_back(&r);
+        held += out;
+      }
+    }
+    if (held < left) {
+      return FailedPrecondition("quantity: only " + std::to_string(free + held) + " of lot " +
+                                    std::to_string(lot.value()) + " is on hand; " +
+                                    std::to_string(qty) + " cannot leave",
+                                "quantity");
+    }
+    std::sort(holding.begin(), holding.end(), ShrinkFirst);
+    for (Reservation* r : holding) {
+      if (left == 0) break;
+      if (!may_change(r->id)) {
+        return Conflict("reservation " + std::to_string(r->id.value()) +
+                        " holds the lost stock and is being changed or picked; retry");
+      }
+      const std::int64_t take = std::min(left, OutstandingOn(*r, lot));
+      plan.emplace_back(r, take);
+      left -= take;
+    }
+  }
+
+  if (stock != nullptr) stock->available -= free;
+  const Date today = Date::OfTimestamp(now);
+  const bool lost_dated = stock != nullptr && stock->expiry.has_value();
+  const Date lost_expiry = lost_dated ? *stock->expiry : Date();
+  auto& lots = pools_[pool];
+  for (auto& [r, take] : plan) {
+    ReservationShrink shrink;
+    shrink.before = *r;
+    shrink.lost = take;
+    for (auto l = r->lines.begin(); l != r->lines.end(); ++l) {
+      if (l->lot_id != lot) continue;
+      l->quantity -= take;
+      if (l->quantity == 0 && l->picked == 0) r->lines.erase(l);
+      break;
+    }
+    std::vector<LotAvailability> other;
+    std::int64_t reservable = 0;
+    for (const auto& a : Lots(pool)) {
+      if (a.lot_id == lot || !ReReservable(*r, a.expiry_date, lost_dated, lost_expiry, today))
+        continue;
+      other.push_back(a);
+      reservable += a.available;
+    }
+    const std::int64_t again = std::min(take, reservable);
+    if (again > 0) {
+      auto lines = AllocateFefo(other, again, today, 0);
+      if (lines.ok()) {
+        for (const auto& line : *lines) {
+          lots[line.lot_id].available -= line.quantity;
+          AddToLine(*r, line.lot_id, line.quantity);
+        }
+        shrink.re_reserved = std::move(lines).value();
+      }
+    }
+    std::int64_t moved = 0;
+    for (const auto& line : shrink.re_reserved) moved += line.quantity;
+    shrink.short_added = take - moved;
+    r->short_quantity += shrink.short_added;
+    r->updated_at = now;
+    shrink.after = *r;
+    loss.reservations.push_back(std::move(shrink));
+  }
+  return loss;
+}
+
+void ReservationBook::UndoLoss(const StockLoss& loss) {
+  auto& lots = pools_[loss.pool];
+  for (auto s = loss.reservations.rbegin(); s != loss.reservations.rend(); ++s) {
+    for (const auto& line : s->re_reserved) lots[line.lot_id].available += line.quantity;
+    if (auto a = active_.find(s->before.id.value()); a != active_.end()) a->second = s->before;
+  }
+  if (loss.unreserved > 0) lots[loss.lot].available += loss.unreserved;
+}
+
 Result<Reservation> ReservationBook::Reserve(Reservation reservation, std::int64_t quantity,
                                              Date today, std::int64_t min_remaining_days) {
   if (!reservation.id.assigned()) return InvalidArgument("id: is required", "id");

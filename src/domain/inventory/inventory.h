@@ -6,6 +6,7 @@
 #include <compare>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -159,6 +160,12 @@ struct Reservation {
   std::optional<Timestamp> expires_at;  // unconfirmed reservations lapse; confirmed: absent
   Timestamp created_at;
   Timestamp updated_at;
+  // The minimum remaining shelf life it was made with (the channel's), which stock re-reserved
+  // for it after a loss must meet too. Absent: unknown (a store that does not keep it).
+  std::optional<std::int64_t> min_remaining_days;
+  // Units it held that were lost (count loss, scrap) and could not be re-reserved: the order is
+  // short by this much. Quantity() + short_quantity is what the order asked for.
+  std::int64_t short_quantity = 0;
 
   std::int64_t Quantity() const;
   std::int64_t Picked() const;
@@ -191,6 +198,25 @@ struct PoolKey {
 };
 PoolKey PoolOf(const Reservation& reservation);
 
+// What a loss of reserved stock did to one reservation.
+struct ReservationShrink {
+  Reservation before;
+  Reservation after;
+  std::int64_t lost = 0;                     // taken off its line of the lost lot
+  std::vector<ReservationLine> re_reserved;  // added from other lots of the pool (FEFO)
+  std::int64_t short_added = 0;              // lost − re-reserved
+};
+
+// Stock that is physically gone (count loss, scrap) as the book took it: first stock of the lot
+// that no reservation holds, then the rest from the reservations holding the lot.
+struct StockLoss {
+  PoolKey pool;
+  LotId lot;
+  std::int64_t quantity = 0;
+  std::int64_t unreserved = 0;  // taken from stock no reservation held
+  std::vector<ReservationShrink> reservations;
+};
+
 // The in-memory state of reservations for a set of pools: per lot, the stock that can still be
 // reserved (available on hand minus outstanding reservations), and each active reservation's
 // outstanding lines. Single-threaded: one writer owns a book (a shard of the reservation engine).
@@ -208,6 +234,20 @@ class ReservationBook {
   // Stock leaves the available state other than by picking a reservation (hold, scrap, count
   // loss, move to quarantine). kFailedPrecondition when that would cut into reserved stock.
   Status Withdraw(const PoolKey& pool, LotId lot, std::int64_t qty);
+  // Stock physically gone (count loss, scrap): `qty` of `lot` is taken first from stock of the
+  // lot no reservation holds; the rest shrinks the reservations holding the lot — unconfirmed
+  // ones before confirmed ones, the latest expiring first, then the most recent (highest id)
+  // first. Each shrunk reservation is re-reserved what it lost from the pool's other lots, FEFO,
+  // with its minimum remaining shelf life as of `now` (unknown: only lots not expired and
+  // expiring no earlier than the lost lot, which met the minimum when it was reserved);
+  // what cannot be re-reserved is added to its short_quantity. kConflict when a reservation to
+  // shrink may not change now (`may_change` false); kFailedPrecondition when the lot's stock in
+  // the book (free plus reserved) is less than `qty`.
+  Result<StockLoss> TakeLoss(const PoolKey& pool, LotId lot, std::int64_t qty, Timestamp now,
+                             const std::function<bool(ReservationId)>& may_change);
+  // Undo of TakeLoss when its movement could not be posted (the reservations it changed have not
+  // changed since).
+  void UndoLoss(const StockLoss& loss);
 
   // FEFO over the pool's lots; on success the reservation's lines are filled in and recorded.
   // kFailedPrecondition when there is not enough; kAlreadyExists when the id is in the book.

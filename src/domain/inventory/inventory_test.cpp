@@ -327,6 +327,123 @@ TEST_F(ReservationBookTest, WithdrawRefusesToCutIntoReservedStock) {
   EXPECT_EQ(book_.Withdraw(kPool, LotId(1), 0).code(), ErrorCode::kInvalidArgument);
 }
 
+// ---- losses of reserved stock (count loss, scrap) ----
+
+const auto kAnyMayChange = [](ReservationId) { return true; };
+const Timestamp kLossAt = Timestamp::FromMicros(1'783'684'800'000'000);  // 2026-07-10 12:00 UTC
+
+TEST_F(ReservationBookTest, ALossTakesUnreservedStockOfTheLotFirst) {
+  ASSERT_TRUE(book_.Reserve(NewReservation(1), 4, today_, 0).ok());  // 4 of lot 2, 1 free
+  auto loss = book_.TakeLoss(kPool, LotId(2), 1, kLossAt, kAnyMayChange);
+  ASSERT_TRUE(loss.ok()) << loss.status().ToString();
+  EXPECT_EQ(loss->unreserved, 1);
+  EXPECT_TRUE(loss->reservations.empty());
+  EXPECT_EQ(book_.Find(ReservationId(1))->lines, (std::vector<ReservationLine>{{LotId(2), 4, 0}}));
+  EXPECT_EQ(book_.Available(kPool), 10 + 4);  // lot 2 has nothing free any more
+}
+
+TEST_F(ReservationBookTest, ALossOfReservedStockShrinksTheReservationAndReReservesFefo) {
+  ASSERT_EQ(Date::OfTimestamp(kLossAt), today_);
+  ASSERT_TRUE(book_.Reserve(NewReservation(1), 5, today_, 0).ok());  // all 5 of lot 2
+  const std::vector<LotAvailability> lots_before = book_.Lots(kPool);
+  auto loss = book_.TakeLoss(kPool, LotId(2), 3, kLossAt, kAnyMayChange);
+  ASSERT_TRUE(loss.ok()) << loss.status().ToString();
+  EXPECT_EQ(loss->unreserved, 0);
+  ASSERT_EQ(loss->reservations.size(), 1U);
+  const ReservationShrink& s = loss->reservations[0];
+  EXPECT_EQ(s.lost, 3);
+  // Lot 3 is expired: the 3 come from lot 1.
+  EXPECT_EQ(s.re_reserved, (std::vector<ReservationLine>{{LotId(1), 3, 0}}));
+  EXPECT_EQ(s.short_added, 0);
+  EXPECT_EQ(s.before.lines, (std::vector<ReservationLine>{{LotId(2), 5, 0}}));
+  const std::vector<ReservationLine> now{{LotId(2), 2, 0}, {LotId(1), 3, 0}};
+  EXPECT_EQ(s.after.lines, now);
+  EXPECT_EQ(s.after.updated_at, kLossAt);
+  EXPECT_EQ(book_.Find(ReservationId(1))->lines, now);
+  EXPECT_EQ(book_.Available(kPool), 7 + 4);
+
+  // Undone (the movement was not posted), the book is as it was.
+  book_.UndoLoss(*loss);
+  EXPECT_EQ(book_.Find(ReservationId(1))->lines, (std::vector<ReservationLine>{{LotId(2), 5, 0}}));
+  const std::vector<LotAvailability> lots_after = book_.Lots(kPool);
+  ASSERT_EQ(lots_after.size(), lots_before.size());
+  for (std::size_t i = 0; i < lots_after.size(); ++i) {
+    EXPECT_EQ(lots_after[i].lot_id, lots_before[i].lot_id);
+    EXPECT_EQ(lots_after[i].available, lots_before[i].available);
+  }
+}
+
+TEST_F(ReservationBookTest, ALossShrinksUnconfirmedLatestExpiringThenNewestFirstAndLeavesShort) {
+  Reservation confirmed = NewReservation(1);  // no expires_at: confirmed
+  Reservation early = NewReservation(2);
+  early.expires_at = Timestamp::FromMicros(kLossAt.micros() + 60'000'000);
+  Reservation late = NewReservation(3);
+  late.expires_at = Timestamp::FromMicros(kLossAt.micros() + 120'000'000);
+  ASSERT_TRUE(book_.Reserve(confirmed, 3, today_, 0).ok());
+  ASSERT_TRUE(book_.Reserve(early, 1, today_, 0).ok());
+  ASSERT_TRUE(book_.Reserve(late, 1, today_, 0).ok());
+  ASSERT_TRUE(book_.Withdraw(kPool, LotId(1), 10).ok());  // nothing left to re-reserve from
+  auto loss = book_.TakeLoss(kPool, LotId(2), 4, kLossAt, kAnyMayChange);
+  ASSERT_TRUE(loss.ok()) << loss.status().ToString();
+  ASSERT_EQ(loss->reservations.size(), 3U);
+  EXPECT_EQ(loss->reservations[0].after.id, ReservationId(3));
+  EXPECT_EQ(loss->reservations[1].after.id, ReservationId(2));
+  EXPECT_EQ(loss->reservations[2].after.id, ReservationId(1));
+  EXPECT_EQ(loss->reservations[2].lost, 2);
+  for (const auto& s : loss->reservations) {
+    EXPECT_TRUE(s.re_reserved.empty());
+    EXPECT_EQ(s.short_added, s.lost);
+  }
+  EXPECT_TRUE(book_.Find(ReservationId(3))->lines.empty());
+  EXPECT_EQ(book_.Find(ReservationId(3))->short_quantity, 1);
+  EXPECT_EQ(book_.Find(ReservationId(1))->lines, (std::vector<ReservationLine>{{LotId(2), 1, 0}}));
+  EXPECT_EQ(book_.Find(ReservationId(1))->short_quantity, 2);
+  EXPECT_EQ(book_.Find(ReservationId(1))->Quantity() + book_.Find(ReservationId(1))->short_quantity,
+            3);
+  EXPECT_EQ(book_.active_count(), 3U);  // short, not gone: the order side decides
+}
+
+TEST_F(ReservationBookTest, ReReservingHonoursTheReservationsShelfLife) {
+  // Lot 5 has 15 days left on 7-10, lot 2 (the lost one) 22, lot 1 53.
+  const auto re_reserved_lot = [&](std::optional<std::int64_t> min_days) -> LotId {
+    ReservationBook book;
+    book.AddStock(kPool, LotId(1), D(2026, 9, 1), 10);
+    book.AddStock(kPool, LotId(2), D(2026, 8, 1), 5);
+    Reservation r = NewReservation(1);
+    r.min_remaining_days = min_days;
+    EXPECT_TRUE(book.Reserve(r, 5, today_, 0).ok());    // all 5 of lot 2
+    book.Deposit(kPool, LotId(5), D(2026, 7, 25), 10);  // arrives after the reservation
+    auto loss = book.TakeLoss(kPool, LotId(2), 5, kLossAt, kAnyMayChange);
+    EXPECT_TRUE(loss.ok()) << loss.status().ToString();
+    if (!loss.ok() || loss->reservations.size() != 1 ||
+        loss->reservations[0].re_reserved.size() != 1) {
+      return LotId();
+    }
+    return loss->reservations[0].re_reserved[0].lot_id;
+  };
+  EXPECT_EQ(re_reserved_lot(0), LotId(5));   // FEFO: the earliest expiry the channel accepts
+  EXPECT_EQ(re_reserved_lot(20), LotId(1));  // lot 5 is too short-dated for 20 days
+  // Unknown minimum: only lots expiring no earlier than the lost one, which met it.
+  EXPECT_EQ(re_reserved_lot(std::nullopt), LotId(1));
+}
+
+TEST_F(ReservationBookTest, ALossThatMayNotChangeAReservationOrExceedsTheLotChangesNothing) {
+  ASSERT_TRUE(book_.Reserve(NewReservation(1), 4, today_, 0).ok());  // 4 of lot 2, 1 free
+  auto busy = book_.TakeLoss(kPool, LotId(2), 2, kLossAt, [](ReservationId) { return false; });
+  EXPECT_EQ(busy.status().code(), ErrorCode::kConflict);
+  auto too_much = book_.TakeLoss(kPool, LotId(2), 6, kLossAt, kAnyMayChange);
+  EXPECT_EQ(too_much.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(too_much.status().message().find("only 5 of lot 2"), std::string::npos)
+      << too_much.status().message();
+  EXPECT_EQ(book_.TakeLoss(kPool, LotId(2), 0, kLossAt, kAnyMayChange).status().code(),
+            ErrorCode::kInvalidArgument);
+  // A loss the free stock covers needs no reservation to change.
+  EXPECT_TRUE(
+      book_.TakeLoss(kPool, LotId(2), 1, kLossAt, [](ReservationId) { return false; }).ok());
+  EXPECT_EQ(book_.Find(ReservationId(1))->lines, (std::vector<ReservationLine>{{LotId(2), 4, 0}}));
+  EXPECT_EQ(book_.Available(kPool), 14);
+}
+
 TEST_F(ReservationBookTest, DepositAddsToALotAndNewLotsJoinFefo) {
   book_.Deposit(kPool, LotId(4), D(2026, 7, 20), 6);
   auto r = book_.Reserve(NewReservation(1), 2, today_, 0);

@@ -242,6 +242,7 @@ void ReservationEngine::ReserveNew(const ReserveRequest& request, ReserveDone do
   r.owner = request.owner;
   r.order_ref = request.order_ref;
   r.client_key = request.client_key;
+  r.min_remaining_days = request.min_remaining_days;
   r.state = ReservationState::kActive;
   const std::chrono::seconds hold = request.hold_for.value_or(options_.default_hold);
   if (hold.count() > 0) r.expires_at = Plus(now, hold);
@@ -482,6 +483,37 @@ Status ReservationEngine::Withdraw(const PoolKey& pool, inventory::LotId lot, st
   Shard& shard = ShardOf(pool);
   std::lock_guard lock(shard.mu);
   return shard.book.Withdraw(pool, lot, qty);
+}
+
+Result<inventory::StockLoss> ReservationEngine::TakeLoss(
+    const PoolKey& pool, inventory::LotId lot, std::int64_t qty,
+    const std::unordered_set<std::int64_t>& held) {
+  XB_RETURN_IF_ERROR(CheckRunning());
+  const Timestamp now = clock_.Now();
+  Shard& shard = ShardOf(pool);
+  std::lock_guard lock(shard.mu);
+  const auto may_change = [&](ReservationId id) {
+    const std::int64_t v = id.value();
+    if (held.contains(v)) return !shard.unacked.contains(v) && !shard.picking.contains(v);
+    return shard.Quiet(v);
+  };
+  XB_ASSIGN_OR_RETURN(auto loss, shard.book.TakeLoss(pool, lot, qty, now, may_change));
+  for (const auto& s : loss.reservations) shard.busy.insert(s.after.id.value());
+  return loss;
+}
+
+void ReservationEngine::UndoLoss(const inventory::StockLoss& loss,
+                                 std::span<const std::int64_t> marked) {
+  Shard& shard = ShardOf(loss.pool);
+  std::lock_guard lock(shard.mu);
+  shard.book.UndoLoss(loss);
+  for (const std::int64_t id : marked) shard.busy.erase(id);
+}
+
+void ReservationEngine::LossCommitted(const PoolKey& pool, std::span<const std::int64_t> marked) {
+  Shard& shard = ShardOf(pool);
+  std::lock_guard lock(shard.mu);
+  for (const std::int64_t id : marked) shard.busy.erase(id);
 }
 
 void ReservationEngine::Deposit(const PoolKey& pool, inventory::LotId lot,

@@ -24,6 +24,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -114,6 +115,22 @@ class ReservationEngine {
   // is being picked: Release and Confirm answer CONFLICT and the sweeper leaves it alone, so no
   // row with picked quantities that may yet be undone is ever written.
   void TakeForPickCommitted(TenantId tenant, inventory::ReservationId id);
+
+  // Stock physically gone (count loss, scrap) may take reserved stock: the book shrinks the
+  // reservations holding the lot and re-reserves for them (inventory::ReservationBook::TakeLoss)
+  // at once, like TakeForPick. The reservations it changed are busy until LossCommitted or
+  // UndoLoss (release, confirm, picks get CONFLICT, the sweeper skips them), so the rows the
+  // caller writes in its transaction are not overwritten meanwhile. `held`: reservations the
+  // caller already holds busy from an earlier loss of the same transaction (they may change
+  // again). kConflict when a reservation to shrink is new, being changed or being picked.
+  Result<inventory::StockLoss> TakeLoss(const inventory::PoolKey& pool, inventory::LotId lot,
+                                        std::int64_t qty,
+                                        const std::unordered_set<std::int64_t>& held);
+  // The loss could not be posted: the book as it was; `marked` (the reservations this loss made
+  // busy, i.e. not held before) are no longer busy.
+  void UndoLoss(const inventory::StockLoss& loss, std::span<const std::int64_t> marked);
+  // The transaction of a TakeLoss committed: `marked` are no longer busy.
+  void LossCommitted(const inventory::PoolKey& pool, std::span<const std::int64_t> marked);
 
   // The active reservation as the engine holds it; absent when it is not active (or another
   // tenant's).

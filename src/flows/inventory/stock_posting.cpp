@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
+#include "domain/events/event_log.h"
 #include "flows/inventory/reservation_engine.h"
 
 namespace xb::inventory_flow {
@@ -31,6 +33,15 @@ bool Arrives(const Movement& m) {
   if (!m.to || m.to->state != StockState::kAvailable) return false;
   return !m.from || m.from->state != StockState::kAvailable ||
          m.from->warehouse_id != m.to->warehouse_id;
+}
+
+// Stock that is physically gone leaves even if reserved: the reservations holding it are shrunk
+// (and re-reserved where possible), not the movement refused. Gone: a loss a count task found
+// (counted and recounted; ref_type "task") or a scrap. A manual adjustment (ref_type
+// "adjustment") stays refused, like every other movement of reserved stock.
+bool GoneForGood(const Movement& m) {
+  return (m.reason == MovementReason::kCountLoss && m.ref_type == kCountTaskRefType) ||
+         m.reason == MovementReason::kScrap;
 }
 
 PoolKey PoolAt(const Movement& m, std::int64_t warehouse_id) {
@@ -185,23 +196,39 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
       if (engine_ != nullptr) {
         st = engine_->TakeForPick(m.tenant_id, reservation[i], m.lot_id, m.quantity);
         if (!st.ok()) break;
-        taken_.push_back({pool, m.lot_id, expiry[i], m.quantity, reservation[i].value()});
+        taken_.push_back(
+            {pool, m.lot_id, expiry[i], m.quantity, reservation[i].value(), std::nullopt, {}, i});
       }
       if (!picks.empty() && picks_tenant != m.tenant_id) st = write_picks();
       picks_tenant = m.tenant_id;
       const auto from = picked_from_.find(reservation[i].value());
       picks.push_back({reservation[i], m.lot_id, m.quantity, m.at,
                        from != picked_from_.end() ? &from->second.seen : nullptr});
+    } else if (engine_ != nullptr && GoneForGood(m)) {
+      auto loss = engine_->TakeLoss(pool, m.lot_id, m.quantity, loss_held_);
+      if (!loss.ok()) {
+        st = loss.status();
+        break;
+      }
+      Taken t{pool, m.lot_id, expiry[i], m.quantity, 0, std::move(loss).value(), {}, i};
+      for (const auto& shrink : t.loss->reservations) {
+        const std::int64_t id = shrink.after.id.value();
+        if (loss_held_.insert(id).second) t.marked.push_back(id);
+      }
+      taken_.push_back(std::move(t));
     } else if (engine_ != nullptr) {
       st = engine_->Withdraw(pool, m.lot_id, m.quantity);
       if (st.code() == ErrorCode::kFailedPrecondition) {
         st = FailedPrecondition("stock is reserved: " + st.message(), "quantity");
       }
-      if (st.ok()) taken_.push_back({pool, m.lot_id, expiry[i], m.quantity, 0});
+      if (st.ok()) {
+        taken_.push_back({pool, m.lot_id, expiry[i], m.quantity, 0, std::nullopt, {}, i});
+      }
     }
   }
   if (st.ok()) st = write_picks();
   if (st.ok()) st = tx.inventory().Post(movements);
+  if (st.ok()) st = WriteLosses(tx, movements, first);
   if (!st.ok()) {
     GiveBack(first);
     return st;
@@ -215,6 +242,64 @@ Status StockPosting::Post(store::Transaction& tx, std::span<Movement> movements)
   return Status::Ok();
 }
 
+Status StockPosting::WriteLosses(store::Transaction& tx, std::span<const Movement> movements,
+                                 std::size_t first) {
+  // Each changed reservation once, as the last loss left it.
+  std::map<std::int64_t, const inventory::Reservation*> rows;
+  for (std::size_t i = first; i < taken_.size(); ++i) {
+    if (!taken_[i].loss) continue;
+    for (const auto& shrink : taken_[i].loss->reservations) {
+      rows[shrink.after.id.value()] = &shrink.after;
+    }
+  }
+  if (rows.empty()) return Status::Ok();
+  std::vector<inventory::Reservation> changed;
+  changed.reserve(rows.size());
+  for (const auto& [id, row] : rows) changed.push_back(*row);
+  XB_RETURN_IF_ERROR(tx.inventory().SaveReservations(changed));
+
+  // One business event per reservation and loss, so the order side hears of it.
+  for (std::size_t i = first; i < taken_.size(); ++i) {
+    const Taken& t = taken_[i];
+    if (!t.loss) continue;
+    const Movement& m = movements[t.movement];
+    for (const auto& shrink : t.loss->reservations) {
+      nlohmann::json re_reserved = nlohmann::json::array();
+      for (const auto& line : shrink.re_reserved) {
+        re_reserved.push_back({{"lot_id", line.lot_id.value()}, {"quantity", line.quantity}});
+      }
+      const nlohmann::json payload = {
+          {"reservation_id", shrink.after.id.value()},
+          {"order_ref", shrink.after.order_ref},
+          {"warehouse_id", t.pool.warehouse_id},
+          {"sku_id", t.pool.sku_id},
+          {"owner", t.pool.owner},
+          {"movement_id", m.id},
+          {"reason", inventory::EnumChoices(m.reason)[static_cast<std::size_t>(m.reason)]},
+          {"bin_id", m.from ? m.from->bin_id : 0},
+          {"lot_id", t.lot.value()},
+          {"lost", shrink.lost},
+          {"re_reserved", std::move(re_reserved)},
+          {"short_added", shrink.short_added},
+          {"short_quantity", shrink.after.short_quantity},
+          {"quantity", shrink.after.Quantity()},
+      };
+      events::BusinessEvent event;
+      event.tenant_id = t.pool.tenant_id;
+      event.type = shrink.short_added > 0 ? "inventory.reservation.short"
+                                          : "inventory.reservation.reallocated";
+      event.entity = "reservation";
+      event.entity_id = shrink.after.id.value();
+      event.actor = m.actor.empty() ? "system" : m.actor;
+      event.at = m.at;
+      event.payload = payload.dump();
+      XB_ASSIGN_OR_RETURN(auto seq, tx.events().Append(std::move(event)));
+      (void)seq;
+    }
+  }
+  return Status::Ok();
+}
+
 void StockPosting::Committed() {
   if (committed_) return;
   committed_ = true;
@@ -222,12 +307,15 @@ void StockPosting::Committed() {
     for (const Taken& t : taken_) {
       if (t.reservation_id != 0) {
         engine_->TakeForPickCommitted(t.pool.tenant_id, ReservationId(t.reservation_id));
+      } else if (t.loss) {
+        engine_->LossCommitted(t.pool, t.marked);
       }
     }
     for (const Arrived& a : arrived_) engine_->Deposit(a.pool, a.lot, a.expiry, a.qty);
   }
   taken_.clear();
   arrived_.clear();
+  loss_held_.clear();
 }
 
 // Gives the engine back what was taken since `from`, newest first.
@@ -237,6 +325,9 @@ void StockPosting::GiveBack(std::size_t from) {
       const Taken& t = taken_[i - 1];
       if (t.reservation_id != 0) {
         engine_->UndoTakeForPick(t.pool.tenant_id, ReservationId(t.reservation_id), t.lot, t.qty);
+      } else if (t.loss) {
+        engine_->UndoLoss(*t.loss, t.marked);
+        for (const std::int64_t id : t.marked) loss_held_.erase(id);
       } else {
         engine_->Deposit(t.pool, t.lot, t.expiry, t.qty);
       }

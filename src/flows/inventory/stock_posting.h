@@ -7,15 +7,22 @@
 // Post() first takes from the engine what leaves available stock (Withdraw; TakeForPick for
 // kPick movements, whose ref_type is "reservation" and ref_id the reservation id), refusing when
 // that would cut into reserved stock, then writes the movements (and the picked quantities) to
-// the store. Committed() deposits in the engine what arrived in available stock. Destroying a
-// posting that was not committed gives back what it took, so a failed transaction leaves the
-// engine as it was.
+// the store. Stock that is physically gone is the exception — a kCountLoss of a count task
+// (ref_type kCountTaskRefType) or a kScrap; manual adjustments stay refused: it may take
+// reserved stock (ReservationEngine::TakeLoss): the reservations holding the lost lot are shrunk
+// and re-reserved from other lots where their rules allow, short otherwise; their rows and one
+// business event per reservation ("inventory.reservation.reallocated", or
+// "inventory.reservation.short" when it is left short) are written in the same transaction.
+// Committed() deposits in the engine what arrived in available stock. Destroying a posting that was
+// not committed gives back what it took, so a failed transaction leaves the engine as it was.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -25,6 +32,10 @@
 namespace xb::inventory_flow {
 
 class ReservationEngine;
+
+// The ref_type of movements posted by a warehouse task; a count loss of one may take reserved
+// stock (the count was recounted before it closed).
+inline constexpr std::string_view kCountTaskRefType = "task";
 
 class StockPosting {
  public:
@@ -43,7 +54,12 @@ class StockPosting {
     inventory::LotId lot;
     std::optional<Date> expiry;
     std::int64_t qty = 0;
-    std::int64_t reservation_id = 0;  // 0: a Withdraw
+    std::int64_t reservation_id = 0;  // 0: a Withdraw or a loss
+    // A loss (TakeLoss): what it did, the reservations it made busy, the movement's index in
+    // its Post call.
+    std::optional<inventory::StockLoss> loss;
+    std::vector<std::int64_t> marked;
+    std::size_t movement = 0;
   };
   struct Arrived {
     inventory::PoolKey pool;
@@ -60,6 +76,9 @@ class StockPosting {
   Result<std::optional<Date>> CheckLot(store::Transaction& tx, const inventory::Movement& m);
   Result<bool> CheckPick(store::Transaction& tx, const inventory::Movement& m,
                          inventory::ReservationId id);
+  // Writes the reservations changed by the losses taken since `first`, and their events.
+  Status WriteLosses(store::Transaction& tx, std::span<const inventory::Movement> movements,
+                     std::size_t first);
   void GiveBack(std::size_t from);
 
   ReservationEngine* engine_;
@@ -75,7 +94,8 @@ class StockPosting {
   using PickedFromMap = std::unordered_map<std::int64_t, PickedFrom>;
   // Keeps reservation `r` for the rest of the posting.
   PickedFromMap::iterator Remember(inventory::Reservation r);
-  PickedFromMap picked_from_;  // by reservation id
+  PickedFromMap picked_from_;                   // by reservation id
+  std::unordered_set<std::int64_t> loss_held_;  // reservations busy by this posting's losses
   bool committed_ = false;
 };
 
