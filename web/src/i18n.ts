@@ -2,6 +2,7 @@
 // `zh` is typed against `en`, so a missing translation fails the type check.
 
 import { ordersEn, ordersZh } from './i18n-orders';
+import { warehouseEn, warehouseZh } from './i18n-warehouse';
 
 const en = {
   'app.title': 'xborder console',
@@ -700,6 +701,7 @@ const en = {
   'coming.title': '{module}',
   'coming.body': 'This module is being built. Master data is available now.',
   ...ordersEn,
+  ...warehouseEn,
 } as const;
 
 export type Key = keyof typeof en;
@@ -1402,6 +1404,7 @@ const zh: Record<Key, string> = {
   'coming.title': '{module}',
   'coming.body': '该模块正在建设中，目前可使用主数据功能。',
   ...ordersZh,
+  ...warehouseZh,
 };
 
 const TABLES: Record<Lang, Record<Key, string>> = { en, zh };

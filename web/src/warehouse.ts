@@ -165,3 +165,46 @@ export function deviceId(): string {
     return fallbackDevice;
   }
 }
+
+// ---- parcels (POST /parcels packs, POST /parcels/{id}/ship hands over) -----------------------
+
+export const PARCEL_STATES = ['packed', 'shipped'] as const;
+export type ParcelState = (typeof PARCEL_STATES)[number];
+
+export interface ParcelLine {
+  sku_id: number;
+  lot_id: number;
+  owner: string;
+  quantity: number;
+}
+
+/** A parcel as src/flows/warehouse/warehouse_json.cpp (ParcelJson) writes it. */
+export interface Parcel {
+  id: number;
+  sscc: string;
+  warehouse_id: number;
+  order_ref: string;
+  pack_bin_id: number;
+  lines: ParcelLine[];
+  weight_grams: number;
+  state: ParcelState;
+  carrier_id: number | null;
+  waybill_no: string | null;
+  created_at: string;
+  shipped_at: string | null;
+}
+
+
+/**
+ * Idempotency keys for a form's create requests: the same body sent again (a double click, a retry
+ * after no answer) carries the same key, so the server makes one task; a changed body a new key.
+ */
+export function keyPerBody(prefix = 'web-'): (body: unknown) => string {
+  let last = '';
+  let key = '';
+  return (body) => {
+    const text = JSON.stringify(body);
+    if (text !== last || !key) { last = text; key = newKey(prefix); }
+    return key;
+  };
+}

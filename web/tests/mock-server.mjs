@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createSupplyApi } from './mock-supply.mjs';
 import { createInventoryApi } from './mock-inventory.mjs';
 import { createOrdersApi } from './mock-orders.mjs';
+import { createWarehouseApi } from './mock-warehouse.mjs';
 
 export const DEFAULT_ADMIN_KEY = 'mock-admin-key';
 export const VIEWER_KEY = 'mock-viewer-key';
@@ -494,6 +495,8 @@ export async function startMockServer(opts = {}) {
   const supply = createSupplyApi({ store, ApiFailure, invalid, readJson, send });
   // Stock, lots, reservations, warehouse tasks and scanner events (mock-inventory.mjs).
   const inventory = createInventoryApi({ store, supply, ApiFailure, invalid, readJson, send });
+  // Parcels: packing with an SSCC and the shipping handover (mock-warehouse.mjs).
+  const parcels = createWarehouseApi({ store, inventory, ApiFailure, invalid, readJson, send });
   // Orders, customs rules, declarations, quota and returns (mock-orders.mjs).
   const ordersApi = createOrdersApi({ store, inventory: inventory.engine, ApiFailure, invalid, readJson, readBody, send, parseCsv });
   if (opts.seedData !== false) {
@@ -528,6 +531,7 @@ export async function startMockServer(opts = {}) {
 
     const parts = path.split('/').filter(Boolean);
     if (await supply.handle(req, res, method, parts, url, actor)) return undefined;
+    if (await parcels.handle(req, res, method, parts, url, actor)) return undefined;
     if (await inventory.handle(req, res, method, parts, url, actor)) return undefined;
     if (await ordersApi.handle(req, res, method, parts, url, actor)) return undefined;
     const [entity, idText, action] = parts;

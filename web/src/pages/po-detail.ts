@@ -1,15 +1,19 @@
 // One purchase order: summary, the supplier's standing at ordering, lines with received,
-// accepted and rejected quantities, confirm / cancel, the receive form and the receipts.
+// accepted and rejected quantities, confirm / cancel, the receive form and the receipts; the
+// warehouse receive task of the order (created here, then driven on the terminal or task page).
 
-import { ApiError, getJson, postJson } from '../api';
+import { ApiError, getJson, postJson, type Page } from '../api';
 import { formatTime, h, replaceChildren } from '../dom';
 import { describeError } from '../form';
 import { lang, t } from '../i18n';
 import { badge, clearFieldErrors, field, fmtMoney, messageBox, recordCode, setFieldError, showApiError, todayIso } from '../kit';
 import { lineIndexOf, type PoLine, type PurchaseOrder, type Receipt, type ReceiptLine } from '../procurement';
-import { href } from '../router';
+import { href, navigate } from '../router';
+import { keyPerBody, type Task } from '../warehouse';
 import { standingPanel } from './po-create';
 import { procurementTabs } from './procurement';
+import { binSelect, showTaskError } from './task-new';
+import { taskKindLabel } from './tasks';
 
 export function renderPoDetail(id: string): HTMLElement {
   const body = h('div', { class: 'po-body' }, h('p', { class: 'muted' }, t('list.loading')));
@@ -97,10 +101,59 @@ export function renderPoDetail(id: string): HTMLElement {
         h('div', { class: 'detail-main' },
           h('div', { class: 'panel' }, summary),
           h('div', { class: 'panel' }, h('h2', {}, t('po.lines')), h('div', { class: 'table-box' }, table)),
+          canReceive ? receiveTaskPanel(po) : null,
           canReceive ? receiveForm(lines) : null),
         h('aside', { class: 'detail-side' },
           h('div', { class: 'panel' }, h('h2', {}, t('po.atOrder')), standingPanel(po.at_order)),
           receiptsPanel(receipts, lines))));
+  }
+
+  /** Creates the warehouse receive task of the order (expecting what is still open) and opens it; lists the order's receive tasks. */
+  function receiveTaskPanel(po: PurchaseOrder): HTMLElement {
+    const msg = messageBox('receive-task-message');
+    const keyOf = keyPerBody();
+    const bin = binSelect('receive-task-bin', 'receive-task-bin', ['receiving']);
+    void bin.load(po.warehouse_id);
+    const submit = h('button', { type: 'submit', class: 'btn primary', testid: 'receive-task-create' }, t('po.createReceiveTask'));
+    const form = h('form', { class: 'receive-task-form', testid: 'receive-task-form', novalidate: true },
+      h('div', { class: 'form-grid' }, field('receiving_bin_id', t('wo.receivingBin'), bin.select, { required: true })),
+      msg.element,
+      h('div', { class: 'form-actions' }, submit));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(form);
+      msg.hide();
+      if (!bin.value()) { setFieldError(form, 'receiving_bin_id', t('form.required')); msg.show(t('form.fixErrors'), 'error'); return; }
+      const req = { warehouse_id: po.warehouse_id, receiving_bin_id: bin.value(), purchase_order_id: po.id };
+      submit.disabled = true;
+      try {
+        const task = await postJson<Task>('/tasks/receive', req, { 'Idempotency-Key': keyOf(req) });
+        navigate(href(['warehouse', 'tasks', task.id]));
+      } catch (err) {
+        showTaskError(form, msg, err);
+        submit.disabled = false;
+      }
+    });
+    const tasks = h('div', { testid: 'po-receive-tasks', 'aria-busy': 'true' });
+    void (async () => {
+      try {
+        const data = await getJson<Page<Task>>('/tasks', { kind: 'receive', warehouse_id: po.warehouse_id, limit: 200 });
+        // The task names its order by id (the mock by code).
+        const mine = (data.items ?? []).filter((x) => x.ref_type === 'purchase_order' && (x.ref_id === String(po.id) || x.ref_id === po.code));
+        replaceChildren(tasks, mine.length ? h('ul', { class: 'plain-list compact' }, mine.map((x) => h('li', { testid: 'po-receive-task', 'data-id': x.id, 'data-state': x.state },
+          h('a', { href: href(['warehouse', 'tasks', x.id]) }, x.code || `#${x.id}`), ' ', taskKindLabel(x.kind), ' ', badge('taskState', x.state))))
+          : h('p', { class: 'muted small' }, t('po.noReceiveTasks')));
+      } catch (err) {
+        replaceChildren(tasks, h('p', { class: 'muted small' }, describeError(err)));
+      } finally {
+        tasks.setAttribute('aria-busy', 'false');
+      }
+    })();
+    return h('div', { class: 'panel', testid: 'receive-task-panel' },
+      h('h2', {}, t('po.receiveInWarehouse')),
+      h('p', { class: 'muted small' }, t('po.receiveInWarehouseLead')),
+      form,
+      h('h3', {}, t('po.receiveTasks')), tasks);
   }
 
   function receiveForm(lines: PoLine[]): HTMLElement {

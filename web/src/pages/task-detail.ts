@@ -1,15 +1,20 @@
 // One warehouse task: its state and lines, close / cancel, and by kind: the receipt form and the
 // receipt variances (over, short, damaged) of a receive task; the count sheet of a count task
-// (first counts, recounts with a reason where a count disagrees, the adjustment at close).
+// (first counts, recounts with a reason where a count disagrees, the adjustment at close); the
+// progress form of putaway, move and pick tasks and their close with every line done; packing a
+// pick task's picked stock into parcels (SSCC) and the parcels of its orders.
 
 import { ApiError, getJson, postJson } from '../api';
 import { formatTime, h, replaceChildren } from '../dom';
 import { describeError } from '../form';
 import { lang, t, tDynamic } from '../i18n';
 import { lotLabel, parseQty } from '../inventory';
+import type { Page } from '../api';
 import { badge, clearFieldErrors, field, fmtInt, messageBox, recordCode, setFieldError, showApiError, type MessageBox } from '../kit';
 import { href, navigate } from '../router';
-import { finalCount, isClosed, lineDone, needsRecount, type ReceiptVariance, type Task, type TaskLine } from '../warehouse';
+import { finalCount, isClosed, keyPerBody, lineDone, needsRecount, type Parcel, type ReceiptVariance, type Task, type TaskLine } from '../warehouse';
+import { parcelsTable, ssccText } from './parcels';
+import { binSelect, showTaskError } from './task-new';
 import { taskKindLabel, taskProgress } from './tasks';
 import { warehouseTabs } from './warehouse-ops';
 
@@ -56,14 +61,16 @@ export function renderTaskDetail(id: string): HTMLElement {
     if (notice) msg.show(notice, kind);
     const closed = isClosed(task.state);
 
-    const action = (name: 'close' | 'cancel', label: string, cls: string) => {
+    const action = (name: 'close' | 'cancel' | 'close-complete', label: string, cls: string) => {
       const b = h('button', { type: 'button', class: `btn ${cls}`, testid: `task-${name}` }, label);
       b.addEventListener('click', async () => {
         if (name === 'cancel' && !window.confirm(t('wh.cancelConfirm', { code: task.code }))) return;
+        if (name === 'close-complete' && !window.confirm(t('wo.closeCompleteConfirm', { code: task.code }))) return;
         b.disabled = true;
         try {
-          await postJson<Task>(`${path}/${name}`, {});
-          await load(t(name === 'close' ? 'wh.closedOk' : 'wh.cancelledOk', { code: task.code }));
+          if (name === 'close-complete') await postJson<Task>(`${path}/close`, { complete: true });
+          else await postJson<Task>(`${path}/${name}`, {});
+          await load(t(name === 'cancel' ? 'wh.cancelledOk' : 'wh.closedOk', { code: task.code }));
         } catch (err) {
           if (err instanceof ApiError && err.code === 'CONFLICT') {
             const reload = h('button', { type: 'button', class: 'btn small', testid: 'reload' }, t('detail.reload'));
@@ -92,7 +99,11 @@ export function renderTaskDetail(id: string): HTMLElement {
     let lines: HTMLElement[];
     if (task.kind === 'count') lines = [countSheet(task)];
     else if (task.kind === 'receive') lines = [receiveLines(task), variancesPanel(task), closed ? null : receiptForm(task)].filter((x): x is HTMLElement => !!x);
-    else lines = [movingLines(task)];
+    else {
+      lines = [movingLines(task), closed ? null : progressForm(task)].filter((x): x is HTMLElement => !!x);
+      if (task.kind === 'pick') lines.push(packPanel(task));
+    }
+    const moving = task.kind === 'pick' || task.kind === 'putaway' || task.kind === 'move';
 
     replaceChildren(body,
       h('div', { class: 'page-head' },
@@ -101,6 +112,7 @@ export function renderTaskDetail(id: string): HTMLElement {
         h('div', { class: 'page-actions' },
           task.kind === 'receive' && (task.lines ?? []).some((l) => (l.done_qty ?? 0) > 0) ? putawayButton(task, msg) : null,
           closed ? null : h('a', { class: 'btn', href: href(['warehouse', 'terminal', task.id]), testid: 'task-terminal' }, t('wh.openTerminal')),
+          closed || !moving ? null : action('close-complete', t('wo.closeComplete'), ''),
           closed ? null : action('close', t('wh.close'), 'primary'),
           closed ? null : action('cancel', t('wh.cancel'), 'danger'))),
       msg.element,
@@ -141,6 +153,153 @@ export function renderTaskDetail(id: string): HTMLElement {
         h('td', { 'data-label': t(cols[6]), class: 'num' }, fmtInt(l.expected_qty ?? 0)),
         h('td', { 'data-label': t(cols[7]), class: 'num' }, fmtInt(l.done_qty ?? 0)),
         h('td', { 'data-label': t(cols[8]) }, l.order_ref || (l.reservation_id ? `#${l.reservation_id}` : '—'))))))));
+  }
+
+  // ---- progress of putaway, move and pick lines -----------------------------------------------
+
+  function progressForm(task: Task): HTMLElement {
+    const msg = messageBox('progress-message');
+    const keyOf = keyPerBody();
+    const open = (l: TaskLine) => Math.max(0, (l.expected_qty ?? 0) - (l.done_qty ?? 0));
+    const openLines = (task.lines ?? []).filter((l) => open(l) > 0);
+    const line = h('select', { id: 'progress-line', testid: 'progress-line' },
+      openLines.map((l) => h('option', { value: l.line_no }, `${t('po.lineNo', { n: l.line_no })} · ${open(l)}`)));
+    const qty = h('input', { type: 'text', inputmode: 'numeric', class: 'num', id: 'progress-qty', testid: 'progress-qty', autocomplete: 'off' });
+    const toBin = binSelect('progress-to-bin', 'progress-to-bin', ['storage', 'pick'], t('wo.toBinSuggested'));
+    const fillQty = () => {
+      const l = openLines.find((x) => String(x.line_no) === line.value);
+      qty.value = l ? String(open(l)) : '';
+    };
+    line.addEventListener('change', fillQty);
+    fillQty();
+    if (task.kind === 'putaway') void toBin.load(task.warehouse_id);
+    const submit = h('button', { type: 'submit', class: 'btn primary', testid: 'progress-submit', disabled: !openLines.length }, t('wo.progressSubmit'));
+    const form = h('form', { class: 'progress-form', testid: 'progress-form', novalidate: true },
+      h('div', { class: 'form-grid' },
+        field('line_no', t('wo.line'), line, { required: true }),
+        field('quantity', t('po.quantity'), qty, { required: true }),
+        task.kind === 'putaway' ? field('to_bin', t('wo.toBinOverride'), toBin.select) : null),
+      msg.element,
+      h('div', { class: 'form-actions' }, submit));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(form);
+      msg.hide();
+      const n = parseQty(qty.value);
+      if (!line.value) setFieldError(form, 'line_no', t('form.required'));
+      if (n === null) setFieldError(form, 'quantity', t('po.quantityInvalid'));
+      if (!line.value || n === null) { msg.show(t('form.fixErrors'), 'error'); return; }
+      const req: Record<string, unknown> = { line_no: Number(line.value), quantity: n };
+      if (task.kind === 'putaway' && toBin.value()) req.to_bin = toBin.value();
+      submit.disabled = true;
+      try {
+        await postJson<Task>(`${path}/progress`, req, { 'Idempotency-Key': keyOf(req) });
+        await load(t('wo.progressOk', { n, line: Number(line.value) }));
+      } catch (err) {
+        showTaskError(form, msg, err);
+        submit.disabled = false;
+      }
+    });
+    return h('div', { class: 'panel', testid: 'progress-panel' },
+      h('h2', {}, t('wo.progressTitle')), h('p', { class: 'muted small' }, t('wo.progressLead')), form);
+  }
+
+  // ---- packing a pick task's picked stock into parcels ---------------------------------------
+
+  function packPanel(task: Task): HTMLElement {
+    // Picked quantities per order, SKU, lot and owner, staged in the task's staging bin(s).
+    const orders = [...new Set((task.lines ?? []).map((l) => l.order_ref ?? '').filter(Boolean))];
+    const parcels = h('div', { class: 'table-box', testid: 'task-parcels', 'aria-busy': 'true' }, h('p', { class: 'muted' }, t('list.loading')));
+    const loadParcels = async () => {
+      parcels.setAttribute('aria-busy', 'true');
+      try {
+        const lists = await Promise.all(orders.map((o) => getJson<Page<Parcel>>('/parcels', { warehouse_id: task.warehouse_id, order_ref: o, limit: 200 })));
+        const items = lists.flatMap((l) => l.items ?? []);
+        replaceChildren(parcels, items.length ? parcelsTable(items) : h('p', { class: 'muted', testid: 'list-empty' }, t('wo.noParcels')));
+      } catch (err) {
+        replaceChildren(parcels, h('p', { class: 'form-message error', role: 'alert' }, describeError(err)));
+      } finally {
+        parcels.setAttribute('aria-busy', 'false');
+      }
+    };
+    void loadParcels();
+
+    const picked = (task.lines ?? []).filter((l) => (l.done_qty ?? 0) > 0);
+    const msg = messageBox('pack-message');
+    const keyOf = keyPerBody();
+    const orderSel = h('select', { id: 'pack-order', testid: 'pack-order' }, orders.map((o) => h('option', { value: o }, o)));
+    const weight = h('input', { type: 'text', inputmode: 'numeric', class: 'num', id: 'pack-weight', testid: 'pack-weight', autocomplete: 'off' });
+    const sscc = h('div', { class: 'sscc-box', testid: 'packed-sscc', hidden: true });
+    const rowsBox = h('tbody', {});
+    let rows: { line: TaskLine; input: HTMLInputElement }[] = [];
+    const fillRows = () => {
+      rows = picked.filter((l) => (l.order_ref ?? '') === orderSel.value || orders.length <= 1).map((l) => ({
+        line: l,
+        input: h('input', { type: 'text', inputmode: 'numeric', class: 'num', testid: 'pack-qty', value: String(l.done_qty ?? 0), 'aria-label': t('po.quantity') }),
+      }));
+      replaceChildren(rowsBox, rows.map((r) => h('tr', { testid: 'pack-line', 'data-line': r.line.line_no },
+        h('td', { 'data-label': t('po.line') }, String(r.line.line_no)),
+        h('td', { 'data-label': t('risk.sku') }, recordCode('skus', r.line.sku_id)),
+        h('td', { 'data-label': t('inv.lot') }, r.line.lot_id ? lotLabel(r.line.lot_id) : '—'),
+        h('td', { 'data-label': t('wh.done'), class: 'num' }, fmtInt(r.line.done_qty ?? 0)),
+        h('td', { 'data-label': t('po.quantity') }, r.input))));
+    };
+    orderSel.addEventListener('change', fillRows);
+    fillRows();
+    const submit = h('button', { type: 'submit', class: 'btn primary', testid: 'pack-submit', disabled: !picked.length }, t('wo.pack'));
+    const form = h('form', { class: 'pack-form', testid: 'pack-form', novalidate: true },
+      h('div', { class: 'form-grid' },
+        orders.length > 1 ? field('order_ref', t('wo.orderRef'), orderSel) : h('div', { 'data-field': 'order_ref' }, h('div', { class: 'field-error', hidden: true })),
+        field('weight_grams', t('wo.weight'), weight)),
+      h('div', { class: 'table-box', 'data-field': 'lines' }, h('table', { class: 'list' },
+        h('thead', {}, h('tr', {}, (['po.line', 'risk.sku', 'inv.lot', 'wh.done', 'po.quantity'] as const).map((c) => h('th', { scope: 'col' }, t(c))))),
+        rowsBox), h('div', { class: 'field-error', testid: 'field-error-lines', hidden: true })),
+      msg.element,
+      h('div', { class: 'form-actions' }, submit),
+      sscc);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(form);
+      msg.hide();
+      sscc.hidden = true;
+      const lines: Record<string, unknown>[] = [];
+      let bad = false;
+      for (const r of rows) {
+        const text = r.input.value.trim();
+        if (!text || text === '0') continue;
+        const n = parseQty(text);
+        if (n === null) { bad = true; continue; }
+        lines.push({ sku_id: r.line.sku_id, lot_id: r.line.lot_id ?? 0, owner: r.line.owner, quantity: n });
+      }
+      const w = weight.value.trim();
+      if (w && parseQty(w, false) === null) setFieldError(form, 'weight_grams', t('form.int'));
+      if (bad) setFieldError(form, 'lines', t('po.quantityInvalid'));
+      else if (!lines.length) setFieldError(form, 'lines', t('wo.packNothing'));
+      if (form.querySelector('.invalid')) { msg.show(t('form.fixErrors'), 'error'); return; }
+      const binOf = rows.find((r) => r.line.to_bin)?.line.to_bin ?? 0;
+      const req = {
+        warehouse_id: task.warehouse_id, order_ref: orders.length > 1 ? orderSel.value : (orders[0] ?? ''),
+        pack_bin_id: binOf, lines, ...(w ? { weight_grams: Number(w) } : {}),
+      };
+      submit.disabled = true;
+      try {
+        const parcel = await postJson<Parcel>('/parcels', req, { 'Idempotency-Key': keyOf(req) });
+        msg.show(t('wo.packedOk', { sscc: parcel.sscc }), 'ok');
+        replaceChildren(sscc, h('span', { class: 'muted small' }, t('wo.sscc')), ' ',
+          h('a', { href: href(['warehouse', 'parcels', parcel.id]), class: 'code', testid: 'packed-sscc-link', 'data-value': parcel.sscc }, ssccText(parcel.sscc)));
+        sscc.setAttribute('data-value', parcel.sscc);
+        sscc.hidden = false;
+        await loadParcels();
+      } catch (err) {
+        showTaskError(form, msg, err);
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    return h('div', { class: 'panel', testid: 'pack-panel' },
+      h('h2', {}, t('wo.packTitle')), h('p', { class: 'muted small' }, t('wo.packLead')),
+      picked.length ? form : null,
+      h('h3', {}, t('wo.parcelsOfOrder')), parcels);
   }
 
   // ---- receive -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-// Warehouse tasks: filters (kind, state, warehouse), paging, newest first; and a form that starts
-// a cycle count of chosen bins.
+// Warehouse tasks: filters (kind, state, warehouse), paging, newest first; the new-task form
+// (task-new.ts) and a form that starts a cycle count of chosen bins.
 
 import { getJson, postJson, type Entity, type Page } from '../api';
 import { formatTime, h, replaceChildren } from '../dom';
@@ -7,6 +7,7 @@ import { lang, t, tDynamic } from '../i18n';
 import { badge, boxError, clearFieldErrors, field, loadingBox, messageBox, pageOf, pager, recordCode, recordPicker, setFieldError, showApiError } from '../kit';
 import { href, navigate } from '../router';
 import { TASK_KINDS, TASK_STATES, lineDone, type Task } from '../warehouse';
+import { newTaskPanel } from './task-new';
 import { warehouseTabs } from './warehouse-ops';
 
 const PAGE = 50;
@@ -153,6 +154,7 @@ export function renderTasks(query: URLSearchParams): HTMLElement {
       h('h1', {}, t('wh.tasksTitle')),
       h('div', { class: 'page-actions' },
         h('a', { class: 'btn primary', href: href(['warehouse', 'terminal']), testid: 'open-terminal' }, t('wh.openTerminal')))),
+    newTaskPanel(),
     countForm(),
     h('div', { class: 'panel' }, toolbar),
     box,

@@ -2,6 +2,8 @@
 //
 //   #/warehouse                           tasks (kind, state and warehouse filters, paging), new cycle count
 //   #/warehouse/tasks/5                   one task: lines, close / cancel, receipt variances, count sheet
+//   #/warehouse/parcels                   parcels (warehouse, order and state filters, paging)
+//   #/warehouse/parcels/7                 one parcel: SSCC, contents, hand over to the carrier
 //   #/warehouse/terminal                  scanner terminal: choose an open task
 //   #/warehouse/terminal/5                scanner terminal: scan location, scan item, confirm quantity
 
@@ -9,12 +11,14 @@ import { h } from '../dom';
 import { t } from '../i18n';
 import { subTabs, type Tab } from '../kit';
 import { href } from '../router';
+import { renderParcelDetail, renderParcels } from './parcels';
 import { renderTaskDetail } from './task-detail';
 import { renderTasks } from './tasks';
 import { renderTerminal, renderTerminalChooser } from './terminal';
 
 const TABS: Tab[] = [
   { id: 'tasks', label: 'wh.tab.tasks', href: href(['warehouse']) },
+  { id: 'parcels', label: 'wo.tab.parcels', href: href(['warehouse', 'parcels']) },
   { id: 'terminal', label: 'wh.tab.terminal', href: href(['warehouse', 'terminal']) },
 ];
 
@@ -35,6 +39,9 @@ export function renderWarehouseOps(parts: string[], query: URLSearchParams): HTM
     case 'tasks':
       if (id === undefined) return renderTasks(query);
       return parts.length === 2 && numeric ? renderTaskDetail(id) : notFound();
+    case 'parcels':
+      if (id === undefined) return renderParcels(query);
+      return parts.length === 2 && numeric ? renderParcelDetail(id) : notFound();
     case 'terminal':
       if (id === undefined) return renderTerminalChooser(query);
       return parts.length === 2 && numeric ? renderTerminal(id) : notFound();
