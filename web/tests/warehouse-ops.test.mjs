@@ -167,7 +167,7 @@ describe('warehouse floor actions', { timeout: 15 * 60_000 }, () => {
   });
 
   it('puts away a receive task from the form, and shows the API\'s refusal for one with nothing good received', { timeout: TEST_TIMEOUT }, async () => {
-    const s = await setup(target, { bins: [['RCV-1', 'receiving'], ['S-01', 'storage']] });
+    const s = await setup(target, { bins: [['RCV-1', 'receiving'], ['S-01', 'storage'], ['S-02', 'storage']] });
     const good = await apiCall(target, 'POST', '/tasks/receive', { warehouse_id: s.wh.id, receiving_bin_id: s.bin['RCV-1'].id, asn: { ref: uniqueCode('ASN'), lines: [{ sku_id: s.sku.id, quantity: 10 }] } });
     await apiCall(target, 'POST', `/tasks/${good.id}/receipts`, { line_no: 1, lot_number: `G${Date.now().toString(36).slice(-6).toUpperCase()}`, expiry_date: isoIn(400), quantity: 10 });
     const bad = await apiCall(target, 'POST', '/tasks/receive', { warehouse_id: s.wh.id, receiving_bin_id: s.bin['RCV-1'].id, asn: { ref: uniqueCode('ASN'), lines: [{ sku_id: s.sku.id, quantity: 5 }] } });
@@ -188,10 +188,12 @@ describe('warehouse floor actions', { timeout: 15 * 60_000 }, () => {
       await page.locator('[data-testid="task-kind"][data-value="putaway"]').waitFor();
       assert.deepEqual(await rowsOf(page, 'task-line', ['expected']), [{ expected: '10' }]);
 
-      // Progress from the office: 4 of the 10, then close with every line done.
+      // Progress from the office: 4 of the 10 into another bin than suggested, then close with every line done.
       const progress = page.getByTestId('progress-form');
       assert.equal(await progress.getByTestId('progress-qty').inputValue(), '10', 'the open quantity is proposed');
+      assert.equal(await progress.getByTestId('progress-to-bin').inputValue(), '', 'the suggested bin unless another is chosen');
       await progress.getByTestId('progress-qty').fill('4');
+      await chooseCode(progress, 'progress-to-bin', 'S-02');
       await progress.getByTestId('progress-submit').click();
       await page.locator('[data-testid="task-message"][data-kind="ok"]').waitFor();
       await page.locator('[data-testid="task-line"][data-done="4"]').waitFor();
@@ -199,12 +201,13 @@ describe('warehouse floor actions', { timeout: 15 * 60_000 }, () => {
       await page.locator('[data-testid="task-state"][data-value="done"]').waitFor();
       assert.equal(await page.getByTestId('progress-form').count(), 0, 'a closed task takes no progress');
     });
-    const stored = await apiCall(target, 'GET', `/stock?warehouse_id=${s.wh.id}&sku_id=${s.sku.id}&bin_id=${s.bin['S-01'].id}`);
+    const stock = await apiCall(target, 'GET', `/stock?warehouse_id=${s.wh.id}&sku_id=${s.sku.id}`);
+    const onHand = (bin) => stock.items.filter((b) => b.bin_id === s.bin[bin].id).reduce((n, b) => n + b.on_hand, 0);
+    assert.ok(onHand('S-02') >= 4, 'the four went to the bin chosen');
     if (!target.mock) {
       // The mock's close does not complete lines; the server moves the rest at close.
-      assert.equal(stored.items.reduce((n, b) => n + b.on_hand, 0), 10, 'all ten put away');
-    } else {
-      assert.ok(stored.items.reduce((n, b) => n + b.on_hand, 0) >= 4, 'at least the four recorded are put away');
+      assert.equal(onHand('S-01') + onHand('S-02'), 10, 'all ten put away');
+      assert.equal(stock.items.filter((b) => b.bin_id === s.bin['RCV-1'].id && b.state === 'available').length, 0, 'nothing good left in receiving');
     }
   });
 

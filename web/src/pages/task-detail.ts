@@ -165,7 +165,7 @@ export function renderTaskDetail(id: string): HTMLElement {
     const line = h('select', { id: 'progress-line', testid: 'progress-line' },
       openLines.map((l) => h('option', { value: l.line_no }, `${t('po.lineNo', { n: l.line_no })} · ${open(l)}`)));
     const qty = h('input', { type: 'text', inputmode: 'numeric', class: 'num', id: 'progress-qty', testid: 'progress-qty', autocomplete: 'off' });
-    const toBin = binSelect('progress-to-bin', 'progress-to-bin', ['storage', 'pick'], t('wo.toBinSuggested'));
+    const toBin = binSelect('progress-to-bin', 'progress-to-bin', ['storage', 'pick'], t('wo.toBinSuggested'), false);
     const fillQty = () => {
       const l = openLines.find((x) => String(x.line_no) === line.value);
       qty.value = l ? String(open(l)) : '';

@@ -35,7 +35,8 @@ export function warehouseBins(warehouseId: number): Promise<Entity[]> {
   return p;
 }
 
-export function binSelect(id: string, testid: string, prefer: string[] = [], empty = t('wo.chooseBin')): BinSelect {
+/** A select of a warehouse's bins; with `autoPick`, the one bin of the first preferred kind is chosen for the user. */
+export function binSelect(id: string, testid: string, prefer: string[] = [], empty = t('wo.chooseBin'), autoPick = true): BinSelect {
   const select = h('select', { id, testid, 'aria-busy': 'false' }, h('option', { value: '' }, empty));
   let items: Entity[] = [];
   let seq = 0;
@@ -61,7 +62,7 @@ export function binSelect(id: string, testid: string, prefer: string[] = [], emp
           items.map((b) => h('option', { value: b.id, 'data-code': b.code, 'data-kind': String(b.kind ?? '') },
             `${b.code} · ${tDynamic(`opt.kind.${String(b.kind)}`, String(b.kind ?? ''))}`)));
         if (keep && items.some((b) => String(b.id) === keep)) select.value = keep;
-        else if (prefer.length && items.length && rank(items[0]) === 0 && items.filter((b) => rank(b) === 0).length === 1) select.value = String(items[0].id);
+        else if (autoPick && prefer.length && items.length && rank(items[0]) === 0 && items.filter((b) => rank(b) === 0).length === 1) select.value = String(items[0].id);
       } catch (err) {
         if (mine === seq) select.title = err instanceof Error ? err.message : String(err);
       } finally {
