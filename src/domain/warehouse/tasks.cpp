@@ -246,7 +246,7 @@ Status ReceiveLotInPlace(Task& task, int line_no, const LotReceipt& receipt) {
   return Status::Ok();
 }
 
-Result<Task> RecordCount(Task task, int line_no, std::int64_t counted) {
+Result<Task> RecordCount(Task task, int line_no, std::int64_t counted, std::int64_t book_qty) {
   XB_RETURN_IF_ERROR(RequireKind(task, TaskKind::kCount, "counts"));
   XB_RETURN_IF_ERROR(RequireOpen(task));
   XB_ASSIGN_OR_RETURN(TaskLine * line, LineOf(task, line_no));
@@ -254,12 +254,14 @@ Result<Task> RecordCount(Task task, int line_no, std::int64_t counted) {
   if (line->counted_qty) {
     return FailedPrecondition(LineName(line_no) + " is already counted", "line_no");
   }
+  line->system_qty = std::max<std::int64_t>(book_qty, 0);
   line->counted_qty = counted;
   SetCountState(task);
   return task;
 }
 
-Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::string reason) {
+Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::int64_t book_qty,
+                           std::string reason) {
   XB_RETURN_IF_ERROR(RequireKind(task, TaskKind::kCount, "recounts"));
   XB_RETURN_IF_ERROR(RequireOpen(task));
   XB_ASSIGN_OR_RETURN(TaskLine * line, LineOf(task, line_no));
@@ -268,11 +270,12 @@ Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::
     return FailedPrecondition(LineName(line_no) + " awaits no recount", "line_no");
   }
   reason = std::string(Trim(reason));
-  if (recounted != line->system_qty.value_or(0) && reason.empty()) {
+  if (recounted != std::max<std::int64_t>(book_qty, 0) && reason.empty()) {
     return InvalidArgument("reason: a count that differs from the system quantity needs a reason",
                            "reason");
   }
   if (reason.size() > 64) return InvalidArgument("reason: at most 64 characters", "reason");
+  line->system_qty = std::max<std::int64_t>(book_qty, 0);
   line->recount_qty = recounted;
   line->reason = std::move(reason);
   SetCountState(task);

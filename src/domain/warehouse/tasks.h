@@ -40,8 +40,9 @@ using TaskId = Id<TaskTag>;
 //           `receipts`.
 //  putaway/move: sku, lot, owner, from_bin, to_bin (suggested by the putaway rule), expected_qty.
 //  pick:    sku, lot, owner, from_bin, to_bin (staging), expected_qty, reservation_id, order_ref.
-//  count:   bin (in from_bin), sku, lot, owner; system_qty when the count started, counted_qty,
-//           recount_qty, and the reason when the recount differs from system_qty.
+//  count:   bin (in from_bin), sku, lot, owner; system_qty: the book quantity (available) of
+//           that bin, SKU, lot and owner when the task was made, then when the line was last
+//           counted; counted_qty, recount_qty, and the reason when the recount differs from it.
 struct LotReceipt {
   std::string lot_number;  // empty for SKUs without lots
   std::optional<Date> production_date;
@@ -113,9 +114,16 @@ Result<Task> Progress(Task task, int line_no, std::int64_t qty);
 Result<Task> ReceiveLot(Task task, int line_no, const LotReceipt& receipt);
 // The same on `task` in place: it changes only when the receipt is accepted.
 Status ReceiveLotInPlace(Task& task, int line_no, const LotReceipt& receipt);
-// Counts: the first count; a disagreement with the system quantity moves the task to recount.
-Result<Task> RecordCount(Task task, int line_no, std::int64_t counted);
-Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::string reason);
+// Counts. A count is compared with the book quantity at the moment it is counted: `book_qty` is
+// the quantity the ledger holds for the line's bin, SKU, lot and owner (available) as the count
+// is recorded, and becomes the line's system_qty. So movements between the task's creation and
+// the count are never taken for a gain or loss. The first count: a disagreement with the book
+// moves the task to recount.
+Result<Task> RecordCount(Task task, int line_no, std::int64_t counted, std::int64_t book_qty);
+// The recount (final), compared with the book as it is recounted; it needs a reason when it
+// differs.
+Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::int64_t book_qty,
+                           std::string reason);
 // Closes the task (all lines done, or short with the shortfall recorded); counts need every
 // line counted (and recounted where asked).
 Result<Task> Close(Task task, Timestamp at);
@@ -123,7 +131,9 @@ Result<Task> Close(Task task, Timestamp at);
 // (afterwards they close short); other kinds keep what was already done.
 Result<Task> CancelTask(Task task, Timestamp at);
 
-// The count adjustment of a closed count line: final count − system quantity (0 if equal).
+// The count adjustment of a closed count line: final count − the book quantity when that final
+// count was taken (system_qty; 0 if equal). Movements after the count are real and stay; the
+// adjustment is posted at close on top of them.
 std::int64_t CountAdjustment(const TaskLine& line);
 
 // Putaway rule: which storage bin a received quantity goes to. Prefers a bin of the warehouse

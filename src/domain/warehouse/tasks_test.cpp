@@ -175,19 +175,19 @@ TEST(TasksTest, ClosedTasksCannotBeClosedOrCancelledAgain) {
 
 TEST(TasksTest, FirstCountThatDisagreesAsksForARecount) {
   auto t = MakeTask(TaskKind::kCount, 2);  // system quantity 5 on both lines
-  auto c = RecordCount(t, 1, 5);
+  auto c = RecordCount(t, 1, 5, 5);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->state, TaskState::kInProgress);
-  c = RecordCount(*c, 2, 3);
+  c = RecordCount(*c, 2, 3, 5);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->state, TaskState::kRecount);
   EXPECT_EQ(Close(*c, kAt).status().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(RecordRecount(*c, 1, 5, "").status().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(RecordRecount(*c, 2, 4, " ").status().field(), "reason");
-  auto r = RecordRecount(*c, 2, 4, "BREAKAGE");
+  EXPECT_EQ(RecordRecount(*c, 1, 5, 5, "").status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RecordRecount(*c, 2, 4, 5, " ").status().field(), "reason");
+  auto r = RecordRecount(*c, 2, 4, 5, "BREAKAGE");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->state, TaskState::kInProgress);
-  EXPECT_EQ(RecordRecount(*r, 2, 3, "X").status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RecordRecount(*r, 2, 3, 5, "X").status().code(), ErrorCode::kFailedPrecondition);
   auto closed = Close(*r, kAt);
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(CountAdjustment(closed->lines[0]), 0);
@@ -196,27 +196,51 @@ TEST(TasksTest, FirstCountThatDisagreesAsksForARecount) {
 }
 
 TEST(TasksTest, RecountMatchingTheSystemNeedsNoReason) {
-  auto c = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 9);
-  auto r = RecordRecount(*c, 1, 5, "");
+  auto c = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 9, 5);
+  auto r = RecordRecount(*c, 1, 5, 5, "");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(CountAdjustment(r->lines[0]), 0);
 }
 
 TEST(TasksTest, CountNeedsEveryLineCountedOnce) {
   auto t = MakeTask(TaskKind::kCount, 2);
-  auto c = RecordCount(t, 1, 6);
+  auto c = RecordCount(t, 1, 6, 5);
   ASSERT_TRUE(c.ok());
-  auto r = RecordRecount(*c, 1, 6, "FOUND");
+  auto r = RecordRecount(*c, 1, 6, 5, "FOUND");
   ASSERT_TRUE(r.ok());
   EXPECT_NE(Close(*r, kAt).status().message().find("line 2 is not counted"), std::string::npos);
-  EXPECT_EQ(RecordCount(*r, 1, 6).status().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(RecordCount(*r, 2, -1).status().field(), "counted");
-  EXPECT_EQ(RecordCount(MakeTask(TaskKind::kMove, 1), 1, 1).status().code(),
+  EXPECT_EQ(RecordCount(*r, 1, 6, 5).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RecordCount(*r, 2, -1, 5).status().field(), "counted");
+  EXPECT_EQ(RecordCount(MakeTask(TaskKind::kMove, 1), 1, 1, 5).status().code(),
             ErrorCode::kFailedPrecondition);
-  auto gain = RecordCount(*r, 2, 5);
+  auto gain = RecordCount(*r, 2, 5, 5);
   auto closed = Close(*gain, kAt);
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(CountAdjustment(closed->lines[0]), 1);
+}
+
+TEST(TasksTest, CountIsComparedWithTheBookAsItIsCounted) {
+  // Made with 5 on the books; 2 left the bin before the count, which finds the true 3.
+  auto c = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 3, 3);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->state, TaskState::kInProgress);  // no recount: the count agrees with the book
+  EXPECT_EQ(c->lines[0].system_qty, 3);
+  auto closed = Close(*c, kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(CountAdjustment(closed->lines[0]), 0);
+
+  // A first count of 4 against 5 asks for a recount; 1 leaves meanwhile, the recount finds 4
+  // against a book of 4 and needs no reason: nothing was lost.
+  auto first = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 4, 5);
+  ASSERT_EQ(first->state, TaskState::kRecount);
+  auto again = RecordRecount(*first, 1, 4, 4, "");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(CountAdjustment(again->lines[0]), 0);
+  // Against a book of 6 (1 came in meanwhile) the same recount is a loss of 2, with its reason.
+  EXPECT_EQ(RecordRecount(*first, 1, 4, 6, "").status().field(), "reason");
+  auto loss = RecordRecount(*first, 1, 4, 6, "BREAKAGE");
+  ASSERT_TRUE(loss.ok());
+  EXPECT_EQ(CountAdjustment(loss->lines[0]), -2);
 }
 
 TEST(TasksTest, UncountedLineHasNoAdjustment) {
@@ -237,7 +261,7 @@ TEST(TasksTest, ReceiveAndPickCancelOnlyBeforeAnythingIsDone) {
   EXPECT_EQ(CancelTask(*picked, kAt).status().code(), ErrorCode::kFailedPrecondition);
   auto moved = Progress(MakeTask(TaskKind::kMove, 1), 1, 1);
   EXPECT_TRUE(CancelTask(*moved, kAt).ok());
-  auto counted = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 2);
+  auto counted = RecordCount(MakeTask(TaskKind::kCount, 1), 1, 2, 5);
   EXPECT_TRUE(CancelTask(*counted, kAt).ok());
 }
 

@@ -272,6 +272,23 @@ Movement LineMovement(const RequestContext& ctx, const Task& task, const TaskLin
   return m;
 }
 
+// The book quantity of a count line: what the ledger holds now, available, in the line's bin for
+// its SKU, lot and owner (read in the caller's transaction).
+Result<std::int64_t> BookQuantity(store::Transaction& tx, TenantId tenant,
+                                  std::int64_t warehouse_id, const TaskLine& line) {
+  BalanceQuery bq;
+  bq.warehouse_id = warehouse_id;
+  bq.bin_id = line.from_bin;
+  bq.sku_id = line.sku_id;
+  bq.lot_id = line.lot_id;
+  bq.owner = line.owner;
+  bq.state = StockState::kAvailable;
+  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
+  std::int64_t on_hand = 0;
+  for (const auto& b : balances) on_hand += b.on_hand;
+  return on_hand;
+}
+
 // The key stock is counted by when several lines draw on it.
 using StockTuple = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::string>;
 
@@ -952,13 +969,15 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
   return change;
 }
 
-Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& /*tx*/,
-                                                  const RequestContext& /*ctx*/, const Task& task,
-                                                  int line_no, std::int64_t counted) {
+Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& tx, const RequestContext& ctx,
+                                                  const Task& task, int line_no,
+                                                  std::int64_t counted) {
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kCount}, "counts go to count tasks"));
-  XB_RETURN_IF_ERROR(RequireLine(task, line_no).status());
+  XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, line_no));
   if (counted < 0) return InvalidArgument("counted: must not be negative", "counted");
-  XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordCount(task, line_no, counted));
+  XB_ASSIGN_OR_RETURN(const std::int64_t book,
+                      BookQuantity(tx, ctx.principal.tenant_id, task.warehouse_id, *line));
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordCount(task, line_no, counted, book));
   TaskChange change;
   change.base_version = task.version;
   change.event_type = "warehouse.count.recorded";
@@ -969,16 +988,18 @@ Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& /*tx*/,
   return change;
 }
 
-Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& /*tx*/,
-                                                    const RequestContext& /*ctx*/, const Task& task,
+Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& tx,
+                                                    const RequestContext& ctx, const Task& task,
                                                     int line_no, std::int64_t counted,
                                                     const std::string& reason) {
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kCount}, "recounts go to count tasks"));
-  XB_RETURN_IF_ERROR(RequireLine(task, line_no).status());
+  XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, line_no));
   if (counted < 0) return InvalidArgument("counted: must not be negative", "counted");
   const std::string why(Trim(reason));
   XB_RETURN_IF_ERROR(CheckText(why, "reason", kMaxRefLength, true));
-  XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordRecount(task, line_no, counted, why));
+  XB_ASSIGN_OR_RETURN(const std::int64_t book,
+                      BookQuantity(tx, ctx.principal.tenant_id, task.warehouse_id, *line));
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordRecount(task, line_no, counted, book, why));
   TaskChange change;
   change.base_version = task.version;
   change.event_type = "warehouse.count.recorded";

@@ -178,6 +178,8 @@ class WarehouseService {
                                   const ReceiptEntry& entry);
   Result<warehouse::Task> Progress(const RequestContext& ctx, warehouse::TaskId id,
                                    const ProgressEntry& entry);
+  // A count (and a recount) is compared with the book quantity of its bin, SKU, lot and owner
+  // read as it is recorded (warehouse::RecordCount).
   Result<warehouse::Task> Count(const RequestContext& ctx, warehouse::TaskId id, int line_no,
                                 std::int64_t counted);
   Result<warehouse::Task> Recount(const RequestContext& ctx, warehouse::TaskId id, int line_no,

@@ -391,6 +391,67 @@ TEST_F(WarehouseServiceTest, CountsRecountDisagreementsAndPostTheAdjustmentWithI
       << closed_events.back().payload;
 }
 
+TEST_F(WarehouseServiceTest, MovementsDuringACountAreNotBookedAgainAsAGainOrLoss) {
+  ReceiveMilk(105, "L-A");
+  const LotId lot = LotOf(milk_, "L-A");
+  const auto move_out = [&](std::int64_t qty) {
+    auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", rcv_, a2_, qty}}});
+    ASSERT_TRUE(move.ok()) << move.status().ToString();
+    ASSERT_TRUE(svc_.Close(Ctx(), move->id, {true}).ok());
+  };
+  auto count = svc_.CreateCount(Ctx(), {wh_, {rcv_}});
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  ASSERT_EQ(count->lines.size(), 1U);
+  EXPECT_EQ(count->lines[0].system_qty, 105);
+  move_out(5);  // after the task was made, before the bin is counted
+  auto counted = svc_.Count(Ctx(), count->id, 1, 100);
+  ASSERT_TRUE(counted.ok()) << counted.status().ToString();
+  // The true 100 agrees with the book as it is counted: no recount, nothing to adjust.
+  EXPECT_EQ(counted->state, TaskState::kInProgress);
+  EXPECT_EQ(counted->lines[0].system_qty, 100);
+  move_out(3);  // after the count, before the close: real, and not the count's business
+  auto closed = svc_.Close(Ctx(), count->id, {});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(Stock(rcv_, milk_), 97);
+  EXPECT_EQ(Stock(a2_, milk_), 8);
+  EXPECT_EQ(OnHand(milk_), 105);
+  const auto closed_events = Events("warehouse.task.closed");
+  ASSERT_FALSE(closed_events.empty());
+  EXPECT_NE(closed_events.back().payload.find(R"("adjustments":[])"), std::string::npos)
+      << closed_events.back().payload;
+}
+
+TEST_F(WarehouseServiceTest, ARealLossDuringMovementsIsAdjustedByTheCountAgainstTheBook) {
+  ReceiveMilk(105, "L-A");
+  const LotId lot = LotOf(milk_, "L-A");
+  auto count = svc_.CreateCount(Ctx(), {wh_, {rcv_}});
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", rcv_, a2_, 5}}});
+  ASSERT_TRUE(move.ok());
+  ASSERT_TRUE(svc_.Close(Ctx(), move->id, {true}).ok());
+  // 98 on the shelf against 100 on the books: a recount, which stays at 98 (2 lost).
+  auto counted = svc_.Count(Ctx(), count->id, 1, 98);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(counted->state, TaskState::kRecount);
+  // Another 10 leave between the count and the recount; the recount finds the true 88.
+  auto more = svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", rcv_, a2_, 10}}});
+  ASSERT_TRUE(more.ok());
+  ASSERT_TRUE(svc_.Close(Ctx(), more->id, {true}).ok());
+  ASSERT_TRUE(svc_.Recount(Ctx(), count->id, 1, 88, "damaged_in_bin").ok());
+  auto closed = svc_.Close(Ctx(), count->id, {});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(Stock(rcv_, milk_), 88);
+  EXPECT_EQ(OnHand(milk_), 103);
+  auto tx = Read();
+  inventory::MovementQuery q;
+  q.sku_id = milk_;
+  auto moves = tx->inventory().ListMovements(TenantId(kTenant), q);
+  ASSERT_TRUE(moves.ok());
+  EXPECT_EQ(moves->back().reason, inventory::MovementReason::kCountLoss);
+  EXPECT_EQ(moves->back().quantity, 2);
+  EXPECT_EQ(moves->back().note, "damaged_in_bin");
+}
+
 TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
   // 5,000 lots of one unit each in the receiving bin, each reserved by its own order, picked as
   // one wave.
