@@ -11,7 +11,9 @@
 //   BM_LedgerPosting     posting a 100-movement document with 10^4 and 10^6 movements of history
 //                        (set XB_BENCH_LEDGER_SIZES, e.g. "10000,1000000,10000000", for others);
 //                        XB_BENCH_LEDGER_TRACE=MS prints each document of MS milliseconds or more
-//                        with its phases (waiting for the write lock, posting, durable commit).
+//                        with its phases (waiting for the write lock, posting, durable commit);
+//   BM_LedgerPostingInterleaved the same sizes posted to in turn, one document each per round:
+//                        the flatness ratio measured under the same conditions for every size.
 // After the run a summary prints the ratios measured in this same run. The ctest smoke run only
 // checks that everything runs; it asserts no timings.
 #include <benchmark/benchmark.h>
@@ -437,11 +439,100 @@ struct LedgerFixture {
   }
 };
 
-void BM_LedgerPosting(benchmark::State& state) {
-  const std::int64_t history = state.range(0);
+std::vector<std::int64_t> LedgerSizes() {
+  std::vector<std::int64_t> sizes{10'000, 1'000'000};
+  if (const char* env = std::getenv("XB_BENCH_LEDGER_SIZES"); env != nullptr && *env != '\0') {
+    sizes.clear();
+    std::stringstream in(env);
+    std::string item;
+    while (std::getline(in, item, ',')) sizes.push_back(std::stoll(item));
+  }
+  return sizes;
+}
+
+// The ledgers of each size, built once and shared by the benchmarks that post to them.
+LedgerFixture& LedgerOf(std::int64_t history) {
   static std::map<std::int64_t, std::unique_ptr<LedgerFixture>> fixtures;
   auto& f = fixtures[history];
   if (!f) f = std::make_unique<LedgerFixture>(history);
+  return *f;
+}
+
+// Posts the next 100-line document to `f`; returns the wall and this thread's CPU milliseconds.
+std::pair<double, double> PostDocument(LedgerFixture& f, std::vector<Movement>& document) {
+  document.clear();
+  const Timestamp at = SystemClock().Now();
+  for (std::int64_t i = 0; i < kDocumentLines; ++i) document.push_back(f.NextMove(at));
+  timespec c0{}, c1{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+  const auto t0 = std::chrono::steady_clock::now();
+  StockPosting posting(nullptr);
+  auto tx = Must(f.file->db->Begin(store::TxMode::kWrite));
+  MustOk(posting.Post(*tx, document));
+  MustOk(tx->Commit());
+  posting.Committed();
+  const auto t1 = std::chrono::steady_clock::now();
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+  const double cpu = static_cast<double>(c1.tv_sec - c0.tv_sec) * 1e3 +
+                     static_cast<double>(c1.tv_nsec - c0.tv_nsec) / 1e6;
+  return {std::chrono::duration<double, std::milli>(t1 - t0).count(), cpu};
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// The sizes of XB_BENCH_LEDGER_SIZES posted to in turn, one document to each per iteration (the
+// order alternating), so that every size sees the same minutes of a machine whose speed drifts:
+// the ratio of the largest to the smallest is measured under the same conditions. Counters per
+// size: ms_N (mean wall per document), median_ms_N, cpu_ms_N (this thread's CPU per document);
+// ratio and median_ratio are the largest size's over the smallest's.
+void BM_LedgerPostingInterleaved(benchmark::State& state) {
+  std::vector<std::int64_t> sizes;
+  for (std::int64_t size : LedgerSizes()) sizes.push_back(size);
+  std::sort(sizes.begin(), sizes.end());
+  std::vector<LedgerFixture*> fixtures;
+  for (std::int64_t size : sizes) fixtures.push_back(&LedgerOf(size));
+  std::vector<std::vector<double>> wall(sizes.size()), cpu(sizes.size());
+  std::vector<Movement> document;
+  std::int64_t round = 0;
+  for (auto _ : state) {
+    for (std::size_t k = 0; k < sizes.size(); ++k) {
+      const std::size_t i = round % 2 == 0 ? k : sizes.size() - 1 - k;
+      const auto [ms, cpu_ms] = PostDocument(*fixtures[i], document);
+      wall[i].push_back(ms);
+      cpu[i].push_back(cpu_ms);
+    }
+    ++round;
+  }
+  const auto mean = [](const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return v.empty() ? 0 : sum / static_cast<double>(v.size());
+  };
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const std::string n = std::to_string(sizes[i]);
+    state.counters["ms_" + n] = mean(wall[i]);
+    state.counters["median_ms_" + n] = Median(wall[i]);
+    state.counters["cpu_ms_" + n] = mean(cpu[i]);
+  }
+  if (sizes.size() > 1 && mean(wall.front()) > 0) {
+    state.counters["ratio"] = mean(wall.back()) / mean(wall.front());
+    state.counters["median_ratio"] = Median(wall.back()) / Median(wall.front());
+    state.counters["cpu_ratio"] = mean(cpu.back()) / mean(cpu.front());
+  }
+  state.SetItemsProcessed(state.iterations() * kDocumentLines *
+                          static_cast<std::int64_t>(sizes.size()));
+  state.SetLabel(
+      "100-line documents to each history size in turn, sqlite WAL, synced before "
+      "answer");
+}
+
+void BM_LedgerPosting(benchmark::State& state) {
+  const std::int64_t history = state.range(0);
+  LedgerFixture* f = &LedgerOf(history);
   std::vector<Movement> document;
   // XB_BENCH_LEDGER_TRACE=MS prints every document of MS milliseconds or more with its phases.
   const char* trace_env = std::getenv("XB_BENCH_LEDGER_TRACE");
@@ -500,17 +591,6 @@ void BM_LedgerPosting(benchmark::State& state) {
                  "sqlite WAL, synced before answer");
 }
 
-std::vector<std::int64_t> LedgerSizes() {
-  std::vector<std::int64_t> sizes{10'000, 1'000'000};
-  if (const char* env = std::getenv("XB_BENCH_LEDGER_SIZES"); env != nullptr && *env != '\0') {
-    sizes.clear();
-    std::stringstream in(env);
-    std::string item;
-    while (std::getline(in, item, ',')) sizes.push_back(std::stoll(item));
-  }
-  return sizes;
-}
-
 // ---- the summary ---------------------------------------------------------------------------
 
 // Prints as the console reporter does and keeps what the summary needs.
@@ -524,6 +604,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       auto ips = run.counters.find("items_per_second");
       if (ips != run.counters.end()) per_second_[name] = ips->second.value;
       millis_[name] = run.GetAdjustedRealTime() * Scale(run.time_unit);
+      if (name.rfind("BM_LedgerPostingInterleaved", 0) == 0) {
+        for (const auto& [counter, value] : run.counters) interleaved_[counter] = value.value;
+      }
     }
   }
 
@@ -570,6 +653,23 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       std::printf("100-line posting, %9lld movements of history: %8.3f ms (x%.2f of the first)\n",
                   static_cast<long long>(history), ms, ms / ledger.front().second);
     }
+    if (!interleaved_.empty()) {
+      std::printf("interleaved, each size in turn (mean / median / CPU per document):\n");
+      const auto get = [&](const std::string& key) {
+        auto it = interleaved_.find(key);
+        return it == interleaved_.end() ? 0.0 : it->second;
+      };
+      for (std::int64_t size : LedgerSizes()) {
+        const std::string n = std::to_string(size);
+        std::printf("  %9lld movements of history: %8.3f / %8.3f / %8.3f ms\n",
+                    static_cast<long long>(size), get("ms_" + n), get("median_ms_" + n),
+                    get("cpu_ms_" + n));
+      }
+      if (interleaved_.count("ratio") != 0) {
+        std::printf("  largest / smallest: x%.3f mean, x%.3f median, x%.3f CPU\n", get("ratio"),
+                    get("median_ratio"), get("cpu_ratio"));
+      }
+    }
   }
 
  private:
@@ -596,6 +696,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
   std::map<std::string, double> per_second_;
   std::map<std::string, double> millis_;
+  std::map<std::string, double> interleaved_;
 };
 
 }  // namespace
@@ -622,13 +723,17 @@ int main(int argc, char** argv) {
   }
   for (std::int64_t size : LedgerSizes()) {
     // Enough documents (XB_BENCH_LEDGER_DOCUMENTS, default 2,000) that the SKU look-up's
-    // periodic move (every 65,536 movements) is part of the average.
+    // periodic move (every 8,192 movements) is part of the average.
     benchmark::RegisterBenchmark("BM_LedgerPosting", BM_LedgerPosting)
         ->Arg(size)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(ledger_documents)
         ->UseRealTime();
   }
+  benchmark::RegisterBenchmark("BM_LedgerPostingInterleaved", BM_LedgerPostingInterleaved)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(ledger_documents)
+      ->UseRealTime();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   SummaryReporter reporter;

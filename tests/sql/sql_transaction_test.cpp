@@ -2,9 +2,11 @@
 // to a pooled connection when COMMIT fails, which no real database does on demand.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/sql/sql_database.h"
@@ -89,9 +91,11 @@ TEST(SqlTransactionTest, AFailedCommitDoesNotLeaveAnOpenTransactionInThePool) {
   Script script;
   auto db = OpenFake(script, 1);  // one connection: the next transaction reuses it
   ASSERT_NE(db, nullptr);
+  int opened = 0;
   {
     auto tx = db->Begin(store::TxMode::kWrite);
     ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+    opened = script.connections_opened;
     script.commits_to_fail = 1;
     EXPECT_EQ((*tx)->Commit().code(), ErrorCode::kUnavailable);
   }
@@ -99,7 +103,50 @@ TEST(SqlTransactionTest, AFailedCommitDoesNotLeaveAnOpenTransactionInThePool) {
   auto next = db->Begin(store::TxMode::kWrite);
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_TRUE((*next)->Commit().ok());
-  EXPECT_EQ(script.connections_opened, 1);
+  EXPECT_EQ(script.connections_opened, opened);
+}
+
+TEST(SqlTransactionTest, SqliteWritesRunOnOneConnectionAndReadsBesideIt) {
+  Script script;
+  auto db = OpenFake(script, 2);
+  ASSERT_NE(db, nullptr);
+  {
+    auto tx = db->Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+    EXPECT_TRUE((*tx)->Commit().ok());
+  }
+  const int opened = script.connections_opened;
+  for (int i = 0; i < 3; ++i) {
+    auto tx = db->Begin(store::TxMode::kWrite);
+    ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+    // A read while the write is open runs on a pooled connection.
+    auto read = db->Begin(store::TxMode::kRead);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_TRUE((*tx)->Commit().ok());
+  }
+  // The writes reused the writer connection; the reads, the pooled one of the first read.
+  EXPECT_LE(script.connections_opened, opened + 1);
+}
+
+TEST(SqlTransactionTest, ASecondWriterWaitsForTheFirstToEnd) {
+  Script script;
+  auto db = OpenFake(script, 4);
+  ASSERT_NE(db, nullptr);
+  auto first = db->Begin(store::TxMode::kWrite);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  std::atomic<bool> second_began{false};
+  Status second_status;
+  std::thread second([&] {
+    auto tx = db->Begin(store::TxMode::kWrite);  // the fake refuses a BEGIN inside a transaction
+    second_status = tx.status();
+    second_began = true;
+    if (tx.ok()) second_status = (*tx)->Commit();
+  });
+  while (db->WritersWaiting() != 1) std::this_thread::yield();
+  EXPECT_FALSE(second_began);
+  EXPECT_TRUE((*first)->Commit().ok());
+  second.join();
+  EXPECT_TRUE(second_status.ok()) << second_status.ToString();
 }
 
 TEST(SqlTransactionTest, ATransactionDroppedWithoutCommitRollsBack) {

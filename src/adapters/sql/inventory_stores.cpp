@@ -664,28 +664,46 @@ Result<std::pair<std::vector<Lot>, std::int64_t>> SqlInventoryStore::ListLots(
 
 // --- the ledger ------------------------------------------------------------------------------
 
-Result<std::int64_t> MoveRecentMovements(Connection& c, const std::function<bool()>& between) {
+Result<std::int64_t> MoveRecentMovements(
+    const std::function<Result<std::unique_ptr<Connection>>()>& acquire,
+    const std::function<void(std::unique_ptr<Connection>)>& release,
+    const std::function<bool()>& between) {
+  // Runs `step` in a transaction on a lent connection and gives the connection back.
+  const auto in_transaction = [&](bool write, const std::function<Status(Connection&)>& step) {
+    auto lent = acquire();
+    if (!lent.ok()) return lent.status();
+    std::unique_ptr<Connection> c = std::move(lent).value();
+    Status st = c->Begin(write);
+    if (st.ok()) st = step(*c);
+    if (st.ok()) {
+      st = write ? c->Commit() : c->Rollback();
+    } else {
+      (void)c->Rollback();
+    }
+    release(std::move(c));
+    return st;
+  };
   // The slices: runs of whole SKUs of about kMoveRows movements, from one read of the table.
   using SkuKey = std::pair<std::int64_t, std::int64_t>;
   std::vector<SkuKey> ends;
-  {
-    XB_RETURN_IF_ERROR(c.Begin(false));
-    auto skus = c.Query(
-        "SELECT tenant_id, sku_id, COUNT(*) FROM inventory_movement_recent GROUP BY tenant_id, "
-        "sku_id ORDER BY tenant_id, sku_id",
-        {});
-    (void)c.Rollback();
-    if (!skus.ok()) return skus.status();
-    if (skus->empty()) return std::int64_t{0};
+  bool empty = false;
+  XB_RETURN_IF_ERROR(in_transaction(false, [&](Connection& c) -> Status {
+    XB_ASSIGN_OR_RETURN(auto skus,
+                        c.Query("SELECT tenant_id, sku_id, COUNT(*) FROM inventory_movement_recent "
+                                "GROUP BY tenant_id, sku_id ORDER BY tenant_id, sku_id",
+                                {}));
+    empty = skus.empty();
     std::int64_t rows = 0;
-    for (const auto& r : *skus) {
+    for (const auto& r : skus) {
       rows += AsInt(r[2]);
       if (rows >= kMoveRows) {
         ends.emplace_back(AsInt(r[0]), AsInt(r[1]));
         rows = 0;
       }
     }
-  }
+    return Status::Ok();
+  }));
+  if (empty) return std::int64_t{0};
   // Each slice in a write transaction of its own; the last one takes everything after the one
   // before, also SKUs appended meanwhile.
   std::optional<SkuKey> after;
@@ -693,13 +711,8 @@ Result<std::int64_t> MoveRecentMovements(Connection& c, const std::function<bool
   for (std::size_t i = 0; i <= ends.size(); ++i) {
     std::optional<SkuKey> upto;
     if (i < ends.size()) upto = ends[i];
-    XB_RETURN_IF_ERROR(c.Begin(true));
-    Status st = MoveSlice(c, after, upto);
-    if (st.ok()) st = c.Commit();
-    if (!st.ok()) {
-      (void)c.Rollback();
-      return st;
-    }
+    XB_RETURN_IF_ERROR(
+        in_transaction(true, [&](Connection& c) { return MoveSlice(c, after, upto); }));
     ++steps;
     after = upto;
     if (upto && between && !between()) break;

@@ -77,12 +77,15 @@ class SqlInventoryStore final : public inventory::InventoryStore {
 };
 
 // The background step of the ledger's per-SKU look-up (migration 0005): moves the recent
-// movements to inventory_movement_by_sku, a slice of SKUs per write transaction of its own on
-// `c` (which must not be inside a transaction), so that no posting waits for a whole move.
-// `between` runs between two transactions (a pause, so that waiting writers get the lock: SQLite
-// has no queue for it); when it returns false the move stops there, the rest left for the next.
-// Returns the number of transactions it committed.
-Result<std::int64_t> MoveRecentMovements(Connection& c,
-                                         const std::function<bool()>& between = nullptr);
+// movements to inventory_movement_by_sku, a slice of SKUs per write transaction of its own, so
+// that no posting waits for a whole move. Each transaction runs on a connection from `acquire`,
+// given back to `release` once it has ended (the database's writer connection, which postings
+// take in turn: a posting that asks while a slice runs goes before the next slice). When
+// `between` (asked between two slices) returns false the move stops there, the rest left for the
+// next. Returns the number of write transactions it committed.
+Result<std::int64_t> MoveRecentMovements(
+    const std::function<Result<std::unique_ptr<Connection>>()>& acquire,
+    const std::function<void(std::unique_ptr<Connection>)>& release,
+    const std::function<bool()>& between = nullptr);
 
 }  // namespace xb::sql

@@ -288,7 +288,8 @@ class SqlEventLog final : public events::EventLog {
 
 class SqlTransaction final : public store::Transaction {
  public:
-  SqlTransaction(SqlDatabase& db, std::unique_ptr<Connection> conn)
+  // `writer`: the connection came from AcquireWriter and goes back there.
+  SqlTransaction(SqlDatabase& db, std::unique_ptr<Connection> conn, bool writer)
       : db_(db),
         conn_(std::move(conn)),
         skus_(*conn_),
@@ -307,11 +308,17 @@ class SqlTransaction final : public store::Transaction {
         inventory_(*conn_),
         warehouse_(*conn_),
         customs_(*conn_),
-        orders_(*conn_) {}
+        orders_(*conn_),
+        writer_(writer) {}
 
   ~SqlTransaction() override {
+    if (!conn_) return;  // given back at commit
     if (!done_) (void)conn_->Rollback();
-    db_.Release(std::move(conn_));
+    if (writer_) {
+      db_.ReleaseWriter(std::move(conn_));
+    } else {
+      db_.Release(std::move(conn_));
+    }
   }
 
   RecordStore<catalog::Sku>& skus() override { return skus_; }
@@ -344,8 +351,20 @@ class SqlTransaction final : public store::Transaction {
     Status st = customs_.Flush();
     if (st.ok()) st = orders_.Flush();
     if (st.ok()) st = events_.Flush();
-    if (st.ok()) st = durable ? conn_->Commit() : conn_->CommitNoSync();
-    done_ = st.ok();
+    if (!writer_) {
+      if (st.ok()) st = durable ? conn_->Commit() : conn_->CommitNoSync();
+      done_ = st.ok();
+    } else {
+      // The writer connection goes back before the sync, as COMMIT releases SQLite's lock before
+      // Connection::Commit syncs: the next writer's transaction runs meanwhile, and one sync may
+      // cover both. The stores are not used after a commit.
+      if (st.ok()) st = conn_->CommitNoSync();
+      done_ = st.ok();
+      if (done_) {
+        db_.ReleaseWriter(std::move(conn_));
+        if (durable) st = db_.SyncCommitted();
+      }
+    }
     if (done_ && inventory_.move_due()) db_.LedgerMoveDue();
     return st;
   }
@@ -369,6 +388,7 @@ class SqlTransaction final : public store::Transaction {
   SqlWarehouseStore warehouse_;
   SqlCustomsStore customs_;
   SqlOrdersStore orders_;
+  const bool writer_;
   bool done_ = false;
 };
 
@@ -380,22 +400,21 @@ Result<std::unique_ptr<SqlDatabase>> SqlDatabase::Open(ConnectionFactory factory
   {
     XB_ASSIGN_OR_RETURN(auto conn, db->Acquire());
     db->dialect_ = conn->dialect();
+    db->single_writer_ = db->dialect_ == Dialect::kSqlite;
     db->commit_sync_ = conn->commit_sync();
     db->Release(std::move(conn));
   }
   XB_RETURN_IF_ERROR(db->Migrate());
-  db->maintenance_ = std::make_unique<Maintenance>(db->factory_);
+  db->maintenance_ = std::make_unique<Maintenance>(*db);
   return db;
 }
 
-// Background steps of the database, on one thread with a connection of its own (opened when
-// first needed, outside the pool's count): the ledger's per-SKU look-up move, in short
-// transactions of its own, so that no posting does it. A failed step is tried again when the
-// next posting asks for it.
+// Background steps of the database, on a thread of their own: the ledger's per-SKU look-up move,
+// in short write transactions of its own, so that no posting does it. A failed step is tried
+// again when the next posting asks for it.
 class SqlDatabase::Maintenance {
  public:
-  explicit Maintenance(ConnectionFactory factory)
-      : factory_(std::move(factory)), thread_([this] { Run(); }) {}
+  explicit Maintenance(SqlDatabase& db) : db_(db), thread_([this] { Run(); }) {}
   ~Maintenance() {
     {
       std::lock_guard lock(mu_);
@@ -423,31 +442,24 @@ class SqlDatabase::Maintenance {
       if (stop_) return;
       ledger_move_due_ = false;
       lock.unlock();
-      Status st = MoveLedger();
-      if (!st.ok()) conn_.reset();  // opened afresh for the next step
+      (void)MoveLedger();  // a failed move is tried again when a posting next asks for it
       lock.lock();
     }
   }
 
-  Status MoveLedger() {
-    if (!conn_) {
-      auto opened = factory_();
-      if (!opened.ok()) return opened.status();
-      conn_ = std::move(opened).value();
-    }
-    // A pause between two slices: a posting waiting for the write lock (SQLite's busy handler
-    // retries after 1, 2, 5, 10, 15, 20 ms) takes it before the next slice does.
-    return MoveRecentMovements(*conn_,
-                               [this] {
-                                 std::unique_lock lock(mu_);
-                                 return !cv_.wait_for(lock, std::chrono::milliseconds(25),
-                                                      [&] { return stop_; });
-                               })
-        .status();
+  // Each slice of the move takes the writer connection in turn with the postings
+  // (AcquireWriter): a posting that asks while a slice runs goes next.
+  Result<std::int64_t> MoveLedger() {
+    return MoveRecentMovements(
+        [this] { return db_.AcquireWriter(); },
+        [this](std::unique_ptr<Connection> c) { db_.ReleaseWriter(std::move(c)); },
+        [this] {
+          std::lock_guard lock(mu_);
+          return !stop_;
+        });
   }
 
-  ConnectionFactory factory_;
-  std::unique_ptr<Connection> conn_;  // used by the thread only
+  SqlDatabase& db_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -502,13 +514,39 @@ void SqlDatabase::Release(std::unique_ptr<Connection> conn) {
 }
 
 Result<std::unique_ptr<store::Transaction>> SqlDatabase::Begin(store::TxMode mode) {
-  XB_ASSIGN_OR_RETURN(auto conn, Acquire());
+  const bool writer = single_writer_ && mode == store::TxMode::kWrite;
+  XB_ASSIGN_OR_RETURN(auto conn, writer ? AcquireWriter() : Acquire());
   Status st = conn->Begin(mode == store::TxMode::kWrite);
   if (!st.ok()) {
-    Release(std::move(conn));
+    if (writer) {
+      ReleaseWriter(std::move(conn));
+    } else {
+      Release(std::move(conn));
+    }
     return st;
   }
-  return std::unique_ptr<store::Transaction>(new SqlTransaction(*this, std::move(conn)));
+  return std::unique_ptr<store::Transaction>(new SqlTransaction(*this, std::move(conn), writer));
+}
+
+// As long as SQLite's busy handler waits for the lock (sqlite_connection.cpp).
+constexpr std::chrono::seconds kWriterWait(10);
+
+Result<std::unique_ptr<Connection>> SqlDatabase::AcquireWriter() {
+  if (!single_writer_) return Acquire();
+  if (!writers_.Acquire(kWriterWait)) {
+    return Unavailable("database is busy: other writers held it for " +
+                       std::to_string(kWriterWait.count()) + " s");
+  }
+  if (writer_) return std::move(writer_);
+  auto conn = factory_();  // first use, or the last one broke
+  if (!conn.ok()) writers_.Release();
+  return conn;
+}
+
+void SqlDatabase::ReleaseWriter(std::unique_ptr<Connection> conn) {
+  if (!single_writer_) return Release(std::move(conn));
+  if (conn && conn->healthy()) writer_ = std::move(conn);
+  writers_.Release();
 }
 
 Status SqlDatabase::Migrate() {

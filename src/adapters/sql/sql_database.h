@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "adapters/sql/connection.h"
+#include "adapters/sql/writer_queue.h"
 #include "flows/store/unit_of_work.h"
 
 namespace xb::sql {
@@ -41,6 +42,12 @@ class SqlDatabase final : public store::Database {
   // Pool access for the transaction; returns connections when it ends.
   Result<std::unique_ptr<Connection>> Acquire();
   void Release(std::unique_ptr<Connection> conn);
+  // A connection to write on: on SQLite the one writer connection, in turn (below); on
+  // PostgreSQL one from the pool. Given back by ReleaseWriter.
+  Result<std::unique_ptr<Connection>> AcquireWriter();
+  void ReleaseWriter(std::unique_ptr<Connection> conn);
+  // Writers waiting for their turn now (SQLite; for tests).
+  std::size_t WritersWaiting() const { return writers_.waiting(); }
 
   // Asks the maintenance thread to move the ledger's recent movements to its per-SKU look-up
   // (MoveRecentMovements, inventory_stores.h) on a connection of its own, outside any posting.
@@ -59,6 +66,14 @@ class SqlDatabase final : public store::Database {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  // SQLite: every write transaction of this process runs on one connection, outside the pool's
+  // count, taken in the order the writers asked (writer_queue.h). SQLite lets one writer in at a
+  // time anyway; here the next one goes on as soon as the turn is handed over, not when its busy
+  // handler wakes up. And the connection's page cache stays valid from one write to the next:
+  // SQLite drops a connection's whole cache when another connection has written to the file.
+  bool single_writer_ = false;
+  WriterQueue writers_;
+  std::unique_ptr<Connection> writer_;  // used by the holder of the turn; null until first needed
   std::unique_ptr<Maintenance> maintenance_;  // last: stopped before the rest is destroyed
 };
 
