@@ -1,5 +1,6 @@
 // Rules of the warehouse floor over HTTP, each found missing once: a cycle count compares each
-// count with the books as it is counted (movements in the bin meanwhile are no gain or loss).
+// count with the books as it is counted (movements in the bin meanwhile are no gain or loss);
+// task creates and steps honour Idempotency-Key (a retry applies once and gets the first answer).
 // SQLite and PostgreSQL.
 #include "warehouse_api_support.h"
 
@@ -8,6 +9,13 @@ namespace {
 
 class WarehouseRulesApi : public WarehouseApi<WarehouseRulesApi> {};
 XB_API_BACKENDS(WarehouseRulesApi);
+
+json LineOf(const json& task, int line_no) {
+  for (const auto& l : task["lines"]) {
+    if (l["line_no"] == line_no) return l;
+  }
+  throw UnexpectedResponse("no line " + std::to_string(line_no) + " in " + task.dump());
+}
 
 TEST_P(WarehouseRulesApi, MovementsDuringACycleCountAreNotPostedAgainAsALoss) {
   const Floor f = NewFloor();
@@ -52,6 +60,104 @@ TEST_P(WarehouseRulesApi, MovementsDuringACycleCountAreNotPostedAgainAsALoss) {
       << "no count_gain or count_loss";
   EXPECT_EQ(Stock(f, f.rcv, f.milk), 97);
   EXPECT_EQ(Summary(f, f.milk)["on_hand"], 105);
+}
+
+TEST_P(WarehouseRulesApi, RetriedTaskWritesWithTheirKeyApplyOnceAndGetTheFirstAnswer) {
+  const Floor f = NewFloor();
+  const json rcv = AsnTask(f, 40, 10);
+  const std::string r = "/api/v1/tasks/" + Q(Id(rcv));
+  const json receipt = {
+      {"line_no", 1}, {"lot_number", "L-K"}, {"expiry_date", "2027-12-31"}, {"quantity", 30}};
+  const Headers key1 = {{"Idempotency-Key", Unique("rcpt")}};
+  const Response first = Post(r + "/receipts", receipt, f.key, key1);
+  ASSERT_EQ(first.status, 200) << first;
+  EXPECT_FALSE(first.Header("idempotent-replayed").has_value());
+  const Response again = Post(r + "/receipts", receipt, f.key, key1);
+  ASSERT_EQ(again.status, 200) << again;
+  EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(again.Json()["lines"][0]["done_qty"], 30);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 30) << "received once";
+  // The same key with another body is refused and changes nothing.
+  json other = receipt;
+  other["quantity"] = 10;
+  EXPECT_TRUE(IsError(Post(r + "/receipts", other, f.key, key1), 400, "INVALID_ARGUMENT"));
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 30);
+  // Without a key, a second receipt is a second receipt.
+  Must(r + "/receipts", other, f.key);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 40);
+
+  // Creating a count task twice with one key makes one task.
+  const json count_body = {{"warehouse_id", f.warehouse}, {"bin_ids", {f.rcv}}};
+  const Headers key2 = {{"Idempotency-Key", Unique("count")}};
+  const Response c1 = Post("/api/v1/tasks/count", count_body, f.key, key2);
+  ASSERT_EQ(c1.status, 201) << c1;
+  const Response c2 = Post("/api/v1/tasks/count", count_body, f.key, key2);
+  ASSERT_EQ(c2.status, 201) << c2;
+  EXPECT_EQ(c2.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(Id(c2.Json()), Id(c1.Json()));
+  EXPECT_EQ(c2.Header("location"), c1.Header("location"));
+  EXPECT_EQ(GetJson("/api/v1/tasks?kind=count", f.key)["total"], 1);
+  // Its steps: a count and a close sent twice each.
+  const std::string c = "/api/v1/tasks/" + Q(Id(c1.Json()));
+  const Headers key3 = {{"Idempotency-Key", Unique("counted")}};
+  for (int i = 0; i < 2; ++i) {
+    const Response counted = Post(c + "/counts", {{"line_no", 1}, {"counted", 40}}, f.key, key3);
+    ASSERT_EQ(counted.status, 200) << counted;
+  }
+  const Headers key4 = {{"Idempotency-Key", Unique("close")}};
+  for (int i = 0; i < 2; ++i) {
+    const Response closed = Post(c + "/close", json::object(), f.key, key4);
+    ASSERT_EQ(closed.status, 200) << closed;
+    EXPECT_EQ(closed.Json()["state"], "done");
+    EXPECT_EQ(closed.Header("idempotent-replayed").has_value(), i > 0);
+  }
+
+  // Close the receipt, put away, pick, pack and ship, each sent twice with its key.
+  const auto twice = [&](const std::string& target, const json& body, int status) {
+    const Headers key = {{"Idempotency-Key", Unique("k")}};
+    const Response a = Post(target, body, f.key, key);
+    EXPECT_EQ(a.status, status) << target << ": " << a;
+    const Response b = Post(target, body, f.key, key);
+    EXPECT_EQ(b.status, status) << target << ": " << b;
+    EXPECT_EQ(b.Header("idempotent-replayed"), "true") << target;
+    EXPECT_EQ(Id(b.Json()), Id(a.Json())) << target;
+    return a.Json();
+  };
+  twice(r + "/close", json::object(), 200);
+  const json put = twice("/api/v1/tasks/putaway", {{"receive_task_id", Id(rcv)}}, 201);
+  EXPECT_EQ(GetJson("/api/v1/tasks?kind=putaway", f.key)["total"], 1);
+  const std::string p = "/api/v1/tasks/" + Q(Id(put));
+  twice(p + "/progress", {{"line_no", 1}, {"quantity", 4}}, 200);
+  EXPECT_EQ(LineOf(GetJson(p, f.key), 1)["done_qty"], 4);
+  twice(p + "/close", {{"complete", true}}, 200);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 0);
+  const json reservation = Must(
+      "/api/v1/reservations",
+      {{"warehouse_id", f.warehouse}, {"sku_id", f.milk}, {"quantity", 6}, {"order_ref", "SO-K"}},
+      f.key, 201);
+  const json pick = twice("/api/v1/tasks/pick",
+                          {{"warehouse_id", f.warehouse},
+                           {"staging_bin_id", f.stg},
+                           {"reservation_ids", {Id(reservation)}}},
+                          201);
+  EXPECT_EQ(GetJson("/api/v1/tasks?kind=pick", f.key)["total"], 1);
+  twice("/api/v1/tasks/" + Q(Id(pick)) + "/close", {{"complete", true}}, 200);
+  const std::int64_t lot = LotId(f, f.milk, "L-K");
+  const json parcel = twice("/api/v1/parcels",
+                            {{"warehouse_id", f.warehouse},
+                             {"order_ref", "SO-K"},
+                             {"pack_bin_id", f.stg},
+                             {"lines", {{{"sku_id", f.milk}, {"lot_id", lot}, {"quantity", 6}}}}},
+                            201);
+  EXPECT_EQ(GetJson("/api/v1/parcels?order_ref=SO-K", f.key)["total"], 1);
+  twice("/api/v1/parcels/" + Q(Id(parcel)) + "/ship",
+        {{"carrier_id", f.carrier}, {"waybill_no", "SF-K"}}, 200);
+  std::int64_t shipped = 0;
+  for (const auto& m : Ledger(f)) {
+    if (m["reason"] == "ship") shipped += m["quantity"].get<std::int64_t>();
+  }
+  EXPECT_EQ(shipped, 6);
+  EXPECT_EQ(GetJson("/api/v1/events?type=warehouse.parcel.shipped", f.key)["items"].size(), 1U);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/crypto/key_crypto.h"
 #include "adapters/http/handler_support.h"
 #include "core/text.h"
 #include "domain/warehouse/gs1.h"
@@ -137,8 +138,24 @@ Result<json> OptionalBody(const HttpRequest& req) {
   return ParseBody(req);
 }
 
+// The request's Idempotency-Key with a hash of method, path and body (as every idempotent route).
 warehouse_flow::RequestContext ContextOf(const HttpRequest& req, const Principal& p) {
+  warehouse_flow::RequestContext ctx{p, req.request_id, ""};
+  const auto key = Trim(req.Header("idempotency-key"));
+  if (!key.empty()) {
+    ctx.idempotency_key = std::string(key);
+    ctx.request_hash = crypto::Sha256Hex(req.method + " " + req.path + "\n" + req.body);
+  }
+  return ctx;
+}
+
+// Device events are keyed by their own (device, event key); an Idempotency-Key header is not used.
+warehouse_flow::RequestContext DeviceContextOf(const HttpRequest& req, const Principal& p) {
   return {p, req.request_id, ""};
+}
+
+void MarkReplayed(HttpResponse& res, bool replayed) {
+  if (replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
 }
 
 TaskAudience AudienceOf(const Principal& p) {
@@ -364,18 +381,20 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
     WriteJson(res, 200, warehouse_flow::TaskJson(view->task, AudienceOf(p), view->variances));
   });
 
-  // A new task: 201 with the task and its Location.
+  // A new task: 201 with the task and its Location (also for a replay, marked).
   const auto created = [](HttpResponse& res, const Principal& p,
-                          const Result<warehouse::Task>& task) {
+                          const Result<warehouse::Task>& task, bool replayed) {
     if (!task.ok()) return WriteError(res, task.status());
+    MarkReplayed(res, replayed);
     res.headers.emplace_back("Location", "/api/v1/tasks/" + std::to_string(task->id.value()));
     WriteJson(res, 201,
               warehouse_flow::TaskJson(*task, AudienceOf(p), warehouse::Variances(*task)));
   };
-  // A changed task: 200 with the task.
+  // A changed task: 200 with the task (also for a replay, marked).
   const auto changed = [](HttpResponse& res, const Principal& p,
-                          const Result<warehouse::Task>& task) {
+                          const Result<warehouse::Task>& task, bool replayed) {
     if (!task.ok()) return WriteError(res, task.status());
+    MarkReplayed(res, replayed);
     WriteJson(res, 200,
               warehouse_flow::TaskJson(*task, AudienceOf(p), warehouse::Variances(*task)));
   };
@@ -386,7 +405,9 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         if (!body.ok()) return WriteError(res, body.status());
         auto draft = ParseReceive(*body);
         if (!draft.ok()) return WriteError(res, draft.status());
-        created(res, p, svc.CreateReceive(ContextOf(req, p), *draft));
+        bool replayed = false;
+        auto task = svc.CreateReceive(ContextOf(req, p), *draft, &replayed);
+        created(res, p, task, replayed);
       });
   add("POST", tasks + "/putaway",
       [&svc, created](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -396,7 +417,9 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         if (Status st = b.Known({"receive_task_id"}); !st.ok()) return WriteError(res, st);
         auto id = b.NeedInt("receive_task_id");
         if (!id.ok()) return WriteError(res, id.status());
-        created(res, p, svc.CreatePutaway(ContextOf(req, p), TaskId(*id)));
+        bool replayed = false;
+        auto task = svc.CreatePutaway(ContextOf(req, p), TaskId(*id), &replayed);
+        created(res, p, task, replayed);
       });
   add("POST", tasks + "/pick",
       [&svc, created](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -413,7 +436,9 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         };
         auto draft = parse();
         if (!draft.ok()) return WriteError(res, draft.status());
-        created(res, p, svc.CreatePick(ContextOf(req, p), *draft));
+        bool replayed = false;
+        auto task = svc.CreatePick(ContextOf(req, p), *draft, &replayed);
+        created(res, p, task, replayed);
       });
   add("POST", tasks + "/move",
       [&svc, created](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -421,7 +446,9 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         if (!body.ok()) return WriteError(res, body.status());
         auto draft = ParseMove(*body);
         if (!draft.ok()) return WriteError(res, draft.status());
-        created(res, p, svc.CreateMove(ContextOf(req, p), *draft));
+        bool replayed = false;
+        auto task = svc.CreateMove(ContextOf(req, p), *draft, &replayed);
+        created(res, p, task, replayed);
       });
   add("POST", tasks + "/count",
       [&svc, created](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -437,7 +464,9 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         };
         auto draft = parse();
         if (!draft.ok()) return WriteError(res, draft.status());
-        created(res, p, svc.CreateCount(ContextOf(req, p), *draft));
+        bool replayed = false;
+        auto task = svc.CreateCount(ContextOf(req, p), *draft, &replayed);
+        created(res, p, task, replayed);
       });
 
   add("POST", tasks + "/{id}/receipts",
@@ -448,7 +477,9 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         if (!body.ok()) return WriteError(res, body.status());
         auto entry = ParseReceipt(*body);
         if (!entry.ok()) return WriteError(res, entry.status());
-        changed(res, p, svc.Receive(ContextOf(req, p), TaskId(*id), *entry));
+        bool replayed = false;
+        auto task = svc.Receive(ContextOf(req, p), TaskId(*id), *entry, &replayed);
+        changed(res, p, task, replayed);
       });
   add("POST", tasks + "/{id}/progress",
       [&svc, changed](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -467,7 +498,9 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         };
         auto entry = parse();
         if (!entry.ok()) return WriteError(res, entry.status());
-        changed(res, p, svc.Progress(ContextOf(req, p), TaskId(*id), *entry));
+        bool replayed = false;
+        auto task = svc.Progress(ContextOf(req, p), TaskId(*id), *entry, &replayed);
+        changed(res, p, task, replayed);
       });
   const auto counting = [&svc, changed](bool recount) {
     return [&svc, changed, recount](HttpRequest& req, HttpResponse& res, const Principal& p) {
@@ -486,9 +519,11 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
       auto reason = b.Text("reason");
       if (!reason.ok()) return WriteError(res, reason.status());
       const auto ctx = ContextOf(req, p);
-      changed(res, p,
-              recount ? svc.Recount(ctx, TaskId(*id), *line, *counted, reason->value_or(""))
-                      : svc.Count(ctx, TaskId(*id), *line, *counted));
+      bool replayed = false;
+      auto task =
+          recount ? svc.Recount(ctx, TaskId(*id), *line, *counted, reason->value_or(""), &replayed)
+                  : svc.Count(ctx, TaskId(*id), *line, *counted, &replayed);
+      changed(res, p, task, replayed);
     };
   };
   add("POST", tasks + "/{id}/counts", counting(false));
@@ -503,15 +538,20 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         if (Status st = b.Known({"complete"}); !st.ok()) return WriteError(res, st);
         auto complete = b.Bool("complete");
         if (!complete.ok()) return WriteError(res, complete.status());
-        auto view = svc.Close(ContextOf(req, p), TaskId(*id), {complete->value_or(false)});
+        bool replayed = false;
+        auto view =
+            svc.Close(ContextOf(req, p), TaskId(*id), {complete->value_or(false)}, &replayed);
         if (!view.ok()) return WriteError(res, view.status());
+        MarkReplayed(res, replayed);
         WriteJson(res, 200, warehouse_flow::TaskJson(view->task, AudienceOf(p), view->variances));
       });
   add("POST", tasks + "/{id}/cancel",
       [&svc, changed](HttpRequest& req, HttpResponse& res, const Principal& p) {
         auto id = PathId(req);
         if (!id.ok()) return WriteError(res, id.status());
-        changed(res, p, svc.Cancel(ContextOf(req, p), TaskId(*id)));
+        bool replayed = false;
+        auto task = svc.Cancel(ContextOf(req, p), TaskId(*id), &replayed);
+        changed(res, p, task, replayed);
       });
 
   // --- parcels ---------------------------------------------------------------------------------
@@ -543,8 +583,10 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
     if (!body.ok()) return WriteError(res, body.status());
     auto draft = ParsePack(*body);
     if (!draft.ok()) return WriteError(res, draft.status());
-    auto parcel = svc.Pack(ContextOf(req, p), *draft);
+    bool replayed = false;
+    auto parcel = svc.Pack(ContextOf(req, p), *draft, &replayed);
     if (!parcel.ok()) return WriteError(res, parcel.status());
+    MarkReplayed(res, replayed);
     res.headers.emplace_back("Location", "/api/v1/parcels/" + std::to_string(parcel->id.value()));
     WriteJson(res, 201, warehouse_flow::ParcelJson(*parcel));
   });
@@ -572,8 +614,10 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         };
         auto draft = parse();
         if (!draft.ok()) return WriteError(res, draft.status());
-        auto parcel = svc.Ship(ContextOf(req, p), warehouse::ParcelId(*id), *draft);
+        bool replayed = false;
+        auto parcel = svc.Ship(ContextOf(req, p), warehouse::ParcelId(*id), *draft, &replayed);
         if (!parcel.ok()) return WriteError(res, parcel.status());
+        MarkReplayed(res, replayed);
         WriteJson(res, 200, warehouse_flow::ParcelJson(*parcel));
       });
 
@@ -585,7 +629,7 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
         if (!body.ok()) return WriteError(res, body.status());
         auto event = ParseDeviceEvent(*body, req.params["device_id"]);
         if (!event.ok()) return WriteError(res, event.status());
-        res.defer = [&terminal, ctx = ContextOf(req, p), event = *event](Responder reply) {
+        res.defer = [&terminal, ctx = DeviceContextOf(req, p), event = *event](Responder reply) {
           terminal.HandleAsync(ctx, event,
                                [reply = std::move(reply)](Result<warehouse_flow::DeviceAnswer> a) {
                                  HttpResponse out;
@@ -626,7 +670,7 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
           events.push_back(std::move(e).value());
         }
         // Runs once: what it holds moves on into the answer's callback.
-        res.defer = [&terminal, ctx = ContextOf(req, p), events = std::move(events),
+        res.defer = [&terminal, ctx = DeviceContextOf(req, p), events = std::move(events),
                      malformed = std::move(malformed),
                      slot = std::move(slot)](Responder reply) mutable {
           terminal.HandleBatchAsync(

@@ -289,6 +289,52 @@ Result<std::int64_t> BookQuantity(store::Transaction& tx, TenantId tenant,
   return on_hand;
 }
 
+// Idempotency (ARCHITECTURE.md), as the other use cases keep it: the id of what an earlier request
+// with ctx's key made, if any; the same key with another request is refused.
+Result<std::optional<std::int64_t>> Replayed(store::Transaction& tx, const RequestContext& ctx,
+                                             std::string_view kind) {
+  if (!ctx.idempotency_key) return std::optional<std::int64_t>();
+  XB_ASSIGN_OR_RETURN(auto seen,
+                      tx.idempotency().Find(ctx.principal.tenant_id, *ctx.idempotency_key));
+  if (!seen) return std::optional<std::int64_t>();
+  if (seen->request_hash != ctx.request_hash || seen->resource_kind != kind) {
+    return InvalidArgument("Idempotency-Key was already used with a different request");
+  }
+  return std::optional<std::int64_t>(seen->resource_id);
+}
+
+Status Remember(store::Transaction& tx, const RequestContext& ctx, std::string_view kind,
+                std::int64_t id, Timestamp now) {
+  if (!ctx.idempotency_key) return Status::Ok();
+  return tx.idempotency().Insert({ctx.principal.tenant_id, *ctx.idempotency_key, ctx.request_hash,
+                                  std::string(kind), id, now});
+}
+
+std::int64_t IdOf(const Task& task) { return task.id.value(); }
+std::int64_t IdOf(const TaskView& view) { return view.task.id.value(); }
+std::int64_t IdOf(const warehouse::Parcel& parcel) { return parcel.id.value(); }
+
+// Reads back what a replayed request made.
+auto TaskLoader(TenantId tenant) {
+  return [tenant](store::Transaction& tx, std::int64_t id) -> Result<Task> {
+    return tx.warehouse().GetTask(tenant, TaskId(id));
+  };
+}
+auto TaskViewLoader(TenantId tenant) {
+  return [tenant](store::Transaction& tx, std::int64_t id) -> Result<TaskView> {
+    XB_ASSIGN_OR_RETURN(Task task, tx.warehouse().GetTask(tenant, TaskId(id)));
+    TaskView view;
+    if (task.kind == TaskKind::kReceive) view.variances = warehouse::Variances(task);
+    view.task = std::move(task);
+    return view;
+  };
+}
+auto ParcelLoader(TenantId tenant) {
+  return [tenant](store::Transaction& tx, std::int64_t id) -> Result<warehouse::Parcel> {
+    return tx.warehouse().GetParcel(tenant, warehouse::ParcelId(id));
+  };
+}
+
 // The key stock is counted by when several lines draw on it.
 using StockTuple = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::string>;
 
@@ -298,6 +344,41 @@ WarehouseService::WarehouseService(store::Database& db, const Clock& clock,
                                    inventory_flow::ReservationEngine* engine,
                                    WarehouseOptions options)
     : db_(db), clock_(clock), engine_(engine), options_(std::move(options)) {}
+
+template <class T, class Apply, class Load>
+Result<T> WarehouseService::Once(const RequestContext& ctx, std::string_view kind, bool* replayed,
+                                 Apply apply, Load load) {
+  if (replayed != nullptr) *replayed = false;
+  const auto earlier = [&](store::Transaction& tx) -> Result<std::optional<T>> {
+    XB_ASSIGN_OR_RETURN(auto id, Replayed(tx, ctx, kind));
+    if (!id) return std::optional<T>();
+    XB_ASSIGN_OR_RETURN(T seen, load(tx, *id));
+    if (replayed != nullptr) *replayed = true;
+    return std::optional<T>(std::move(seen));
+  };
+  const auto attempt = [&]() -> Result<T> {
+    XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
+    XB_ASSIGN_OR_RETURN(auto seen, earlier(*tx));
+    if (seen) return std::move(*seen);
+    inventory_flow::StockPosting posting(engine_);
+    XB_ASSIGN_OR_RETURN(T made, apply(*tx, posting));
+    XB_RETURN_IF_ERROR(Remember(*tx, ctx, kind, IdOf(made), clock_.Now()));
+    XB_RETURN_IF_ERROR(tx->Commit());
+    posting.Committed();
+    return made;
+  };
+  Result<T> done = attempt();
+  const ErrorCode code = done.ok() ? ErrorCode::kOk : done.status().code();
+  if (!ctx.idempotency_key || (code != ErrorCode::kAlreadyExists && code != ErrorCode::kConflict)) {
+    return done;
+  }
+  // Retries that arrive together can all miss the key (READ COMMITTED) and race; the losers fail
+  // on the key or on the task's version once the winner commits. Answer them with its result.
+  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kRead));
+  XB_ASSIGN_OR_RETURN(auto seen, earlier(*tx));
+  if (seen) return std::move(*seen);
+  return done;
+}
 
 // --- reads -----------------------------------------------------------------------------------
 
@@ -366,7 +447,8 @@ Result<Task> WarehouseService::InsertTask(store::Transaction& tx, const RequestC
   return stored;
 }
 
-Result<Task> WarehouseService::CreateReceive(const RequestContext& ctx, const ReceiveDraft& draft) {
+Result<Task> WarehouseService::CreateReceive(const RequestContext& ctx, const ReceiveDraft& draft,
+                                             bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
   XB_RETURN_IF_ERROR(inventory::ValidateOwner(draft.owner));
@@ -381,405 +463,440 @@ Result<Task> WarehouseService::CreateReceive(const RequestContext& ctx, const Re
     return InvalidArgument("purchase_order_id: give a purchase order or an advance notice (asn)",
                            "purchase_order_id");
   }
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_RETURN_IF_ERROR(
-      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
-  XB_RETURN_IF_ERROR(
-      RequireBin(*tx, tenant, draft.warehouse_id, draft.receiving_bin_id, "receiving_bin_id")
-          .status());
-  Task task;
-  task.kind = TaskKind::kReceive;
-  task.warehouse_id = draft.warehouse_id;
-  if (draft.purchase_order_id) {
-    auto po =
-        tx->procurement().GetOrder(tenant, procurement::PurchaseOrderId(*draft.purchase_order_id));
-    if (!po.ok()) {
-      if (po.status().code() != ErrorCode::kNotFound) return po.status();
-      return InvalidArgument("purchase_order_id: no purchase order with id " +
-                                 std::to_string(*draft.purchase_order_id),
-                             "purchase_order_id");
-    }
-    if (po->status != procurement::PoStatus::kConfirmed &&
-        po->status != procurement::PoStatus::kPartlyReceived) {
-      return FailedPrecondition("purchase_order_id: purchase order " + po->code + " is " +
-                                    EnumName(po->status) +
-                                    "; only confirmed or partly received orders are received",
-                                "purchase_order_id");
-    }
-    if (po->warehouse_id != draft.warehouse_id) {
-      return InvalidArgument("warehouse_id: purchase order " + po->code + " is for warehouse " +
-                                 std::to_string(po->warehouse_id),
-                             "warehouse_id");
-    }
-    task.ref_type = "purchase_order";
-    task.ref_id = std::to_string(po->id.value());
-    for (const auto& pl : po->lines) {
-      TaskLine line;
-      line.sku_id = pl.sku_id;
-      line.owner = draft.owner;
-      line.to_bin = draft.receiving_bin_id;
-      line.expected_qty = std::max<std::int64_t>(0, pl.quantity - pl.received_qty);
-      task.lines.push_back(std::move(line));
-    }
-  } else {
-    XB_RETURN_IF_ERROR(CheckText(draft.asn_ref, "asn.ref", kMaxRefLength, true));
-    if (draft.asn_lines.empty()) {
-      return InvalidArgument("asn.lines: an advance notice needs at least one line", "asn.lines");
-    }
-    task.ref_type = "asn";
-    task.ref_id = draft.asn_ref;
-    for (std::size_t i = 0; i < draft.asn_lines.size(); ++i) {
-      const auto& in = draft.asn_lines[i];
-      const std::string where = "asn.lines[" + std::to_string(i) + "]";
-      XB_RETURN_IF_ERROR(
-          RequireActive<catalog::Sku>(*tx, tenant, in.sku_id, "asn.lines", where + ".sku_id")
-              .status());
-      if (in.quantity <= 0) {
-        return InvalidArgument(where + ".quantity: must be greater than 0", "asn.lines");
-      }
-      TaskLine line;
-      line.sku_id = in.sku_id;
-      line.owner = draft.owner;
-      line.to_bin = draft.receiving_bin_id;
-      line.expected_qty = in.quantity;
-      task.lines.push_back(std::move(line));
-    }
-  }
-  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  return stored;
+  return Once<Task>(
+      ctx, "task", replayed,
+      [&](store::Transaction& tx, inventory_flow::StockPosting& /*posting*/) -> Result<Task> {
+        XB_RETURN_IF_ERROR(
+            RequireActive<partners::Warehouse>(tx, tenant, draft.warehouse_id, "warehouse_id")
+                .status());
+        XB_RETURN_IF_ERROR(
+            RequireBin(tx, tenant, draft.warehouse_id, draft.receiving_bin_id, "receiving_bin_id")
+                .status());
+        Task task;
+        task.kind = TaskKind::kReceive;
+        task.warehouse_id = draft.warehouse_id;
+        if (draft.purchase_order_id) {
+          auto po = tx.procurement().GetOrder(
+              tenant, procurement::PurchaseOrderId(*draft.purchase_order_id));
+          if (!po.ok()) {
+            if (po.status().code() != ErrorCode::kNotFound) return po.status();
+            return InvalidArgument("purchase_order_id: no purchase order with id " +
+                                       std::to_string(*draft.purchase_order_id),
+                                   "purchase_order_id");
+          }
+          if (po->status != procurement::PoStatus::kConfirmed &&
+              po->status != procurement::PoStatus::kPartlyReceived) {
+            return FailedPrecondition("purchase_order_id: purchase order " + po->code + " is " +
+                                          EnumName(po->status) +
+                                          "; only confirmed or partly received orders are received",
+                                      "purchase_order_id");
+          }
+          if (po->warehouse_id != draft.warehouse_id) {
+            return InvalidArgument("warehouse_id: purchase order " + po->code +
+                                       " is for warehouse " + std::to_string(po->warehouse_id),
+                                   "warehouse_id");
+          }
+          task.ref_type = "purchase_order";
+          task.ref_id = std::to_string(po->id.value());
+          for (const auto& pl : po->lines) {
+            TaskLine line;
+            line.sku_id = pl.sku_id;
+            line.owner = draft.owner;
+            line.to_bin = draft.receiving_bin_id;
+            line.expected_qty = std::max<std::int64_t>(0, pl.quantity - pl.received_qty);
+            task.lines.push_back(std::move(line));
+          }
+        } else {
+          XB_RETURN_IF_ERROR(CheckText(draft.asn_ref, "asn.ref", kMaxRefLength, true));
+          if (draft.asn_lines.empty()) {
+            return InvalidArgument("asn.lines: an advance notice needs at least one line",
+                                   "asn.lines");
+          }
+          task.ref_type = "asn";
+          task.ref_id = draft.asn_ref;
+          for (std::size_t i = 0; i < draft.asn_lines.size(); ++i) {
+            const auto& in = draft.asn_lines[i];
+            const std::string where = "asn.lines[" + std::to_string(i) + "]";
+            XB_RETURN_IF_ERROR(
+                RequireActive<catalog::Sku>(tx, tenant, in.sku_id, "asn.lines", where + ".sku_id")
+                    .status());
+            if (in.quantity <= 0) {
+              return InvalidArgument(where + ".quantity: must be greater than 0", "asn.lines");
+            }
+            TaskLine line;
+            line.sku_id = in.sku_id;
+            line.owner = draft.owner;
+            line.to_bin = draft.receiving_bin_id;
+            line.expected_qty = in.quantity;
+            task.lines.push_back(std::move(line));
+          }
+        }
+        XB_ASSIGN_OR_RETURN(Task stored, InsertTask(tx, ctx, std::move(task)));
+        return stored;
+      },
+      TaskLoader(tenant));
 }
 
-Result<Task> WarehouseService::CreatePutaway(const RequestContext& ctx, TaskId receive_task) {
+Result<Task> WarehouseService::CreatePutaway(const RequestContext& ctx, TaskId receive_task,
+                                             bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  auto found = tx->warehouse().GetTask(tenant, receive_task);
-  if (!found.ok()) {
-    if (found.status().code() != ErrorCode::kNotFound) return found.status();
-    return InvalidArgument(
-        "receive_task_id: no task with id " + std::to_string(receive_task.value()),
-        "receive_task_id");
-  }
-  const Task& receive = *found;
-  if (receive.kind != TaskKind::kReceive) {
-    return InvalidArgument("receive_task_id: task " + receive.code + " is a " +
-                               EnumName(receive.kind) + " task, not a receive task",
-                           "receive_task_id");
-  }
+  return Once<Task>(
+      ctx, "task", replayed,
+      [&](store::Transaction& tx, inventory_flow::StockPosting& /*posting*/) -> Result<Task> {
+        auto found = tx.warehouse().GetTask(tenant, receive_task);
+        if (!found.ok()) {
+          if (found.status().code() != ErrorCode::kNotFound) return found.status();
+          return InvalidArgument(
+              "receive_task_id: no task with id " + std::to_string(receive_task.value()),
+              "receive_task_id");
+        }
+        const Task& receive = *found;
+        if (receive.kind != TaskKind::kReceive) {
+          return InvalidArgument("receive_task_id: task " + receive.code + " is a " +
+                                     EnumName(receive.kind) + " task, not a receive task",
+                                 "receive_task_id");
+        }
 
-  // Good stock received per (receiving bin, SKU, lot, owner).
-  std::map<StockTuple, std::int64_t> received;
-  for (const auto& line : receive.lines) {
-    for (const auto& r : line.receipts) {
-      if (r.condition != warehouse::Condition::kGood || r.quantity <= 0) continue;
-      std::int64_t lot = 0;
-      if (!r.lot_number.empty()) {
-        XB_ASSIGN_OR_RETURN(auto l, tx->inventory().FindLot(tenant, line.sku_id, r.lot_number));
-        if (!l) return Internal("lot " + r.lot_number + " of a receipt is not recorded");
-        lot = l->id.value();
-      }
-      received[{line.to_bin, line.sku_id, lot, line.owner}] += r.quantity;
-    }
-  }
-  // Less what other putaway tasks of this receipt took or will take.
-  warehouse::TaskQuery q;
-  q.kind = TaskKind::kPutaway;
-  q.ref_id = std::to_string(receive.id.value());
-  XB_ASSIGN_OR_RETURN(auto others, AllTasks(*tx, tenant, q));
-  for (const auto& other : others) {
-    if (other.ref_type != "receive_task") continue;
-    for (const auto& l : other.lines) {
-      const std::int64_t covered = warehouse::IsClosed(other.state) ? l.done_qty : l.expected_qty;
-      auto it = received.find({l.from_bin, l.sku_id, l.lot_id.value(), l.owner});
-      if (it != received.end()) it->second -= covered;
-    }
-  }
+        // Good stock received per (receiving bin, SKU, lot, owner).
+        std::map<StockTuple, std::int64_t> received;
+        for (const auto& line : receive.lines) {
+          for (const auto& r : line.receipts) {
+            if (r.condition != warehouse::Condition::kGood || r.quantity <= 0) continue;
+            std::int64_t lot = 0;
+            if (!r.lot_number.empty()) {
+              XB_ASSIGN_OR_RETURN(auto l,
+                                  tx.inventory().FindLot(tenant, line.sku_id, r.lot_number));
+              if (!l) return Internal("lot " + r.lot_number + " of a receipt is not recorded");
+              lot = l->id.value();
+            }
+            received[{line.to_bin, line.sku_id, lot, line.owner}] += r.quantity;
+          }
+        }
+        // Less what other putaway tasks of this receipt took or will take.
+        warehouse::TaskQuery q;
+        q.kind = TaskKind::kPutaway;
+        q.ref_id = std::to_string(receive.id.value());
+        XB_ASSIGN_OR_RETURN(auto others, AllTasks(tx, tenant, q));
+        for (const auto& other : others) {
+          if (other.ref_type != "receive_task") continue;
+          for (const auto& l : other.lines) {
+            const std::int64_t covered =
+                warehouse::IsClosed(other.state) ? l.done_qty : l.expected_qty;
+            auto it = received.find({l.from_bin, l.sku_id, l.lot_id.value(), l.owner});
+            if (it != received.end()) it->second -= covered;
+          }
+        }
 
-  XB_ASSIGN_OR_RETURN(auto bins, BinsOf(*tx, tenant, receive.warehouse_id));
-  BalanceQuery bq;
-  bq.warehouse_id = receive.warehouse_id;
-  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(*tx, tenant, bq));
-  std::map<std::int64_t, std::int64_t> units;                              // by bin
-  std::set<std::tuple<std::int64_t, std::int64_t, std::string>> holdings;  // bin, SKU, owner
-  std::map<StockTuple, std::int64_t> available;                            // bin, SKU, lot, owner
-  for (const auto& b : balances) {
-    units[b.key.bin_id] += b.on_hand;
-    if (b.on_hand > 0) holdings.insert({b.key.bin_id, b.key.sku_id, b.key.owner});
-    if (b.key.state == StockState::kAvailable) {
-      available[{b.key.bin_id, b.key.sku_id, b.key.lot_id.value(), b.key.owner}] += b.on_hand;
-    }
-  }
+        XB_ASSIGN_OR_RETURN(auto bins, BinsOf(tx, tenant, receive.warehouse_id));
+        BalanceQuery bq;
+        bq.warehouse_id = receive.warehouse_id;
+        XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
+        std::map<std::int64_t, std::int64_t> units;                              // by bin
+        std::set<std::tuple<std::int64_t, std::int64_t, std::string>> holdings;  // bin, SKU, owner
+        std::map<StockTuple, std::int64_t> available;  // bin, SKU, lot, owner
+        for (const auto& b : balances) {
+          units[b.key.bin_id] += b.on_hand;
+          if (b.on_hand > 0) holdings.insert({b.key.bin_id, b.key.sku_id, b.key.owner});
+          if (b.key.state == StockState::kAvailable) {
+            available[{b.key.bin_id, b.key.sku_id, b.key.lot_id.value(), b.key.owner}] += b.on_hand;
+          }
+        }
 
-  Task task;
-  task.kind = TaskKind::kPutaway;
-  task.warehouse_id = receive.warehouse_id;
-  task.ref_type = "receive_task";
-  task.ref_id = std::to_string(receive.id.value());
-  std::map<std::int64_t, catalog::Sku> skus;
-  for (const auto& [key, qty_left] : received) {
-    const auto& [from_bin, sku_id, lot, owner] = key;
-    // Never more than is still available in the receiving bin.
-    const std::int64_t qty = std::min(qty_left, available[key]);
-    if (qty <= 0) continue;
-    if (!skus.contains(sku_id)) {
-      XB_ASSIGN_OR_RETURN(auto sku, tx->skus().Get(tenant, sku_id));
-      skus.emplace(sku_id, std::move(sku));
-    }
-    std::vector<warehouse::BinOccupancy> occupancy;
-    for (const auto& bin : bins) {
-      if (bin.status != RecordStatus::kActive) continue;
-      warehouse::BinOccupancy o;
-      o.bin_id = bin.id.value();
-      o.zone = bin.zone.value_or("");
-      o.storage = bin.kind == partners::BinKind::kStorage || bin.kind == partners::BinKind::kPick;
-      o.capacity_units = bin.capacity_units;
-      o.units = units[o.bin_id];
-      o.holds_sku = holdings.contains({o.bin_id, sku_id, owner});
-      occupancy.push_back(std::move(o));
-    }
-    auto to = warehouse::SuggestBin(occupancy, EnumName(skus.at(sku_id).category), qty);
-    if (!to.ok()) {
-      return FailedPrecondition("receive_task_id: no bin of warehouse " +
-                                    std::to_string(receive.warehouse_id) + " takes " +
-                                    std::to_string(qty) + " units of SKU " + skus.at(sku_id).code +
-                                    ": " + to.status().message(),
-                                "receive_task_id");
-    }
-    units[*to] += qty;
-    holdings.insert({*to, sku_id, owner});
-    TaskLine line;
-    line.sku_id = sku_id;
-    line.lot_id = LotId(lot);
-    line.owner = owner;
-    line.from_bin = from_bin;
-    line.to_bin = *to;
-    line.expected_qty = qty;
-    task.lines.push_back(std::move(line));
-  }
-  if (task.lines.empty()) {
-    return FailedPrecondition(
-        "receive_task_id: receive task " + receive.code + " has no good stock left to put away",
-        "receive_task_id");
-  }
-  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  return stored;
+        Task task;
+        task.kind = TaskKind::kPutaway;
+        task.warehouse_id = receive.warehouse_id;
+        task.ref_type = "receive_task";
+        task.ref_id = std::to_string(receive.id.value());
+        std::map<std::int64_t, catalog::Sku> skus;
+        for (const auto& [key, qty_left] : received) {
+          const auto& [from_bin, sku_id, lot, owner] = key;
+          // Never more than is still available in the receiving bin.
+          const std::int64_t qty = std::min(qty_left, available[key]);
+          if (qty <= 0) continue;
+          if (!skus.contains(sku_id)) {
+            XB_ASSIGN_OR_RETURN(auto sku, tx.skus().Get(tenant, sku_id));
+            skus.emplace(sku_id, std::move(sku));
+          }
+          std::vector<warehouse::BinOccupancy> occupancy;
+          for (const auto& bin : bins) {
+            if (bin.status != RecordStatus::kActive) continue;
+            warehouse::BinOccupancy o;
+            o.bin_id = bin.id.value();
+            o.zone = bin.zone.value_or("");
+            o.storage =
+                bin.kind == partners::BinKind::kStorage || bin.kind == partners::BinKind::kPick;
+            o.capacity_units = bin.capacity_units;
+            o.units = units[o.bin_id];
+            o.holds_sku = holdings.contains({o.bin_id, sku_id, owner});
+            occupancy.push_back(std::move(o));
+          }
+          auto to = warehouse::SuggestBin(occupancy, EnumName(skus.at(sku_id).category), qty);
+          if (!to.ok()) {
+            return FailedPrecondition("receive_task_id: no bin of warehouse " +
+                                          std::to_string(receive.warehouse_id) + " takes " +
+                                          std::to_string(qty) + " units of SKU " +
+                                          skus.at(sku_id).code + ": " + to.status().message(),
+                                      "receive_task_id");
+          }
+          units[*to] += qty;
+          holdings.insert({*to, sku_id, owner});
+          TaskLine line;
+          line.sku_id = sku_id;
+          line.lot_id = LotId(lot);
+          line.owner = owner;
+          line.from_bin = from_bin;
+          line.to_bin = *to;
+          line.expected_qty = qty;
+          task.lines.push_back(std::move(line));
+        }
+        if (task.lines.empty()) {
+          return FailedPrecondition("receive_task_id: receive task " + receive.code +
+                                        " has no good stock left to put away",
+                                    "receive_task_id");
+        }
+        XB_ASSIGN_OR_RETURN(Task stored, InsertTask(tx, ctx, std::move(task)));
+        return stored;
+      },
+      TaskLoader(tenant));
 }
 
-Result<Task> WarehouseService::CreatePick(const RequestContext& ctx, const PickDraft& draft) {
+Result<Task> WarehouseService::CreatePick(const RequestContext& ctx, const PickDraft& draft,
+                                          bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
   if (draft.reservation_ids.empty()) {
     return InvalidArgument("reservation_ids: name at least one reservation", "reservation_ids");
   }
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_RETURN_IF_ERROR(
-      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
-  XB_RETURN_IF_ERROR(
-      RequireBin(*tx, tenant, draft.warehouse_id, draft.staging_bin_id, "staging_bin_id").status());
+  return Once<Task>(
+      ctx, "task", replayed,
+      [&](store::Transaction& tx, inventory_flow::StockPosting& /*posting*/) -> Result<Task> {
+        XB_RETURN_IF_ERROR(
+            RequireActive<partners::Warehouse>(tx, tenant, draft.warehouse_id, "warehouse_id")
+                .status());
+        XB_RETURN_IF_ERROR(
+            RequireBin(tx, tenant, draft.warehouse_id, draft.staging_bin_id, "staging_bin_id")
+                .status());
 
-  // Available stock per (SKU, owner), read once, and what earlier lines of this task planned.
-  std::map<std::pair<std::int64_t, std::string>, std::vector<Balance>> stock;
-  std::map<StockTuple, std::int64_t> planned;
-  std::set<std::int64_t> seen;
-  std::set<std::string> orders;
-  Task task;
-  task.kind = TaskKind::kPick;
-  task.warehouse_id = draft.warehouse_id;
-  for (std::size_t i = 0; i < draft.reservation_ids.size(); ++i) {
-    const std::int64_t rid = draft.reservation_ids[i];
-    const std::string where = "reservation_ids[" + std::to_string(i) + "]";
-    if (!seen.insert(rid).second) {
-      return InvalidArgument(where + ": reservation " + std::to_string(rid) + " is named twice",
-                             "reservation_ids");
-    }
-    auto r = tx->inventory().GetReservation(tenant, inventory::ReservationId(rid));
-    if (!r.ok()) {
-      if (r.status().code() != ErrorCode::kNotFound) return r.status();
-      return InvalidArgument(where + ": no reservation with id " + std::to_string(rid),
-                             "reservation_ids");
-    }
-    if (r->state != inventory::ReservationState::kActive) {
-      return FailedPrecondition(
-          where + ": reservation " + std::to_string(rid) + " is " + EnumName(r->state),
-          "reservation_ids");
-    }
-    if (r->warehouse_id != draft.warehouse_id) {
-      return InvalidArgument(where + ": reservation " + std::to_string(rid) + " is for warehouse " +
-                                 std::to_string(r->warehouse_id),
-                             "reservation_ids");
-    }
-    if (r->Outstanding() <= 0) {
-      return FailedPrecondition(
-          where + ": reservation " + std::to_string(rid) + " is picked completely",
-          "reservation_ids");
-    }
-    orders.insert(r->order_ref);
-    auto& balances = stock[{r->sku_id, r->owner}];
-    if (balances.empty()) {
-      BalanceQuery bq;
-      bq.warehouse_id = draft.warehouse_id;
-      bq.sku_id = r->sku_id;
-      bq.owner = r->owner;
-      bq.state = StockState::kAvailable;
-      XB_ASSIGN_OR_RETURN(balances, AllBalances(*tx, tenant, bq));
-      // Largest first, so that a lot is split over as few bins as possible.
-      std::stable_sort(balances.begin(), balances.end(), [](const Balance& a, const Balance& b) {
-        return a.on_hand != b.on_hand ? a.on_hand > b.on_hand : a.key.bin_id < b.key.bin_id;
-      });
-    }
-    for (const auto& rl : r->lines) {
-      std::int64_t need = rl.quantity - rl.picked;
-      for (const auto& b : balances) {
-        if (need <= 0) break;
-        if (b.key.lot_id != rl.lot_id || b.key.bin_id == draft.staging_bin_id) continue;
-        auto& used = planned[{b.key.bin_id, r->sku_id, rl.lot_id.value(), r->owner}];
-        const std::int64_t take = std::min(need, b.on_hand - used);
-        if (take <= 0) continue;
-        used += take;
-        need -= take;
-        TaskLine line;
-        line.sku_id = r->sku_id;
-        line.lot_id = rl.lot_id;
-        line.owner = r->owner;
-        line.from_bin = b.key.bin_id;
-        line.to_bin = draft.staging_bin_id;
-        line.expected_qty = take;
-        line.reservation_id = rid;
-        line.order_ref = r->order_ref;
-        task.lines.push_back(std::move(line));
-      }
-      if (need > 0) {
-        return FailedPrecondition(where + ": " + std::to_string(need) + " units of lot " +
-                                      std::to_string(rl.lot_id.value()) +
-                                      " are not available in any bin of the warehouse",
-                                  "reservation_ids");
-      }
-    }
-  }
-  // Walk the bins in order.
-  std::stable_sort(task.lines.begin(), task.lines.end(),
-                   [](const TaskLine& a, const TaskLine& b) { return a.from_bin < b.from_bin; });
-  if (orders.size() == 1) {
-    task.ref_type = "order";
-    task.ref_id = *orders.begin();
-  } else {
-    task.ref_type = "wave";
-  }
-  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  return stored;
+        // Available stock per (SKU, owner), read once, and what earlier lines of this task planned.
+        std::map<std::pair<std::int64_t, std::string>, std::vector<Balance>> stock;
+        std::map<StockTuple, std::int64_t> planned;
+        std::set<std::int64_t> seen;
+        std::set<std::string> orders;
+        Task task;
+        task.kind = TaskKind::kPick;
+        task.warehouse_id = draft.warehouse_id;
+        for (std::size_t i = 0; i < draft.reservation_ids.size(); ++i) {
+          const std::int64_t rid = draft.reservation_ids[i];
+          const std::string where = "reservation_ids[" + std::to_string(i) + "]";
+          if (!seen.insert(rid).second) {
+            return InvalidArgument(
+                where + ": reservation " + std::to_string(rid) + " is named twice",
+                "reservation_ids");
+          }
+          auto r = tx.inventory().GetReservation(tenant, inventory::ReservationId(rid));
+          if (!r.ok()) {
+            if (r.status().code() != ErrorCode::kNotFound) return r.status();
+            return InvalidArgument(where + ": no reservation with id " + std::to_string(rid),
+                                   "reservation_ids");
+          }
+          if (r->state != inventory::ReservationState::kActive) {
+            return FailedPrecondition(
+                where + ": reservation " + std::to_string(rid) + " is " + EnumName(r->state),
+                "reservation_ids");
+          }
+          if (r->warehouse_id != draft.warehouse_id) {
+            return InvalidArgument(where + ": reservation " + std::to_string(rid) +
+                                       " is for warehouse " + std::to_string(r->warehouse_id),
+                                   "reservation_ids");
+          }
+          if (r->Outstanding() <= 0) {
+            return FailedPrecondition(
+                where + ": reservation " + std::to_string(rid) + " is picked completely",
+                "reservation_ids");
+          }
+          orders.insert(r->order_ref);
+          auto& balances = stock[{r->sku_id, r->owner}];
+          if (balances.empty()) {
+            BalanceQuery bq;
+            bq.warehouse_id = draft.warehouse_id;
+            bq.sku_id = r->sku_id;
+            bq.owner = r->owner;
+            bq.state = StockState::kAvailable;
+            XB_ASSIGN_OR_RETURN(balances, AllBalances(tx, tenant, bq));
+            // Largest first, so that a lot is split over as few bins as possible.
+            std::stable_sort(balances.begin(), balances.end(),
+                             [](const Balance& a, const Balance& b) {
+                               return a.on_hand != b.on_hand ? a.on_hand > b.on_hand
+                                                             : a.key.bin_id < b.key.bin_id;
+                             });
+          }
+          for (const auto& rl : r->lines) {
+            std::int64_t need = rl.quantity - rl.picked;
+            for (const auto& b : balances) {
+              if (need <= 0) break;
+              if (b.key.lot_id != rl.lot_id || b.key.bin_id == draft.staging_bin_id) continue;
+              auto& used = planned[{b.key.bin_id, r->sku_id, rl.lot_id.value(), r->owner}];
+              const std::int64_t take = std::min(need, b.on_hand - used);
+              if (take <= 0) continue;
+              used += take;
+              need -= take;
+              TaskLine line;
+              line.sku_id = r->sku_id;
+              line.lot_id = rl.lot_id;
+              line.owner = r->owner;
+              line.from_bin = b.key.bin_id;
+              line.to_bin = draft.staging_bin_id;
+              line.expected_qty = take;
+              line.reservation_id = rid;
+              line.order_ref = r->order_ref;
+              task.lines.push_back(std::move(line));
+            }
+            if (need > 0) {
+              return FailedPrecondition(where + ": " + std::to_string(need) + " units of lot " +
+                                            std::to_string(rl.lot_id.value()) +
+                                            " are not available in any bin of the warehouse",
+                                        "reservation_ids");
+            }
+          }
+        }
+        // Walk the bins in order.
+        std::stable_sort(
+            task.lines.begin(), task.lines.end(),
+            [](const TaskLine& a, const TaskLine& b) { return a.from_bin < b.from_bin; });
+        if (orders.size() == 1) {
+          task.ref_type = "order";
+          task.ref_id = *orders.begin();
+        } else {
+          task.ref_type = "wave";
+        }
+        XB_ASSIGN_OR_RETURN(Task stored, InsertTask(tx, ctx, std::move(task)));
+        return stored;
+      },
+      TaskLoader(tenant));
 }
 
-Result<Task> WarehouseService::CreateMove(const RequestContext& ctx, const MoveDraft& draft) {
+Result<Task> WarehouseService::CreateMove(const RequestContext& ctx, const MoveDraft& draft,
+                                          bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
   if (draft.lines.empty()) return InvalidArgument("lines: a move needs at least one line", "lines");
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_RETURN_IF_ERROR(
-      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
-  Task task;
-  task.kind = TaskKind::kMove;
-  task.warehouse_id = draft.warehouse_id;
-  std::map<StockTuple, std::int64_t> wanted;
-  for (std::size_t i = 0; i < draft.lines.size(); ++i) {
-    const auto& in = draft.lines[i];
-    const std::string where = "lines[" + std::to_string(i) + "]";
-    XB_RETURN_IF_ERROR(
-        RequireActive<catalog::Sku>(*tx, tenant, in.sku_id, "lines", where + ".sku_id").status());
-    XB_RETURN_IF_ERROR(RequireLotOf(*tx, tenant, in.sku_id, in.lot_id, "lines", where + ".lot_id"));
-    if (Status st = inventory::ValidateOwner(in.owner); !st.ok()) {
-      return InvalidArgument(where + ".owner: " + st.message(), "lines");
-    }
-    if (in.quantity <= 0) {
-      return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
-    }
-    XB_RETURN_IF_ERROR(
-        RequireBin(*tx, tenant, draft.warehouse_id, in.from_bin, "lines", where + ".from_bin")
-            .status());
-    XB_RETURN_IF_ERROR(
-        RequireBin(*tx, tenant, draft.warehouse_id, in.to_bin, "lines", where + ".to_bin")
-            .status());
-    if (in.from_bin == in.to_bin) {
-      return InvalidArgument(where + ".to_bin: must differ from from_bin", "lines");
-    }
-    auto& want = wanted[{in.from_bin, in.sku_id, in.lot_id.value(), in.owner}];
-    want += in.quantity;
-    BalanceQuery bq;
-    bq.warehouse_id = draft.warehouse_id;
-    bq.bin_id = in.from_bin;
-    bq.sku_id = in.sku_id;
-    bq.lot_id = in.lot_id;
-    bq.owner = in.owner;
-    bq.state = StockState::kAvailable;
-    XB_ASSIGN_OR_RETURN(auto have, AllBalances(*tx, tenant, bq));
-    std::int64_t on_hand = 0;
-    for (const auto& b : have) on_hand += b.on_hand;
-    if (on_hand < want) {
-      return FailedPrecondition(where + ".quantity: bin " + std::to_string(in.from_bin) +
-                                    " holds " + std::to_string(on_hand) +
-                                    " available units of this SKU and lot",
-                                "lines");
-    }
-    TaskLine line;
-    line.sku_id = in.sku_id;
-    line.lot_id = in.lot_id;
-    line.owner = in.owner;
-    line.from_bin = in.from_bin;
-    line.to_bin = in.to_bin;
-    line.expected_qty = in.quantity;
-    task.lines.push_back(std::move(line));
-  }
-  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  return stored;
+  return Once<Task>(
+      ctx, "task", replayed,
+      [&](store::Transaction& tx, inventory_flow::StockPosting& /*posting*/) -> Result<Task> {
+        XB_RETURN_IF_ERROR(
+            RequireActive<partners::Warehouse>(tx, tenant, draft.warehouse_id, "warehouse_id")
+                .status());
+        Task task;
+        task.kind = TaskKind::kMove;
+        task.warehouse_id = draft.warehouse_id;
+        std::map<StockTuple, std::int64_t> wanted;
+        for (std::size_t i = 0; i < draft.lines.size(); ++i) {
+          const auto& in = draft.lines[i];
+          const std::string where = "lines[" + std::to_string(i) + "]";
+          XB_RETURN_IF_ERROR(
+              RequireActive<catalog::Sku>(tx, tenant, in.sku_id, "lines", where + ".sku_id")
+                  .status());
+          XB_RETURN_IF_ERROR(
+              RequireLotOf(tx, tenant, in.sku_id, in.lot_id, "lines", where + ".lot_id"));
+          if (Status st = inventory::ValidateOwner(in.owner); !st.ok()) {
+            return InvalidArgument(where + ".owner: " + st.message(), "lines");
+          }
+          if (in.quantity <= 0) {
+            return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
+          }
+          XB_RETURN_IF_ERROR(
+              RequireBin(tx, tenant, draft.warehouse_id, in.from_bin, "lines", where + ".from_bin")
+                  .status());
+          XB_RETURN_IF_ERROR(
+              RequireBin(tx, tenant, draft.warehouse_id, in.to_bin, "lines", where + ".to_bin")
+                  .status());
+          if (in.from_bin == in.to_bin) {
+            return InvalidArgument(where + ".to_bin: must differ from from_bin", "lines");
+          }
+          auto& want = wanted[{in.from_bin, in.sku_id, in.lot_id.value(), in.owner}];
+          want += in.quantity;
+          BalanceQuery bq;
+          bq.warehouse_id = draft.warehouse_id;
+          bq.bin_id = in.from_bin;
+          bq.sku_id = in.sku_id;
+          bq.lot_id = in.lot_id;
+          bq.owner = in.owner;
+          bq.state = StockState::kAvailable;
+          XB_ASSIGN_OR_RETURN(auto have, AllBalances(tx, tenant, bq));
+          std::int64_t on_hand = 0;
+          for (const auto& b : have) on_hand += b.on_hand;
+          if (on_hand < want) {
+            return FailedPrecondition(where + ".quantity: bin " + std::to_string(in.from_bin) +
+                                          " holds " + std::to_string(on_hand) +
+                                          " available units of this SKU and lot",
+                                      "lines");
+          }
+          TaskLine line;
+          line.sku_id = in.sku_id;
+          line.lot_id = in.lot_id;
+          line.owner = in.owner;
+          line.from_bin = in.from_bin;
+          line.to_bin = in.to_bin;
+          line.expected_qty = in.quantity;
+          task.lines.push_back(std::move(line));
+        }
+        XB_ASSIGN_OR_RETURN(Task stored, InsertTask(tx, ctx, std::move(task)));
+        return stored;
+      },
+      TaskLoader(tenant));
 }
 
-Result<Task> WarehouseService::CreateCount(const RequestContext& ctx, const CountDraft& draft) {
+Result<Task> WarehouseService::CreateCount(const RequestContext& ctx, const CountDraft& draft,
+                                           bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
   if (draft.bin_ids.empty()) return InvalidArgument("bin_ids: name at least one bin", "bin_ids");
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_RETURN_IF_ERROR(
-      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
-  Task task;
-  task.kind = TaskKind::kCount;
-  task.warehouse_id = draft.warehouse_id;
-  task.ref_type = "count_plan";
-  std::set<std::int64_t> seen;
-  for (std::size_t i = 0; i < draft.bin_ids.size(); ++i) {
-    const std::string where = "bin_ids[" + std::to_string(i) + "]";
-    const std::int64_t bin_id = draft.bin_ids[i];
-    XB_RETURN_IF_ERROR(
-        RequireBin(*tx, tenant, draft.warehouse_id, bin_id, "bin_ids", where).status());
-    if (!seen.insert(bin_id).second) {
-      return InvalidArgument(where + ": bin " + std::to_string(bin_id) + " is named twice",
-                             "bin_ids");
-    }
-    BalanceQuery bq;
-    bq.warehouse_id = draft.warehouse_id;
-    bq.bin_id = bin_id;
-    bq.state = StockState::kAvailable;
-    XB_ASSIGN_OR_RETURN(auto balances, AllBalances(*tx, tenant, bq));
-    for (const auto& b : balances) {
-      if (b.on_hand <= 0) continue;
-      TaskLine line;
-      line.sku_id = b.key.sku_id;
-      line.lot_id = b.key.lot_id;
-      line.owner = b.key.owner;
-      line.from_bin = bin_id;
-      line.to_bin = bin_id;
-      line.system_qty = b.on_hand;
-      task.lines.push_back(std::move(line));
-    }
-  }
-  if (task.lines.empty()) {
-    return FailedPrecondition("bin_ids: the bins hold no available stock to count", "bin_ids");
-  }
-  XB_ASSIGN_OR_RETURN(Task stored, InsertTask(*tx, ctx, std::move(task)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  return stored;
+  return Once<Task>(
+      ctx, "task", replayed,
+      [&](store::Transaction& tx, inventory_flow::StockPosting& /*posting*/) -> Result<Task> {
+        XB_RETURN_IF_ERROR(
+            RequireActive<partners::Warehouse>(tx, tenant, draft.warehouse_id, "warehouse_id")
+                .status());
+        Task task;
+        task.kind = TaskKind::kCount;
+        task.warehouse_id = draft.warehouse_id;
+        task.ref_type = "count_plan";
+        std::set<std::int64_t> seen;
+        for (std::size_t i = 0; i < draft.bin_ids.size(); ++i) {
+          const std::string where = "bin_ids[" + std::to_string(i) + "]";
+          const std::int64_t bin_id = draft.bin_ids[i];
+          XB_RETURN_IF_ERROR(
+              RequireBin(tx, tenant, draft.warehouse_id, bin_id, "bin_ids", where).status());
+          if (!seen.insert(bin_id).second) {
+            return InvalidArgument(where + ": bin " + std::to_string(bin_id) + " is named twice",
+                                   "bin_ids");
+          }
+          BalanceQuery bq;
+          bq.warehouse_id = draft.warehouse_id;
+          bq.bin_id = bin_id;
+          bq.state = StockState::kAvailable;
+          XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
+          for (const auto& b : balances) {
+            if (b.on_hand <= 0) continue;
+            TaskLine line;
+            line.sku_id = b.key.sku_id;
+            line.lot_id = b.key.lot_id;
+            line.owner = b.key.owner;
+            line.from_bin = bin_id;
+            line.to_bin = bin_id;
+            line.system_qty = b.on_hand;
+            task.lines.push_back(std::move(line));
+          }
+        }
+        if (task.lines.empty()) {
+          return FailedPrecondition("bin_ids: the bins hold no available stock to count",
+                                    "bin_ids");
+        }
+        XB_ASSIGN_OR_RETURN(Task stored, InsertTask(tx, ctx, std::move(task)));
+        return stored;
+      },
+      TaskLoader(tenant));
 }
 
 // --- steps -----------------------------------------------------------------------------------
@@ -1137,188 +1254,196 @@ Status WarehouseService::WriteChanges(store::Transaction& tx, inventory_flow::St
 }
 
 template <class Step>
-Result<Task> WarehouseService::RunStep(const RequestContext& ctx, TaskId id, Step step) {
+Result<Task> WarehouseService::RunStep(const RequestContext& ctx, TaskId id, std::string_view kind,
+                                       bool* replayed, Step step) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_ASSIGN_OR_RETURN(Task task, tx->warehouse().GetTask(ctx.principal.tenant_id, id));
-  XB_ASSIGN_OR_RETURN(TaskChange change, step(*tx, task));
-  inventory_flow::StockPosting posting(engine_);
-  XB_RETURN_IF_ERROR(WriteChanges(*tx, posting, ctx, std::span<TaskChange>(&change, 1)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  posting.Committed();
-  return std::move(change.after);
+  const TenantId tenant = ctx.principal.tenant_id;
+  return Once<Task>(
+      ctx, kind, replayed,
+      [&](store::Transaction& tx, inventory_flow::StockPosting& posting) -> Result<Task> {
+        XB_ASSIGN_OR_RETURN(Task task, tx.warehouse().GetTask(tenant, id));
+        XB_ASSIGN_OR_RETURN(TaskChange change, step(tx, task));
+        XB_RETURN_IF_ERROR(WriteChanges(tx, posting, ctx, std::span<TaskChange>(&change, 1)));
+        return std::move(change.after);
+      },
+      TaskLoader(tenant));
 }
 
 Result<Task> WarehouseService::Receive(const RequestContext& ctx, TaskId id,
-                                       const ReceiptEntry& entry) {
-  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+                                       const ReceiptEntry& entry, bool* replayed) {
+  return RunStep(ctx, id, "task.receipt", replayed, [&](store::Transaction& tx, const Task& task) {
     return PrepareReceipt(tx, ctx, task, entry);
   });
 }
 
 Result<Task> WarehouseService::Progress(const RequestContext& ctx, TaskId id,
-                                        const ProgressEntry& entry) {
-  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+                                        const ProgressEntry& entry, bool* replayed) {
+  return RunStep(ctx, id, "task.progress", replayed, [&](store::Transaction& tx, const Task& task) {
     return PrepareProgress(tx, ctx, task, entry);
   });
 }
 
 Result<Task> WarehouseService::Count(const RequestContext& ctx, TaskId id, int line_no,
-                                     std::int64_t counted) {
-  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+                                     std::int64_t counted, bool* replayed) {
+  return RunStep(ctx, id, "task.count", replayed, [&](store::Transaction& tx, const Task& task) {
     return PrepareCount(tx, ctx, task, line_no, counted);
   });
 }
 
 Result<Task> WarehouseService::Recount(const RequestContext& ctx, TaskId id, int line_no,
-                                       std::int64_t counted, const std::string& reason) {
-  return RunStep(ctx, id, [&](store::Transaction& tx, const Task& task) {
+                                       std::int64_t counted, const std::string& reason,
+                                       bool* replayed) {
+  return RunStep(ctx, id, "task.recount", replayed, [&](store::Transaction& tx, const Task& task) {
     return PrepareRecount(tx, ctx, task, line_no, counted, reason);
   });
 }
 
 Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
-                                         const CloseOptions& options) {
+                                         const CloseOptions& options, bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_ASSIGN_OR_RETURN(Task task, tx->warehouse().GetTask(tenant, id));
-  const Timestamp now = clock_.Now();
-  TaskChange change;
-  change.base_version = task.version;
-  change.event_type = "warehouse.task.closed";
-  json step = {{"step", "close"}};
-  TaskView view;
+  return Once<TaskView>(
+      ctx, "task.close", replayed,
+      [&](store::Transaction& tx, inventory_flow::StockPosting& posting) -> Result<TaskView> {
+        XB_ASSIGN_OR_RETURN(Task task, tx.warehouse().GetTask(tenant, id));
+        const Timestamp now = clock_.Now();
+        TaskChange change;
+        change.base_version = task.version;
+        change.event_type = "warehouse.task.closed";
+        json step = {{"step", "close"}};
+        TaskView view;
 
-  if (options.complete) {
-    if (task.kind != TaskKind::kPick && task.kind != TaskKind::kPutaway &&
-        task.kind != TaskKind::kMove) {
-      return InvalidArgument("complete: only pick, putaway and move tasks complete their lines",
-                             "complete");
-    }
-    if (warehouse::IsClosed(task.state)) {
-      return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
-    }
-    // Every line's outstanding quantity is done (it always fits: done < expected), in one pass.
-    std::int64_t completed = 0;
-    for (auto& l : task.lines) {
-      if (l.done_qty >= l.expected_qty) continue;
-      const std::int64_t qty = l.expected_qty - l.done_qty;
-      l.done_qty = l.expected_qty;
-      completed += qty;
-      change.movements.push_back(LineMovement(ctx, task, l, qty, now));
-    }
-    if (completed > 0) task.state = TaskState::kInProgress;
-    step["completed_qty"] = completed;
-  }
-
-  XB_ASSIGN_OR_RETURN(Task after, warehouse::Close(std::move(task), now));
-
-  if (after.kind == TaskKind::kCount) {
-    json adjustments = json::array();
-    for (const auto& l : after.lines) {
-      const std::int64_t delta = warehouse::CountAdjustment(l);
-      if (delta == 0) continue;
-      Movement m = NewMovement(ctx, after, l,
-                               delta > 0 ? MovementReason::kCountGain : MovementReason::kCountLoss,
-                               delta > 0 ? delta : -delta, now);
-      const Place place{after.warehouse_id, l.from_bin, StockState::kAvailable};
-      if (delta > 0) {
-        m.to = place;
-      } else {
-        m.from = place;
-      }
-      m.note = l.reason.empty() ? "count" : l.reason;
-      adjustments.push_back({{"line_no", l.line_no}, {"delta", delta}, {"reason", m.note}});
-      change.movements.push_back(std::move(m));
-    }
-    step["adjustments"] = std::move(adjustments);
-  }
-
-  if (after.kind == TaskKind::kReceive) {
-    view.variances = warehouse::Variances(after);
-    json variances = json::array();
-    for (const auto& v : view.variances) variances.push_back(VarianceJson(v));
-    step["variances"] = std::move(variances);
-    if (after.ref_type == "purchase_order") {
-      const auto po_id = ParseInt64(after.ref_id);
-      if (!po_id) return Internal("task " + after.code + " names purchase order " + after.ref_id);
-      XB_ASSIGN_OR_RETURN(auto po,
-                          tx->procurement().GetOrder(tenant, procurement::PurchaseOrderId(*po_id)));
-      procurement::GoodsReceipt receipt;
-      receipt.tenant_id = tenant;
-      receipt.purchase_order_id = *po_id;
-      receipt.received_on = Date::OfTimestamp(now);
-      receipt.actor = ctx.principal.Actor();
-      receipt.created_at = now;
-      for (const auto& l : after.lines) {
-        if (l.done_qty + l.damaged_qty == 0) continue;
-        procurement::ReceiptLine rl;
-        rl.line_no = l.line_no;
-        rl.received_qty = l.done_qty + l.damaged_qty;
-        rl.accepted_qty = l.done_qty;
-        rl.rejected_qty = l.damaged_qty;
-        for (const auto& r : l.receipts) {
-          if (r.condition != warehouse::Condition::kDamaged || r.reason.empty()) continue;
-          if (rl.reason.find(r.reason) != std::string::npos) continue;
-          const std::string next = rl.reason.empty() ? r.reason : rl.reason + "; " + r.reason;
-          if (next.size() <= kMaxReasonLength) rl.reason = next;
+        if (options.complete) {
+          if (task.kind != TaskKind::kPick && task.kind != TaskKind::kPutaway &&
+              task.kind != TaskKind::kMove) {
+            return InvalidArgument(
+                "complete: only pick, putaway and move tasks complete their lines", "complete");
+          }
+          if (warehouse::IsClosed(task.state)) {
+            return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
+          }
+          // Every line's outstanding quantity is done (it always fits: done < expected), in one
+          // pass.
+          std::int64_t completed = 0;
+          for (auto& l : task.lines) {
+            if (l.done_qty >= l.expected_qty) continue;
+            const std::int64_t qty = l.expected_qty - l.done_qty;
+            l.done_qty = l.expected_qty;
+            completed += qty;
+            change.movements.push_back(LineMovement(ctx, task, l, qty, now));
+          }
+          if (completed > 0) task.state = TaskState::kInProgress;
+          step["completed_qty"] = completed;
         }
-        receipt.lines.push_back(std::move(rl));
-      }
-      if (!receipt.lines.empty()) {
-        XB_ASSIGN_OR_RETURN(auto po_after, procurement::ApplyReceipt(po, receipt));
-        XB_ASSIGN_OR_RETURN(auto stored, tx->procurement().InsertReceipt(std::move(receipt)));
-        po_after.version = po.version + 1;
-        po_after.updated_at = now;
-        XB_RETURN_IF_ERROR(tx->procurement().UpdateOrder(po_after, po.version));
-        step["goods_receipt_id"] = stored.id.value();
-        json lines = json::array();
-        for (const auto& l : stored.lines) {
-          lines.push_back({{"line_no", l.line_no},
-                           {"received_qty", l.received_qty},
-                           {"accepted_qty", l.accepted_qty},
-                           {"rejected_qty", l.rejected_qty},
-                           {"reason", l.reason}});
-        }
-        XB_RETURN_IF_ERROR(AppendEvent(*tx, ctx, "procurement.receipt.recorded", "goods_receipt",
-                                       stored.id.value(), now,
-                                       {{"purchase_order_id", po.id.value()},
-                                        {"code", po.code},
-                                        {"received_on", stored.received_on.ToIso8601()},
-                                        {"lines", lines},
-                                        {"status", EnumName(po_after.status)},
-                                        {"task", after.code}}));
-      }
-    }
-  }
 
-  change.after = std::move(after);
-  change.step = [step = std::move(step)] { return step; };
-  inventory_flow::StockPosting posting(engine_);
-  XB_RETURN_IF_ERROR(WriteChanges(*tx, posting, ctx, std::span<TaskChange>(&change, 1)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  posting.Committed();
-  view.task = std::move(change.after);
-  return view;
+        XB_ASSIGN_OR_RETURN(Task after, warehouse::Close(std::move(task), now));
+
+        if (after.kind == TaskKind::kCount) {
+          json adjustments = json::array();
+          for (const auto& l : after.lines) {
+            const std::int64_t delta = warehouse::CountAdjustment(l);
+            if (delta == 0) continue;
+            Movement m = NewMovement(
+                ctx, after, l, delta > 0 ? MovementReason::kCountGain : MovementReason::kCountLoss,
+                delta > 0 ? delta : -delta, now);
+            const Place place{after.warehouse_id, l.from_bin, StockState::kAvailable};
+            if (delta > 0) {
+              m.to = place;
+            } else {
+              m.from = place;
+            }
+            m.note = l.reason.empty() ? "count" : l.reason;
+            adjustments.push_back({{"line_no", l.line_no}, {"delta", delta}, {"reason", m.note}});
+            change.movements.push_back(std::move(m));
+          }
+          step["adjustments"] = std::move(adjustments);
+        }
+
+        if (after.kind == TaskKind::kReceive) {
+          view.variances = warehouse::Variances(after);
+          json variances = json::array();
+          for (const auto& v : view.variances) variances.push_back(VarianceJson(v));
+          step["variances"] = std::move(variances);
+          if (after.ref_type == "purchase_order") {
+            const auto po_id = ParseInt64(after.ref_id);
+            if (!po_id)
+              return Internal("task " + after.code + " names purchase order " + after.ref_id);
+            XB_ASSIGN_OR_RETURN(
+                auto po, tx.procurement().GetOrder(tenant, procurement::PurchaseOrderId(*po_id)));
+            procurement::GoodsReceipt receipt;
+            receipt.tenant_id = tenant;
+            receipt.purchase_order_id = *po_id;
+            receipt.received_on = Date::OfTimestamp(now);
+            receipt.actor = ctx.principal.Actor();
+            receipt.created_at = now;
+            for (const auto& l : after.lines) {
+              if (l.done_qty + l.damaged_qty == 0) continue;
+              procurement::ReceiptLine rl;
+              rl.line_no = l.line_no;
+              rl.received_qty = l.done_qty + l.damaged_qty;
+              rl.accepted_qty = l.done_qty;
+              rl.rejected_qty = l.damaged_qty;
+              for (const auto& r : l.receipts) {
+                if (r.condition != warehouse::Condition::kDamaged || r.reason.empty()) continue;
+                if (rl.reason.find(r.reason) != std::string::npos) continue;
+                const std::string next = rl.reason.empty() ? r.reason : rl.reason + "; " + r.reason;
+                if (next.size() <= kMaxReasonLength) rl.reason = next;
+              }
+              receipt.lines.push_back(std::move(rl));
+            }
+            if (!receipt.lines.empty()) {
+              XB_ASSIGN_OR_RETURN(auto po_after, procurement::ApplyReceipt(po, receipt));
+              XB_ASSIGN_OR_RETURN(auto stored, tx.procurement().InsertReceipt(std::move(receipt)));
+              po_after.version = po.version + 1;
+              po_after.updated_at = now;
+              XB_RETURN_IF_ERROR(tx.procurement().UpdateOrder(po_after, po.version));
+              step["goods_receipt_id"] = stored.id.value();
+              json lines = json::array();
+              for (const auto& l : stored.lines) {
+                lines.push_back({{"line_no", l.line_no},
+                                 {"received_qty", l.received_qty},
+                                 {"accepted_qty", l.accepted_qty},
+                                 {"rejected_qty", l.rejected_qty},
+                                 {"reason", l.reason}});
+              }
+              XB_RETURN_IF_ERROR(AppendEvent(tx, ctx, "procurement.receipt.recorded",
+                                             "goods_receipt", stored.id.value(), now,
+                                             {{"purchase_order_id", po.id.value()},
+                                              {"code", po.code},
+                                              {"received_on", stored.received_on.ToIso8601()},
+                                              {"lines", lines},
+                                              {"status", EnumName(po_after.status)},
+                                              {"task", after.code}}));
+            }
+          }
+        }
+
+        change.after = std::move(after);
+        change.step = [step = std::move(step)] { return step; };
+        XB_RETURN_IF_ERROR(WriteChanges(tx, posting, ctx, std::span<TaskChange>(&change, 1)));
+        view.task = std::move(change.after);
+        return view;
+      },
+      TaskViewLoader(tenant));
 }
 
-Result<Task> WarehouseService::Cancel(const RequestContext& ctx, TaskId id) {
-  return RunStep(ctx, id, [&](store::Transaction&, const Task& task) -> Result<TaskChange> {
-    XB_ASSIGN_OR_RETURN(Task after, warehouse::CancelTask(task, clock_.Now()));
-    TaskChange change;
-    change.base_version = task.version;
-    change.event_type = "warehouse.task.cancelled";
-    change.step = [] { return json{{"step", "cancel"}}; };
-    change.after = std::move(after);
-    return change;
-  });
+Result<Task> WarehouseService::Cancel(const RequestContext& ctx, TaskId id, bool* replayed) {
+  return RunStep(ctx, id, "task.cancel", replayed,
+                 [&](store::Transaction&, const Task& task) -> Result<TaskChange> {
+                   XB_ASSIGN_OR_RETURN(Task after, warehouse::CancelTask(task, clock_.Now()));
+                   TaskChange change;
+                   change.base_version = task.version;
+                   change.event_type = "warehouse.task.cancelled";
+                   change.step = [] { return json{{"step", "cancel"}}; };
+                   change.after = std::move(after);
+                   return change;
+                 });
 }
 
 // --- parcels ---------------------------------------------------------------------------------
 
-Result<warehouse::Parcel> WarehouseService::Pack(const RequestContext& ctx,
-                                                 const PackDraft& draft) {
+Result<warehouse::Parcel> WarehouseService::Pack(const RequestContext& ctx, const PackDraft& draft,
+                                                 bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
   const std::string order_ref(Trim(draft.order_ref));
@@ -1328,121 +1453,130 @@ Result<warehouse::Parcel> WarehouseService::Pack(const RequestContext& ctx,
   if (draft.weight_grams < 0) {
     return InvalidArgument("weight_grams: must not be negative", "weight_grams");
   }
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_RETURN_IF_ERROR(
-      RequireActive<partners::Warehouse>(*tx, tenant, draft.warehouse_id, "warehouse_id").status());
-  XB_RETURN_IF_ERROR(
-      RequireBin(*tx, tenant, draft.warehouse_id, draft.pack_bin_id, "pack_bin_id").status());
+  return Once<warehouse::Parcel>(
+      ctx, "parcel", replayed,
+      [&](store::Transaction& tx,
+          inventory_flow::StockPosting& /*posting*/) -> Result<warehouse::Parcel> {
+        XB_RETURN_IF_ERROR(
+            RequireActive<partners::Warehouse>(tx, tenant, draft.warehouse_id, "warehouse_id")
+                .status());
+        XB_RETURN_IF_ERROR(
+            RequireBin(tx, tenant, draft.warehouse_id, draft.pack_bin_id, "pack_bin_id").status());
 
-  // Picked stock in the pack bin, less what unshipped parcels already hold.
-  std::map<StockTuple, std::int64_t> free;
-  BalanceQuery bq;
-  bq.warehouse_id = draft.warehouse_id;
-  bq.bin_id = draft.pack_bin_id;
-  bq.state = StockState::kPicked;
-  XB_ASSIGN_OR_RETURN(auto picked, AllBalances(*tx, tenant, bq));
-  for (const auto& b : picked) {
-    free[{draft.pack_bin_id, b.key.sku_id, b.key.lot_id.value(), b.key.owner}] += b.on_hand;
-  }
-  warehouse::ParcelQuery pq;
-  pq.warehouse_id = draft.warehouse_id;
-  pq.state = warehouse::ParcelState::kPacked;
-  XB_ASSIGN_OR_RETURN(auto packed, AllParcels(*tx, tenant, pq));
-  for (const auto& p : packed) {
-    if (p.pack_bin != draft.pack_bin_id) continue;
-    for (const auto& l : p.lines) {
-      free[{p.pack_bin, l.sku_id, l.lot_id.value(), l.owner}] -= l.quantity;
-    }
-  }
+        // Picked stock in the pack bin, less what unshipped parcels already hold.
+        std::map<StockTuple, std::int64_t> free;
+        BalanceQuery bq;
+        bq.warehouse_id = draft.warehouse_id;
+        bq.bin_id = draft.pack_bin_id;
+        bq.state = StockState::kPicked;
+        XB_ASSIGN_OR_RETURN(auto picked, AllBalances(tx, tenant, bq));
+        for (const auto& b : picked) {
+          free[{draft.pack_bin_id, b.key.sku_id, b.key.lot_id.value(), b.key.owner}] += b.on_hand;
+        }
+        warehouse::ParcelQuery pq;
+        pq.warehouse_id = draft.warehouse_id;
+        pq.state = warehouse::ParcelState::kPacked;
+        XB_ASSIGN_OR_RETURN(auto packed, AllParcels(tx, tenant, pq));
+        for (const auto& p : packed) {
+          if (p.pack_bin != draft.pack_bin_id) continue;
+          for (const auto& l : p.lines) {
+            free[{p.pack_bin, l.sku_id, l.lot_id.value(), l.owner}] -= l.quantity;
+          }
+        }
 
-  for (std::size_t i = 0; i < draft.lines.size(); ++i) {
-    const auto& l = draft.lines[i];
-    const std::string where = "lines[" + std::to_string(i) + "]";
-    XB_RETURN_IF_ERROR(
-        RequireActive<catalog::Sku>(*tx, tenant, l.sku_id, "lines", where + ".sku_id").status());
-    XB_RETURN_IF_ERROR(RequireLotOf(*tx, tenant, l.sku_id, l.lot_id, "lines", where + ".lot_id"));
-    if (Status st = inventory::ValidateOwner(l.owner); !st.ok()) {
-      return InvalidArgument(where + ".owner: " + st.message(), "lines");
-    }
-    if (l.quantity <= 0) {
-      return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
-    }
-    auto& left = free[{draft.pack_bin_id, l.sku_id, l.lot_id.value(), l.owner}];
-    if (left < l.quantity) {
-      return FailedPrecondition(
-          where + ".quantity: only " + std::to_string(std::max<std::int64_t>(left, 0)) +
-              " picked units of SKU " + std::to_string(l.sku_id) + " (lot " +
-              std::to_string(l.lot_id.value()) + ") in the pack bin are not packed yet",
-          "lines");
-    }
-    left -= l.quantity;
-  }
+        for (std::size_t i = 0; i < draft.lines.size(); ++i) {
+          const auto& l = draft.lines[i];
+          const std::string where = "lines[" + std::to_string(i) + "]";
+          XB_RETURN_IF_ERROR(
+              RequireActive<catalog::Sku>(tx, tenant, l.sku_id, "lines", where + ".sku_id")
+                  .status());
+          XB_RETURN_IF_ERROR(
+              RequireLotOf(tx, tenant, l.sku_id, l.lot_id, "lines", where + ".lot_id"));
+          if (Status st = inventory::ValidateOwner(l.owner); !st.ok()) {
+            return InvalidArgument(where + ".owner: " + st.message(), "lines");
+          }
+          if (l.quantity <= 0) {
+            return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
+          }
+          auto& left = free[{draft.pack_bin_id, l.sku_id, l.lot_id.value(), l.owner}];
+          if (left < l.quantity) {
+            return FailedPrecondition(
+                where + ".quantity: only " + std::to_string(std::max<std::int64_t>(left, 0)) +
+                    " picked units of SKU " + std::to_string(l.sku_id) + " (lot " +
+                    std::to_string(l.lot_id.value()) + ") in the pack bin are not packed yet",
+                "lines");
+          }
+          left -= l.quantity;
+        }
 
-  XB_ASSIGN_OR_RETURN(const std::int64_t serial, tx->warehouse().NextSsccSerial(tenant));
-  XB_ASSIGN_OR_RETURN(std::string sscc, warehouse::MakeSscc(options_.sscc_extension,
-                                                            options_.company_prefix, serial));
-  const Timestamp now = clock_.Now();
-  warehouse::Parcel parcel;
-  parcel.tenant_id = tenant;
-  parcel.warehouse_id = draft.warehouse_id;
-  parcel.sscc = std::move(sscc);
-  parcel.order_ref = order_ref;
-  parcel.pack_bin = draft.pack_bin_id;
-  parcel.lines = draft.lines;
-  parcel.weight_grams = draft.weight_grams;
-  parcel.state = warehouse::ParcelState::kPacked;
-  parcel.created_at = now;
-  XB_ASSIGN_OR_RETURN(auto stored, tx->warehouse().InsertParcel(std::move(parcel)));
-  XB_RETURN_IF_ERROR(AppendEvent(*tx, ctx, "warehouse.parcel.packed", "parcel", stored.id.value(),
-                                 now, ParcelJson(stored)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  return stored;
+        XB_ASSIGN_OR_RETURN(const std::int64_t serial, tx.warehouse().NextSsccSerial(tenant));
+        XB_ASSIGN_OR_RETURN(std::string sscc, warehouse::MakeSscc(options_.sscc_extension,
+                                                                  options_.company_prefix, serial));
+        const Timestamp now = clock_.Now();
+        warehouse::Parcel parcel;
+        parcel.tenant_id = tenant;
+        parcel.warehouse_id = draft.warehouse_id;
+        parcel.sscc = std::move(sscc);
+        parcel.order_ref = order_ref;
+        parcel.pack_bin = draft.pack_bin_id;
+        parcel.lines = draft.lines;
+        parcel.weight_grams = draft.weight_grams;
+        parcel.state = warehouse::ParcelState::kPacked;
+        parcel.created_at = now;
+        XB_ASSIGN_OR_RETURN(auto stored, tx.warehouse().InsertParcel(std::move(parcel)));
+        XB_RETURN_IF_ERROR(AppendEvent(tx, ctx, "warehouse.parcel.packed", "parcel",
+                                       stored.id.value(), now, ParcelJson(stored)));
+        return stored;
+      },
+      ParcelLoader(tenant));
 }
 
 Result<warehouse::Parcel> WarehouseService::Ship(const RequestContext& ctx, warehouse::ParcelId id,
-                                                 const ShipDraft& draft) {
+                                                 const ShipDraft& draft, bool* replayed) {
   XB_RETURN_IF_ERROR(access::Authorize(ctx.principal, Action::kWriteInventory));
   const TenantId tenant = ctx.principal.tenant_id;
   const std::string waybill(Trim(draft.waybill_no));
   XB_RETURN_IF_ERROR(CheckText(waybill, "waybill_no", kMaxRefLength, true));
-  XB_ASSIGN_OR_RETURN(auto tx, db_.Begin(store::TxMode::kWrite));
-  XB_ASSIGN_OR_RETURN(auto parcel, tx->warehouse().GetParcel(tenant, id));
-  if (parcel.state != warehouse::ParcelState::kPacked) {
-    return FailedPrecondition("parcel " + parcel.sscc + " is " + EnumName(parcel.state));
-  }
-  XB_RETURN_IF_ERROR(
-      RequireActive<partners::Carrier>(*tx, tenant, draft.carrier_id, "carrier_id").status());
-  const Timestamp now = clock_.Now();
-  std::vector<Movement> movements;
-  for (const auto& l : parcel.lines) {
-    Movement m;
-    m.tenant_id = tenant;
-    m.sku_id = l.sku_id;
-    m.lot_id = l.lot_id;
-    m.owner = l.owner;
-    m.from = Place{parcel.warehouse_id, parcel.pack_bin, StockState::kPicked};
-    m.quantity = l.quantity;
-    m.reason = MovementReason::kShip;
-    m.ref_type = "parcel";
-    m.ref_id = std::to_string(parcel.id.value());
-    m.device = ctx.device;
-    m.actor = ctx.principal.Actor();
-    m.note = parcel.sscc;
-    m.at = now;
-    movements.push_back(std::move(m));
-  }
-  inventory_flow::StockPosting posting(engine_);
-  XB_RETURN_IF_ERROR(posting.Post(*tx, movements));
-  parcel.state = warehouse::ParcelState::kShipped;
-  parcel.carrier_id = draft.carrier_id;
-  parcel.waybill_no = waybill;
-  parcel.shipped_at = now;
-  XB_RETURN_IF_ERROR(tx->warehouse().UpdateParcel(parcel));
-  XB_RETURN_IF_ERROR(AppendEvent(*tx, ctx, "warehouse.parcel.shipped", "parcel", parcel.id.value(),
-                                 now, ParcelJson(parcel)));
-  XB_RETURN_IF_ERROR(tx->Commit());
-  posting.Committed();
-  return parcel;
+  return Once<warehouse::Parcel>(
+      ctx, "parcel.ship", replayed,
+      [&](store::Transaction& tx,
+          inventory_flow::StockPosting& posting) -> Result<warehouse::Parcel> {
+        XB_ASSIGN_OR_RETURN(auto parcel, tx.warehouse().GetParcel(tenant, id));
+        if (parcel.state != warehouse::ParcelState::kPacked) {
+          return FailedPrecondition("parcel " + parcel.sscc + " is " + EnumName(parcel.state));
+        }
+        XB_RETURN_IF_ERROR(
+            RequireActive<partners::Carrier>(tx, tenant, draft.carrier_id, "carrier_id").status());
+        const Timestamp now = clock_.Now();
+        std::vector<Movement> movements;
+        for (const auto& l : parcel.lines) {
+          Movement m;
+          m.tenant_id = tenant;
+          m.sku_id = l.sku_id;
+          m.lot_id = l.lot_id;
+          m.owner = l.owner;
+          m.from = Place{parcel.warehouse_id, parcel.pack_bin, StockState::kPicked};
+          m.quantity = l.quantity;
+          m.reason = MovementReason::kShip;
+          m.ref_type = "parcel";
+          m.ref_id = std::to_string(parcel.id.value());
+          m.device = ctx.device;
+          m.actor = ctx.principal.Actor();
+          m.note = parcel.sscc;
+          m.at = now;
+          movements.push_back(std::move(m));
+        }
+        XB_RETURN_IF_ERROR(posting.Post(tx, movements));
+        parcel.state = warehouse::ParcelState::kShipped;
+        parcel.carrier_id = draft.carrier_id;
+        parcel.waybill_no = waybill;
+        parcel.shipped_at = now;
+        XB_RETURN_IF_ERROR(tx.warehouse().UpdateParcel(parcel));
+        XB_RETURN_IF_ERROR(AppendEvent(tx, ctx, "warehouse.parcel.shipped", "parcel",
+                                       parcel.id.value(), now, ParcelJson(parcel)));
+        return parcel;
+      },
+      ParcelLoader(tenant));
 }
 
 }  // namespace xb::warehouse_flow

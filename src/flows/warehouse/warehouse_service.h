@@ -161,42 +161,57 @@ class WarehouseService {
       const access::Principal& principal, const warehouse::ParcelQuery& query);
   Result<warehouse::Parcel> GetParcel(const access::Principal& principal, warehouse::ParcelId id);
 
+  // ---- writes a client may retry ----
+  // Every create and step below honours ctx.idempotency_key (ARCHITECTURE.md, Idempotency): the
+  // key is recorded with the task or parcel it made or changed, in the same transaction as the
+  // change. A retry with the same key and request changes nothing and gets that task or parcel
+  // as it is now, with `*replayed` (when given) set; the same key with another request is
+  // kInvalidArgument.
+
   // ---- creating tasks (kWriteInventory) ----
-  Result<warehouse::Task> CreateReceive(const RequestContext& ctx, const ReceiveDraft& draft);
+  Result<warehouse::Task> CreateReceive(const RequestContext& ctx, const ReceiveDraft& draft,
+                                        bool* replayed = nullptr);
   // Lines for the good stock of the receive task not yet covered by another putaway task, each
   // with a bin chosen by warehouse::SuggestBin.
-  Result<warehouse::Task> CreatePutaway(const RequestContext& ctx, warehouse::TaskId receive_task);
+  Result<warehouse::Task> CreatePutaway(const RequestContext& ctx, warehouse::TaskId receive_task,
+                                        bool* replayed = nullptr);
   // One line per reservation lot and source bin (FEFO is the reservation's; bins that hold the
   // lot are used largest first, splitting a lot across bins when one does not hold enough).
-  Result<warehouse::Task> CreatePick(const RequestContext& ctx, const PickDraft& draft);
-  Result<warehouse::Task> CreateMove(const RequestContext& ctx, const MoveDraft& draft);
+  Result<warehouse::Task> CreatePick(const RequestContext& ctx, const PickDraft& draft,
+                                     bool* replayed = nullptr);
+  Result<warehouse::Task> CreateMove(const RequestContext& ctx, const MoveDraft& draft,
+                                     bool* replayed = nullptr);
   // One line per available (bin, SKU, lot, owner) of the chosen bins, with the system quantity.
-  Result<warehouse::Task> CreateCount(const RequestContext& ctx, const CountDraft& draft);
+  Result<warehouse::Task> CreateCount(const RequestContext& ctx, const CountDraft& draft,
+                                      bool* replayed = nullptr);
 
   // ---- working on tasks (kWriteInventory) ----
   Result<warehouse::Task> Receive(const RequestContext& ctx, warehouse::TaskId id,
-                                  const ReceiptEntry& entry);
+                                  const ReceiptEntry& entry, bool* replayed = nullptr);
   Result<warehouse::Task> Progress(const RequestContext& ctx, warehouse::TaskId id,
-                                   const ProgressEntry& entry);
+                                   const ProgressEntry& entry, bool* replayed = nullptr);
   // A count (and a recount) is compared with the book quantity of its bin, SKU, lot and owner
   // read as it is recorded (warehouse::RecordCount).
   Result<warehouse::Task> Count(const RequestContext& ctx, warehouse::TaskId id, int line_no,
-                                std::int64_t counted);
+                                std::int64_t counted, bool* replayed = nullptr);
   Result<warehouse::Task> Recount(const RequestContext& ctx, warehouse::TaskId id, int line_no,
-                                  std::int64_t counted, const std::string& reason);
+                                  std::int64_t counted, const std::string& reason,
+                                  bool* replayed = nullptr);
   // Receive tasks against a purchase order record a procurement::GoodsReceipt of what came;
   // counts post their adjustments; pick, putaway and move may complete their lines first.
   Result<TaskView> Close(const RequestContext& ctx, warehouse::TaskId id,
-                         const CloseOptions& options);
-  Result<warehouse::Task> Cancel(const RequestContext& ctx, warehouse::TaskId id);
+                         const CloseOptions& options, bool* replayed = nullptr);
+  Result<warehouse::Task> Cancel(const RequestContext& ctx, warehouse::TaskId id,
+                                 bool* replayed = nullptr);
 
   // ---- parcels (kWriteInventory) ----
   // A parcel of picked stock staged in the pack bin (never more than is picked there and not
   // yet in another unshipped parcel), with a fresh SSCC.
-  Result<warehouse::Parcel> Pack(const RequestContext& ctx, const PackDraft& draft);
+  Result<warehouse::Parcel> Pack(const RequestContext& ctx, const PackDraft& draft,
+                                 bool* replayed = nullptr);
   // Hands the parcel to the carrier: its stock leaves the warehouse (kShip from picked).
   Result<warehouse::Parcel> Ship(const RequestContext& ctx, warehouse::ParcelId id,
-                                 const ShipDraft& draft);
+                                 const ShipDraft& draft, bool* replayed = nullptr);
 
   // ---- the same steps inside a caller's transaction (the scanner terminal) ----
   // Each computes a change of `task` as it is now (reading through `tx`; a receipt creates its
@@ -231,7 +246,14 @@ class WarehouseService {
 
  private:
   template <class Step>
-  Result<warehouse::Task> RunStep(const RequestContext& ctx, warehouse::TaskId id, Step step);
+  Result<warehouse::Task> RunStep(const RequestContext& ctx, warehouse::TaskId id,
+                                  std::string_view kind, bool* replayed, Step step);
+  // Runs `apply(tx, posting)` in one write transaction and commits, unless an earlier request
+  // with ctx's Idempotency-Key made its answer: that answer is then read back by `load(tx, id)`
+  // and `*replayed` set. The key is recorded as `kind` with what `apply` made, before the commit.
+  template <class T, class Apply, class Load>
+  Result<T> Once(const RequestContext& ctx, std::string_view kind, bool* replayed, Apply apply,
+                 Load load);
   Result<warehouse::Task> InsertTask(store::Transaction& tx, const RequestContext& ctx,
                                      warehouse::Task task);
   // The receipt step on `task` in place (it changes only when the step succeeds); the change

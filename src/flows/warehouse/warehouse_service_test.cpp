@@ -17,7 +17,16 @@ using warehouse::Condition;
 using warehouse::TaskKind;
 using warehouse::TaskState;
 
-class WarehouseServiceTest : public WarehouseTest {};
+class WarehouseServiceTest : public WarehouseTest {
+ protected:
+  // A context with an Idempotency-Key; `request` stands for the hash of method, path and body.
+  static RequestContext Keyed(const std::string& key, const std::string& request) {
+    RequestContext ctx = Ctx();
+    ctx.idempotency_key = key;
+    ctx.request_hash = request;
+    return ctx;
+  }
+};
 
 TEST_F(WarehouseServiceTest, ReceivingAgainstAnOrderRecordsVariancesAndAGoodsReceipt) {
   const auto po = AddOrder(100, 50);
@@ -450,6 +459,131 @@ TEST_F(WarehouseServiceTest, ARealLossDuringMovementsIsAdjustedByTheCountAgainst
   EXPECT_EQ(moves->back().reason, inventory::MovementReason::kCountLoss);
   EXPECT_EQ(moves->back().quantity, 2);
   EXPECT_EQ(moves->back().note, "damaged_in_bin");
+}
+
+TEST_F(WarehouseServiceTest, ARetriedCreateWithItsKeyMakesOneTask) {
+  ReceiveMilk(10, "L-A");
+  bool replayed = true;
+  auto first = svc_.CreateCount(Keyed("count-1", "h1"), {wh_, {rcv_}}, &replayed);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(replayed);
+  auto again = svc_.CreateCount(Keyed("count-1", "h1"), {wh_, {rcv_}}, &replayed);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(replayed);
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(again->code, first->code);
+  warehouse::TaskQuery q;
+  q.kind = TaskKind::kCount;
+  auto tasks = svc_.ListTasks(As(access::Role::kWarehouseOperator), q);
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_EQ(tasks->second, 1);
+  EXPECT_EQ(Events("warehouse.task.created").size(), 2U);  // the receipt's and the count's
+  // The same key with another request is refused and makes nothing.
+  XB_EXPECT_ERROR(svc_.CreateCount(Keyed("count-1", "h2"), {wh_, {rcv_}}),
+                  ErrorCode::kInvalidArgument, "");
+  tasks = svc_.ListTasks(As(access::Role::kWarehouseOperator), q);
+  EXPECT_EQ(tasks->second, 1);
+  // Without a key, every request is new.
+  ASSERT_TRUE(svc_.CreateCount(Ctx(), {wh_, {rcv_}}).ok());
+  tasks = svc_.ListTasks(As(access::Role::kWarehouseOperator), q);
+  EXPECT_EQ(tasks->second, 2);
+}
+
+TEST_F(WarehouseServiceTest, RetriedStepsWithTheirKeysApplyOnce) {
+  ReceiveDraft d;
+  d.warehouse_id = wh_;
+  d.receiving_bin_id = rcv_;
+  d.asn_ref = "ASN-K";
+  d.asn_lines = {{milk_, 40}};
+  auto task = svc_.CreateReceive(Keyed("rcv", "create"), d);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  bool replayed = false;
+  for (int i = 0; i < 3; ++i) {
+    auto r = svc_.Receive(Keyed("receipt-1", "r1"), task->id, {1, Lot("L-A", 30)}, &replayed);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(replayed, i > 0);
+    EXPECT_EQ(r->lines[0].done_qty, 30);
+  }
+  EXPECT_EQ(Stock(rcv_, milk_), 30);
+  EXPECT_EQ(Events("warehouse.receipt.recorded").size(), 1U);
+  // A key of one step is not another step's.
+  XB_EXPECT_ERROR(svc_.Receive(Keyed("receipt-1", "r2"), task->id, {1, Lot("L-A", 10)}),
+                  ErrorCode::kInvalidArgument, "");
+  ASSERT_TRUE(svc_.Receive(Keyed("receipt-2", "r2"), task->id, {1, Lot("L-A", 10)}).ok());
+  EXPECT_EQ(Stock(rcv_, milk_), 40);
+
+  for (int i = 0; i < 2; ++i) {
+    auto closed = svc_.Close(Keyed("close", "c"), task->id, {}, &replayed);
+    ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+    EXPECT_EQ(replayed, i > 0);
+    EXPECT_EQ(closed->task.state, TaskState::kDone);
+    ASSERT_EQ(closed->variances.size(), 1U);
+    EXPECT_EQ(closed->variances[0].good, 40);
+  }
+  EXPECT_EQ(Events("warehouse.task.closed").size(), 1U);
+
+  const LotId lot = LotOf(milk_, "L-A");
+  auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", rcv_, a2_, 10}}});
+  ASSERT_TRUE(move.ok());
+  for (int i = 0; i < 2; ++i) {
+    auto p = svc_.Progress(Keyed("move-1", "m"), move->id, {1, 4, std::nullopt}, &replayed);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    EXPECT_EQ(replayed, i > 0);
+  }
+  EXPECT_EQ(Stock(a2_, milk_), 4);
+  auto count = svc_.CreateCount(Ctx(), {wh_, {a2_}});
+  ASSERT_TRUE(count.ok());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(svc_.Count(Keyed("count-a2", "n"), count->id, 1, 3, &replayed).ok());
+    EXPECT_EQ(replayed, i > 0);
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(svc_.Recount(Keyed("recount-a2", "n"), count->id, 1, 3, "lost", &replayed).ok());
+    EXPECT_EQ(replayed, i > 0);
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(svc_.Close(Keyed("close-a2", "n"), count->id, {}, &replayed).ok());
+    EXPECT_EQ(replayed, i > 0);
+  }
+  EXPECT_EQ(Stock(a2_, milk_), 3);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(svc_.Cancel(Keyed("cancel-move", "x"), move->id, &replayed).ok());
+    EXPECT_EQ(replayed, i > 0);
+  }
+}
+
+TEST_F(WarehouseServiceTest, ARetriedPackAndShipWithTheirKeysMakeOneParcelAndShipItOnce) {
+  ReceiveMilk(20, "L-A");
+  const LotId lot = LotOf(milk_, "L-A");
+  const auto r = AddReservation(milk_, "SO-7", {{lot, 8, 0}});
+  bool replayed = true;
+  auto pick = svc_.CreatePick(Keyed("pick", "p"), {wh_, stg_, {r.id.value()}}, &replayed);
+  ASSERT_TRUE(pick.ok()) << pick.status().ToString();
+  EXPECT_FALSE(replayed);
+  auto pick_again = svc_.CreatePick(Keyed("pick", "p"), {wh_, stg_, {r.id.value()}}, &replayed);
+  ASSERT_TRUE(pick_again.ok()) << pick_again.status().ToString();
+  EXPECT_TRUE(replayed);
+  EXPECT_EQ(pick_again->id, pick->id);
+  ASSERT_TRUE(svc_.Close(Ctx(), pick->id, {true}).ok());
+
+  const PackDraft pack{wh_, "SO-7", stg_, {{milk_, lot, "own", 5}}, 4200};
+  auto p1 = svc_.Pack(Keyed("pack", "k"), pack, &replayed);
+  ASSERT_TRUE(p1.ok()) << p1.status().ToString();
+  EXPECT_FALSE(replayed);
+  auto p2 = svc_.Pack(Keyed("pack", "k"), pack, &replayed);
+  ASSERT_TRUE(p2.ok()) << p2.status().ToString();
+  EXPECT_TRUE(replayed);
+  EXPECT_EQ(p2->id, p1->id);
+  EXPECT_EQ(p2->sscc, p1->sscc);
+  EXPECT_EQ(Events("warehouse.parcel.packed").size(), 1U);
+  for (int i = 0; i < 3; ++i) {
+    auto shipped = svc_.Ship(Keyed("ship", "s"), p1->id, {carrier_, "SF1"}, &replayed);
+    ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+    EXPECT_EQ(replayed, i > 0);
+    EXPECT_EQ(shipped->state, warehouse::ParcelState::kShipped);
+  }
+  EXPECT_EQ(OnHand(milk_), 15);
+  EXPECT_EQ(Events("warehouse.parcel.shipped").size(), 1U);
 }
 
 TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
