@@ -850,6 +850,43 @@ TEST_P(InventoryContract, ReservationsSaveWholeAndReadBackByIdAndKey) {
   EXPECT_EQ(got.created_at, At(0));
 }
 
+TEST_P(InventoryContract, AReservationKeepsItsShortageAndShelfLifeMinimum) {
+  {
+    auto tx = Write();
+    Reservation shortened = SampleReservation(alpha_, 51);
+    shortened.short_quantity = 3;
+    shortened.min_remaining_days = 30;
+    const std::vector<Reservation> batch = {shortened, SampleReservation(alpha_, 52)};
+    MustOk(tx->inventory().SaveReservations(batch));
+    MustOk(tx->Commit());
+  }
+  {
+    auto tx = Read();
+    const Reservation got = Must(tx->inventory().GetReservation(alpha_, ReservationId(51)));
+    EXPECT_EQ(got.short_quantity, 3);
+    EXPECT_EQ(got.min_remaining_days, std::optional<std::int64_t>(30));
+    const Reservation plain = Must(tx->inventory().GetReservation(alpha_, ReservationId(52)));
+    EXPECT_EQ(plain.short_quantity, 0);
+    EXPECT_EQ(plain.min_remaining_days, std::nullopt);
+  }
+  {
+    // Saved again (a later loss): the new values replace the old.
+    auto tx = Write();
+    Reservation r = SampleReservation(alpha_, 51);
+    r.short_quantity = 5;
+    r.min_remaining_days = 0;
+    const std::vector<Reservation> batch = {r};
+    MustOk(tx->inventory().SaveReservations(batch));
+    MustOk(tx->Commit());
+  }
+  auto tx = Read();
+  const auto active =
+      Must(tx->inventory().GetReservations(alpha_, std::vector<ReservationId>{ReservationId(51)}));
+  ASSERT_EQ(active.size(), 1U);
+  EXPECT_EQ(active[0].short_quantity, 5);
+  EXPECT_EQ(active[0].min_remaining_days, std::optional<std::int64_t>(0));
+}
+
 TEST_P(InventoryContract, AClientKeyBelongsToOneReservationPerTenant) {
   {
     auto tx = Write();

@@ -297,7 +297,7 @@ std::vector<ReservationLine> LinesFromText(std::string_view text) {
 
 constexpr std::string_view kReservationColumns =
     "id, tenant_id, warehouse_id, sku_id, owner, order_ref, client_key, lines, state, "
-    "expires_at, created_at, updated_at";
+    "expires_at, created_at, updated_at, short_quantity, min_remaining_days";
 
 std::vector<Value> ReservationValues(const Reservation& r) {
   return {r.id.value(),
@@ -311,7 +311,9 @@ std::vector<Value> ReservationValues(const Reservation& r) {
           EnumText(r.state),
           r.expires_at ? Value(r.expires_at->micros()) : Value(),
           r.created_at.micros(),
-          r.updated_at.micros()};
+          r.updated_at.micros(),
+          r.short_quantity,
+          r.min_remaining_days ? Value(*r.min_remaining_days) : Value()};
 }
 
 Reservation DecodeReservation(const Row& r) {
@@ -328,6 +330,8 @@ Reservation DecodeReservation(const Row& r) {
   if (r[9]) res.expires_at = Timestamp::FromMicros(AsInt(r[9]));
   res.created_at = Timestamp::FromMicros(AsInt(r[10]));
   res.updated_at = Timestamp::FromMicros(AsInt(r[11]));
+  res.short_quantity = AsInt(r[12]);
+  if (r[13]) res.min_remaining_days = AsInt(r[13]);
   return res;
 }
 
@@ -859,13 +863,15 @@ Status SqlInventoryStore::SaveReservations(std::span<const Reservation> reservat
       }
     }
     auto n = c_.Execute("INSERT INTO inventory_reservation (" + std::string(kReservationColumns) +
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
                             "(tenant_id, id) DO UPDATE SET warehouse_id = excluded.warehouse_id, "
                             "sku_id = excluded.sku_id, owner = excluded.owner, "
                             "order_ref = excluded.order_ref, client_key = excluded.client_key, "
                             "lines = excluded.lines, state = excluded.state, "
                             "expires_at = excluded.expires_at, created_at = excluded.created_at, "
-                            "updated_at = excluded.updated_at",
+                            "updated_at = excluded.updated_at, "
+                            "short_quantity = excluded.short_quantity, "
+                            "min_remaining_days = excluded.min_remaining_days",
                         ReservationValues(r));
     if (!n.ok()) {
       // The id is the conflict target, so only the key can collide (a concurrent writer).
