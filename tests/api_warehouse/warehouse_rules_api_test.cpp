@@ -1,7 +1,10 @@
 // Rules of the warehouse floor over HTTP, each found missing once: a cycle count compares each
 // count with the books as it is counted (movements in the bin meanwhile are no gain or loss);
-// task creates and steps honour Idempotency-Key (a retry applies once and gets the first answer).
-// SQLite and PostgreSQL.
+// task creates and steps honour Idempotency-Key (a retry applies once and gets the first answer);
+// short-dated goods are not received as good. SQLite and PostgreSQL.
+#include <chrono>
+#include <cstdio>
+
 #include "warehouse_api_support.h"
 
 namespace xb::apitest {
@@ -9,6 +12,16 @@ namespace {
 
 class WarehouseRulesApi : public WarehouseApi<WarehouseRulesApi> {};
 XB_API_BACKENDS(WarehouseRulesApi);
+
+// Today (UTC) plus `days`, as the server counts days.
+std::string DaysFromToday(int days) {
+  using namespace std::chrono;
+  const year_month_day d{floor<std::chrono::days>(system_clock::now()) + std::chrono::days(days)};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return text;
+}
 
 json LineOf(const json& task, int line_no) {
   for (const auto& l : task["lines"]) {
@@ -158,6 +171,46 @@ TEST_P(WarehouseRulesApi, RetriedTaskWritesWithTheirKeyApplyOnceAndGetTheFirstAn
   }
   EXPECT_EQ(shipped, 6);
   EXPECT_EQ(GetJson("/api/v1/events?type=warehouse.parcel.shipped", f.key)["items"].size(), 1U);
+}
+
+TEST_P(WarehouseRulesApi, ShortDatedGoodsAreNotReceivedAsGood) {
+  const Floor f = NewFloor();
+  json channel = ChannelBody(Unique("JD"));
+  channel["min_remaining_shelf_life_days"] = 90;
+  const std::string code = channel["code"];
+  this->Create("/api/v1/channels", channel, f.key);
+  const json rcv = AsnTask(f, 20);
+  const std::string r = "/api/v1/tasks/" + Q(Id(rcv));
+  const std::string short_expiry = DaysFromToday(30);
+  const Response refused = Post(
+      r + "/receipts",
+      {{"line_no", 1}, {"lot_number", "L-SHORT"}, {"expiry_date", short_expiry}, {"quantity", 10}},
+      f.key);
+  ASSERT_TRUE(IsFieldError(refused, 422, "FAILED_PRECONDITION", "expiry_date")) << refused;
+  const std::string message = refused.Json()["error"]["message"];
+  EXPECT_NE(message.find("lot L-SHORT expires on " + short_expiry + ", 30 days from today"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("90 days (sales channel " + code), std::string::npos) << message;
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 0);
+  EXPECT_TRUE(GetJson("/api/v1/lots?lot_number=L-SHORT", f.key)["items"].empty());
+  // Enough shelf life: received; short-dated goods can still be recorded as damaged.
+  Must(r + "/receipts",
+       {{"line_no", 1},
+        {"lot_number", "L-LONG"},
+        {"expiry_date", DaysFromToday(120)},
+        {"quantity", 10}},
+       f.key);
+  Must(r + "/receipts",
+       {{"line_no", 1},
+        {"lot_number", "L-SHORT"},
+        {"expiry_date", short_expiry},
+        {"quantity", 10},
+        {"condition", "damaged"},
+        {"reason", "short dated"}},
+       f.key);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 10);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk, "damaged"), 10);
 }
 
 }  // namespace

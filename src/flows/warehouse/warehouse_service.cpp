@@ -335,6 +335,70 @@ auto ParcelLoader(TenantId tenant) {
   };
 }
 
+// The minimum remaining shelf life of a good receipt (ShelfLifeMinimum); nullopt without an
+// active channel.
+Result<std::optional<ShelfLifeMinimum>> ReceiptMinimum(store::Transaction& tx, TenantId tenant) {
+  std::optional<ShelfLifeMinimum> least;
+  ListQuery q;
+  q.limit = kMaxPageSize;
+  for (q.offset = 0;; q.offset += kMaxPageSize) {
+    XB_ASSIGN_OR_RETURN(auto page, tx.channels().List(tenant, q));
+    for (const auto& c : page.items) {
+      const std::int64_t days =
+          std::max<std::int64_t>(c.min_remaining_shelf_life_days.value_or(0), 0);
+      if (!least || days < least->days) least = ShelfLifeMinimum{days, c.code};
+    }
+    if (static_cast<std::int64_t>(page.items.size()) < kMaxPageSize ||
+        q.offset + kMaxPageSize >= page.total) {
+      break;
+    }
+  }
+  return least;
+}
+
+// Refuses moving lot `lot` out for an order (`what`: "picked", "shipped") once it has expired
+// (usable through the end of its expiry date); it may have expired since it was reserved.
+Status RefuseExpired(const inventory::Lot& lot, Date today, const std::string& what,
+                     const std::string& field, const std::string& where = {}) {
+  if (!inventory::IsExpired(lot.expiry_date, today)) return Status::Ok();
+  return FailedPrecondition((where.empty() ? field : where) + ": lot " + lot.lot_number +
+                                " of SKU " + std::to_string(lot.sku_id) + " expired on " +
+                                lot.expiry_date->ToIso8601() + "; expired goods are not " + what +
+                                " (release its reservation and reserve again)",
+                            field);
+}
+
+// Refuses completing the outstanding lines of a pick task when one takes a lot that has expired:
+// one look-up of the expired lots per SKU, however many lines the task has.
+Status RefuseExpiredPicks(store::Transaction& tx, TenantId tenant, const Task& task, Date today) {
+  std::set<std::int64_t> skus;
+  for (const auto& l : task.lines) {
+    if (l.done_qty < l.expected_qty && l.lot_id.value() != 0) skus.insert(l.sku_id);
+  }
+  std::map<std::int64_t, inventory::Lot> expired;
+  for (const std::int64_t sku : skus) {
+    inventory::LotQuery q;
+    q.sku_id = sku;
+    q.expires_before = today.AddDays(-1);
+    q.limit = kMaxPageSize;
+    for (q.offset = 0;; q.offset += kMaxPageSize) {
+      XB_ASSIGN_OR_RETURN(auto page, tx.inventory().ListLots(tenant, q));
+      const bool last = static_cast<std::int64_t>(page.first.size()) < kMaxPageSize;
+      for (auto& lot : page.first) expired.emplace(lot.id.value(), std::move(lot));
+      if (last || q.offset + kMaxPageSize >= page.second) break;
+    }
+  }
+  if (expired.empty()) return Status::Ok();
+  for (const auto& l : task.lines) {
+    if (l.done_qty >= l.expected_qty) continue;
+    if (auto it = expired.find(l.lot_id.value()); it != expired.end()) {
+      return RefuseExpired(it->second, today, "picked", "complete",
+                           "complete: line " + std::to_string(l.line_no));
+    }
+  }
+  return Status::Ok();
+}
+
 // The key stock is counted by when several lines draw on it.
 using StockTuple = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::string>;
 
@@ -997,6 +1061,34 @@ Result<TaskChange> WarehouseService::ReceiveInPlace(store::Transaction& tx,
                                     "received",
                                 "expiry_date");
     }
+    // Good goods must have the remaining shelf life at least one sales channel accepts; short-
+    // dated ones are recorded as damaged (with the reason) or refused, never taken as sellable.
+    if (receipt.condition == warehouse::Condition::kGood && receipt.expiry_date) {
+      std::optional<ShelfLifeMinimum> fetched;
+      const std::optional<ShelfLifeMinimum>* minimum = &fetched;
+      if (cache != nullptr) {
+        auto it = cache->receipt_minimum.find(tenant.value());
+        if (it == cache->receipt_minimum.end()) {
+          XB_ASSIGN_OR_RETURN(auto least, ReceiptMinimum(tx, tenant));
+          it = cache->receipt_minimum.emplace(tenant.value(), std::move(least)).first;
+        }
+        minimum = &it->second;
+      } else {
+        XB_ASSIGN_OR_RETURN(fetched, ReceiptMinimum(tx, tenant));
+      }
+      if (*minimum && (*minimum)->days > 0 &&
+          !inventory::MeetsShelfLife(receipt.expiry_date, today, (*minimum)->days)) {
+        const std::int64_t left =
+            inventory::RemainingShelfLifeDays(receipt.expiry_date, today).value_or(0);
+        return FailedPrecondition(
+            "expiry_date: lot " + receipt.lot_number + " expires on " +
+                receipt.expiry_date->ToIso8601() + ", " + std::to_string(left) +
+                " days from today; the minimum remaining shelf life at receipt is " +
+                std::to_string((*minimum)->days) + " days (sales channel " + (*minimum)->channel +
+                ", the least strict); receive short-dated goods as damaged, with the reason",
+            "expiry_date");
+      }
+    }
   }
   // A new lot is stored only once the receipt is accepted; should that fail, the task is put
   // back as it was.
@@ -1067,6 +1159,10 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
       return InvalidArgument("to_bin: must differ from the line's from_bin", "to_bin");
     }
     to_bin = *entry.to_bin;
+  }
+  if (task.kind == TaskKind::kPick && line->lot_id.value() != 0) {
+    XB_ASSIGN_OR_RETURN(auto lot, tx.inventory().GetLot(ctx.principal.tenant_id, line->lot_id));
+    XB_RETURN_IF_ERROR(RefuseExpired(lot, Date::OfTimestamp(clock_.Now()), "picked", "line_no"));
   }
   XB_ASSIGN_OR_RETURN(Task after, warehouse::Progress(task, entry.line_no, entry.quantity));
   TaskLine* changed = nullptr;
@@ -1322,6 +1418,9 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
           if (warehouse::IsClosed(task.state)) {
             return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
           }
+          if (task.kind == TaskKind::kPick) {
+            XB_RETURN_IF_ERROR(RefuseExpiredPicks(tx, tenant, task, Date::OfTimestamp(now)));
+          }
           // Every line's outstanding quantity is done (it always fits: done < expected), in one
           // pass.
           std::int64_t completed = 0;
@@ -1548,6 +1647,12 @@ Result<warehouse::Parcel> WarehouseService::Ship(const RequestContext& ctx, ware
         XB_RETURN_IF_ERROR(
             RequireActive<partners::Carrier>(tx, tenant, draft.carrier_id, "carrier_id").status());
         const Timestamp now = clock_.Now();
+        std::set<std::int64_t> lots;
+        for (const auto& l : parcel.lines) {
+          if (l.lot_id.value() == 0 || !lots.insert(l.lot_id.value()).second) continue;
+          XB_ASSIGN_OR_RETURN(auto lot, tx.inventory().GetLot(tenant, l.lot_id));
+          XB_RETURN_IF_ERROR(RefuseExpired(lot, Date::OfTimestamp(now), "shipped", "lines"));
+        }
         std::vector<Movement> movements;
         for (const auto& l : parcel.lines) {
           Movement m;

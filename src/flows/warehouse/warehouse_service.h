@@ -137,12 +137,23 @@ struct TaskChange {
   const warehouse::DeviceEvent* device_event = nullptr;
 };
 
+// The minimum remaining shelf life of a good receipt: the least strict of the tenant's active
+// sales channels (`min_remaining_shelf_life_days`, absent = 0), so that what is received can be
+// sold on at least one channel.
+struct ShelfLifeMinimum {
+  std::int64_t days = 0;
+  std::string channel;  // the code of the channel that asks the fewest days
+};
+
 // What steps read again and again. A caller that runs many steps in one transaction (the
 // terminal's batches) keeps one, so that each SKU and lot is read once. Keys lead with the tenant.
 struct StepCache {
   std::map<std::pair<std::int64_t, std::int64_t>, catalog::Sku> skus;  // (tenant, SKU id)
   std::map<std::tuple<std::int64_t, std::int64_t, std::string>, inventory::Lot>
       lots;  // (tenant, SKU id, lot number)
+  // (tenant) → its receipts' minimum remaining shelf life; absent inside: the tenant has no
+  // active channel.
+  std::map<std::int64_t, std::optional<ShelfLifeMinimum>> receipt_minimum;
   // The time of every step that shares the cache (one transaction); the clock's when unset.
   std::optional<Timestamp> now;
 };
@@ -186,8 +197,12 @@ class WarehouseService {
                                       bool* replayed = nullptr);
 
   // ---- working on tasks (kWriteInventory) ----
+  // One lot on a receive line. Refused (kFailedPrecondition on expiry_date): an expired lot, and
+  // good goods short of the minimum remaining shelf life at receipt (ShelfLifeMinimum).
   Result<warehouse::Task> Receive(const RequestContext& ctx, warehouse::TaskId id,
                                   const ReceiptEntry& entry, bool* replayed = nullptr);
+  // Putaway, move and pick steps; a pick of a lot that has expired since it was reserved is
+  // refused.
   Result<warehouse::Task> Progress(const RequestContext& ctx, warehouse::TaskId id,
                                    const ProgressEntry& entry, bool* replayed = nullptr);
   // A count (and a recount) is compared with the book quantity of its bin, SKU, lot and owner
@@ -209,7 +224,8 @@ class WarehouseService {
   // yet in another unshipped parcel), with a fresh SSCC.
   Result<warehouse::Parcel> Pack(const RequestContext& ctx, const PackDraft& draft,
                                  bool* replayed = nullptr);
-  // Hands the parcel to the carrier: its stock leaves the warehouse (kShip from picked).
+  // Hands the parcel to the carrier: its stock leaves the warehouse (kShip from picked); refused
+  // when a lot of it has expired.
   Result<warehouse::Parcel> Ship(const RequestContext& ctx, warehouse::ParcelId id,
                                  const ShipDraft& draft, bool* replayed = nullptr);
 

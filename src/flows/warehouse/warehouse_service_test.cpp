@@ -586,6 +586,92 @@ TEST_F(WarehouseServiceTest, ARetriedPackAndShipWithTheirKeysMakeOneParcelAndShi
   EXPECT_EQ(Events("warehouse.parcel.shipped").size(), 1U);
 }
 
+TEST_F(WarehouseServiceTest, GoodsShortOfEveryChannelsShelfLifeAreNotReceivedAsGood) {
+  {
+    auto tx = Write();
+    for (const auto& [code, days] :
+         std::vector<std::pair<std::string, std::optional<std::int64_t>>>{{"TMALL-HK", 180},
+                                                                          {"JD-WW", 90}}) {
+      partners::Channel c;
+      c.tenant_id = TenantId(kTenant);
+      c.code = code;
+      c.name = code;
+      c.min_remaining_shelf_life_days = days;
+      c.version = 1;
+      ASSERT_TRUE(tx->channels().Insert(c).ok());
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  ReceiveDraft d;
+  d.warehouse_id = wh_;
+  d.receiving_bin_id = rcv_;
+  d.asn_ref = "ASN-SHORT";
+  d.asn_lines = {{milk_, 30}};
+  auto task = svc_.CreateReceive(Ctx(), d);
+  ASSERT_TRUE(task.ok());
+  // Today is 2026-11-25: 2027-02-22 is 89 days away, one short of JD's 90 (the least strict).
+  auto short_dated = svc_.Receive(Ctx(), task->id, {1, Lot("L-S", 10, Day(2027, 2, 22))});
+  XB_EXPECT_ERROR(short_dated, ErrorCode::kFailedPrecondition, "expiry_date");
+  const std::string message = short_dated.status().message();
+  EXPECT_NE(message.find("lot L-S expires on 2027-02-22, 89 days from today"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("90 days (sales channel JD-WW"), std::string::npos) << message;
+  EXPECT_EQ(MovementCount(), 0);
+  {
+    auto tx = Read();
+    auto lot = tx->inventory().FindLot(TenantId(kTenant), milk_, "L-S");
+    ASSERT_TRUE(lot.ok());
+    EXPECT_FALSE(lot->has_value()) << "a refused receipt stores no lot";
+  }
+  // Exactly the minimum is enough; short-dated goods may be recorded as damaged, with the reason.
+  ASSERT_TRUE(svc_.Receive(Ctx(), task->id, {1, Lot("L-OK", 10, Day(2027, 2, 23))}).ok());
+  auto damaged = svc_.Receive(
+      Ctx(), task->id, {1, Lot("L-S", 10, Day(2027, 2, 22), Condition::kDamaged, "short dated")});
+  ASSERT_TRUE(damaged.ok()) << damaged.status().ToString();
+  EXPECT_EQ(Stock(rcv_, milk_), 10);
+  EXPECT_EQ(Stock(rcv_, milk_, StockState::kDamaged), 10);
+}
+
+TEST_F(WarehouseServiceTest, ALotThatExpiredSinceItWasReservedIsNeitherPickedNorShipped) {
+  {
+    ReceiveDraft d;
+    d.warehouse_id = wh_;
+    d.receiving_bin_id = rcv_;
+    d.asn_ref = "ASN-E";
+    d.asn_lines = {{milk_, 20}};
+    auto task = svc_.CreateReceive(Ctx(), d);
+    ASSERT_TRUE(task.ok());
+    ASSERT_TRUE(svc_.Receive(Ctx(), task->id, {1, Lot("L-E", 20, Day(2026, 11, 30))}).ok());
+  }
+  const LotId lot = LotOf(milk_, "L-E");
+  auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", rcv_, a1_, 20}}});
+  ASSERT_TRUE(move.ok());
+  ASSERT_TRUE(svc_.Close(Ctx(), move->id, {true}).ok());
+  const auto r1 = AddReservation(milk_, "SO-E1", {{lot, 5, 0}});
+  const auto r2 = AddReservation(milk_, "SO-E2", {{lot, 5, 0}});
+  auto pick1 = svc_.CreatePick(Ctx(), {wh_, stg_, {r1.id.value()}});
+  auto pick2 = svc_.CreatePick(Ctx(), {wh_, stg_, {r2.id.value()}});
+  ASSERT_TRUE(pick1.ok() && pick2.ok());
+  // On its expiry date the lot is still usable: pick 1 is picked and packed.
+  clock_.Set(Timestamp::FromMicros(1'795'595'400'000'000 + 5LL * 86'400'000'000));  // 11-30
+  ASSERT_TRUE(svc_.Close(Ctx(), pick1->id, {true}).ok());
+  auto parcel = svc_.Pack(Ctx(), {wh_, "SO-E1", stg_, {{milk_, lot, "own", 5}}, 900});
+  ASSERT_TRUE(parcel.ok()) << parcel.status().ToString();
+  // The next day it has expired: no pick, no completion, no shipping; nothing moves.
+  clock_.AdvanceMicros(86'400'000'000);  // 12-01
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), pick2->id, {1, 1, std::nullopt}),
+                  ErrorCode::kFailedPrecondition, "line_no");
+  auto completing = svc_.Close(Ctx(), pick2->id, {true});
+  XB_EXPECT_ERROR(completing, ErrorCode::kFailedPrecondition, "complete");
+  EXPECT_NE(completing.status().message().find("lot L-E"), std::string::npos);
+  EXPECT_NE(completing.status().message().find("expired on 2026-11-30"), std::string::npos);
+  auto shipping = svc_.Ship(Ctx(), parcel->id, {carrier_, "SF-E"});
+  XB_EXPECT_ERROR(shipping, ErrorCode::kFailedPrecondition, "lines");
+  EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 5);
+  EXPECT_EQ(Stock(a1_, milk_), 15);
+  EXPECT_EQ(GetTask(pick2->id).state, TaskState::kOpen);
+}
+
 TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
   // 5,000 lots of one unit each in the receiving bin, each reserved by its own order, picked as
   // one wave.
