@@ -270,6 +270,17 @@ TEST_P(WarehouseFlowApi, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
        f.key);
   Must(r + "/receipts", {{"line_no", 2}, {"quantity", 10}}, f.key);
   const std::int64_t l1 = LotId(f, f.milk, "L-1");
+  // Picks take from storage bins: L-1 goes to A-01 first.
+  const json stored = Must("/api/v1/tasks/move",
+                           {{"warehouse_id", f.warehouse},
+                            {"lines",
+                             {{{"sku_id", f.milk},
+                               {"lot_id", l1},
+                               {"from_bin", f.rcv},
+                               {"to_bin", f.a1},
+                               {"quantity", 20}}}}},
+                           f.key, 201);
+  Must("/api/v1/tasks/" + Q(Id(stored)) + "/close", {{"complete", true}}, f.key);
   const json reservation = Must(
       "/api/v1/reservations",
       {{"warehouse_id", f.warehouse}, {"sku_id", f.milk}, {"quantity", 6}, {"order_ref", "SO-9"}},
@@ -379,7 +390,7 @@ TEST_P(WarehouseFlowApi, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
   EXPECT_EQ(GetJson(r, f.key), rcv_before);
   EXPECT_EQ(GetJson(k, f.key), pick_before);
   EXPECT_EQ(GetJson("/api/v1/tasks", f.key)["total"], tasks_before["total"]);
-  EXPECT_EQ(Stock(f, f.rcv, f.milk), 20);
+  EXPECT_EQ(Stock(f, f.a1, f.milk), 20);
   EXPECT_EQ(Stock(f, f.stg, f.milk, "picked"), 0);
   EXPECT_EQ(Summary(f, f.milk)["reserved"], 6);
 }

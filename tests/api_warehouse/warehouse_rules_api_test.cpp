@@ -1,7 +1,8 @@
 // Rules of the warehouse floor over HTTP, each found missing once: a cycle count compares each
 // count with the books as it is counted (movements in the bin meanwhile are no gain or loss);
 // task creates and steps honour Idempotency-Key (a retry applies once and gets the first answer);
-// short-dated goods are not received as good. SQLite and PostgreSQL.
+// short-dated goods are not received as good; a quarantine bin holds what enters it and picks
+// never take from it. SQLite and PostgreSQL.
 #include <chrono>
 #include <cstdio>
 
@@ -211,6 +212,66 @@ TEST_P(WarehouseRulesApi, ShortDatedGoodsAreNotReceivedAsGood) {
        f.key);
   EXPECT_EQ(Stock(f, f.rcv, f.milk), 10);
   EXPECT_EQ(Stock(f, f.rcv, f.milk, "damaged"), 10);
+}
+
+TEST_P(WarehouseRulesApi, AQuarantineBinHoldsWhatEntersItAndPicksNeverTakeFromIt) {
+  const Floor f = NewFloor();
+  const std::int64_t qua = Id(Create("/api/v1/warehouses/" + Q(f.warehouse) + "/bins",
+                                     {{"code", "QUA-01"}, {"kind", "quarantine"}}, f.key));
+  const json rcv = AsnTask(f, 20);
+  Must("/api/v1/tasks/" + Q(Id(rcv)) + "/receipts",
+       {{"line_no", 1}, {"lot_number", "L-Q"}, {"expiry_date", "2027-12-31"}, {"quantity", 20}},
+       f.key);
+  const std::int64_t lot = LotId(f, f.milk, "L-Q");
+  const auto move = [&](std::int64_t from, std::int64_t to, std::int64_t qty) {
+    return Post("/api/v1/tasks/move",
+                {{"warehouse_id", f.warehouse},
+                 {"lines",
+                  {{{"sku_id", f.milk},
+                    {"lot_id", lot},
+                    {"from_bin", from},
+                    {"to_bin", to},
+                    {"quantity", qty}}}}},
+                f.key);
+  };
+  const Response to_a1 = move(f.rcv, f.a1, 15);
+  ASSERT_EQ(to_a1.status, 201) << to_a1;
+  Must("/api/v1/tasks/" + Q(Id(to_a1.Json())) + "/close", {{"complete", true}}, f.key);
+  const Response to_qua = move(f.a1, qua, 5);
+  ASSERT_EQ(to_qua.status, 201) << to_qua;
+  Must("/api/v1/tasks/" + Q(Id(to_qua.Json())) + "/close", {{"complete", true}}, f.key);
+  EXPECT_EQ(Stock(f, qua, f.milk, "quarantine"), 5);
+  EXPECT_EQ(Stock(f, qua, f.milk), 0) << "nothing available in a quarantine bin";
+  const json s = Summary(f, f.milk);
+  EXPECT_EQ(s["available"], 15) << "10 in A-01 and 5 in the receiving bin";
+  // Out of it only by a release; a move finds nothing available there.
+  EXPECT_TRUE(IsFieldError(move(qua, f.a1, 1), 422, "FAILED_PRECONDITION", "lines"));
+
+  // 15 are reservable, but only 10 are in storage bins: a pick of 12 is refused, one of 10 takes
+  // A-01 only.
+  const json r12 = Must(
+      "/api/v1/reservations",
+      {{"warehouse_id", f.warehouse}, {"sku_id", f.milk}, {"quantity", 12}, {"order_ref", "SO-Q"}},
+      f.key, 201);
+  const Response refused = Post(
+      "/api/v1/tasks/pick",
+      {{"warehouse_id", f.warehouse}, {"staging_bin_id", f.stg}, {"reservation_ids", {Id(r12)}}},
+      f.key);
+  EXPECT_TRUE(IsFieldError(refused, 422, "FAILED_PRECONDITION", "reservation_ids")) << refused;
+  Must("/api/v1/reservations/" + Q(Id(r12)) + "/release", json::object(), f.key);
+  const json r10 = Must(
+      "/api/v1/reservations",
+      {{"warehouse_id", f.warehouse}, {"sku_id", f.milk}, {"quantity", 10}, {"order_ref", "SO-R"}},
+      f.key, 201);
+  const json pick = Must(
+      "/api/v1/tasks/pick",
+      {{"warehouse_id", f.warehouse}, {"staging_bin_id", f.stg}, {"reservation_ids", {Id(r10)}}},
+      f.key, 201);
+  ASSERT_EQ(pick["lines"].size(), 1U);
+  EXPECT_EQ(pick["lines"][0]["from_bin"], f.a1);
+  Must("/api/v1/tasks/" + Q(Id(pick)) + "/close", {{"complete", true}}, f.key);
+  EXPECT_EQ(Stock(f, qua, f.milk, "quarantine"), 5);
+  EXPECT_EQ(Stock(f, f.stg, f.milk, "picked"), 10);
 }
 
 }  // namespace

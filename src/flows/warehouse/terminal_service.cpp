@@ -734,8 +734,8 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
       }
       change = line->counted_qty
                    ? service_.PrepareRecount(tx, ctx, *task, line->line_no, event.quantity,
-                                             "recount on " + ctx.device.substr(0, 40))
-                   : service_.PrepareCount(tx, ctx, *task, line->line_no, event.quantity);
+                                             "recount on " + ctx.device.substr(0, 40), &cache)
+                   : service_.PrepareCount(tx, ctx, *task, line->line_no, event.quantity, &cache);
       if (change.ok()) lookups.Keep(change->after);
       break;
     }
@@ -938,6 +938,7 @@ Status TerminalService::ApplyShared(
       answers[i] = Rejection(e, outcome.status());
     } else if (outcome->change) {
       change_item.push_back(i);
+      cache.AddPending(outcome->change->movements);
       changes.push_back(std::move(*outcome->change));
       line_of[i] = outcome->line_no;
     } else {

@@ -193,23 +193,23 @@ TEST_F(TerminalServiceTest, BadScansAreRefusedWithTheFieldAndChangeNothing) {
 }
 
 TEST_F(TerminalServiceTest, PickingMoreThanReservedIsRefusedAtTheTerminal) {
-  ReceiveMilk(20, "L-A");
+  StoreMilk(20, "L-A");
   const auto lot = LotOf(milk_, "L-A");
   const auto r = AddReservation(milk_, "SO-1", {{lot, 6, 0}});
   auto pick = svc_.CreatePick(Ctx(), {wh_, stg_, {r.id.value()}});
   ASSERT_TRUE(pick.ok()) << pick.status().ToString();
   const auto id = pick->id.value();
-  auto over = term_.Handle(Ctx(), Confirm("p1", id, 1, 7, MilkLabel("L-A"), "RCV-1"));
+  auto over = term_.Handle(Ctx(), Confirm("p1", id, 1, 7, MilkLabel("L-A"), "A-01"));
   ASSERT_TRUE(over.ok());
   EXPECT_EQ(over->status, 422) << over->body;
-  auto wrong_bin = term_.Handle(Ctx(), Confirm("p2", id, 1, 2, MilkLabel("L-A"), "A-01"));
+  auto wrong_bin = term_.Handle(Ctx(), Confirm("p2", id, 1, 2, MilkLabel("L-A"), "RCV-1"));
   ASSERT_TRUE(wrong_bin.ok());
   EXPECT_EQ(wrong_bin->status, 400) << wrong_bin->body;
-  auto wrong_lot = term_.Handle(Ctx(), Confirm("p3", id, 1, 2, MilkLabel("L-B"), "RCV-1"));
+  auto wrong_lot = term_.Handle(Ctx(), Confirm("p3", id, 1, 2, MilkLabel("L-B"), "A-01"));
   ASSERT_TRUE(wrong_lot.ok());
   EXPECT_EQ(wrong_lot->status, 400) << wrong_lot->body;
   EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 0);
-  auto ok = term_.Handle(Ctx(), Confirm("p4", id, 1, 6, MilkLabel("L-A"), "RCV-1"));
+  auto ok = term_.Handle(Ctx(), Confirm("p4", id, 1, 6, MilkLabel("L-A"), "A-01"));
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->status, 200) << ok->body;
   EXPECT_EQ(Stock(stg_, milk_, StockState::kPicked), 6);
@@ -293,7 +293,7 @@ TEST_F(TerminalServiceTest, ABatchAnswersEachEventAsIfItCameAlone) {
 TEST_F(TerminalServiceTest, ConfirmsOnALargeTaskKeepEveryOtherLineAsItWas) {
   // A wave of 200 single-unit reservations, picked by device confirms: a batch of 150 and then
   // single events; the task keeps all its lines and each line only its own progress.
-  ReceiveMilk(200, "L-A");
+  StoreMilk(200, "L-A");
   const auto lot = LotOf(milk_, "L-A");
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 200; ++i) {
@@ -384,6 +384,26 @@ TEST_F(TerminalServiceTest, ConcurrentDevicesSharingTransactionsApplyEveryEventO
   EXPECT_EQ(GetTask(task.id).lines[0].done_qty, kThreads * kEach);
   EXPECT_EQ(term_.stats().events, 2 * kThreads * kEach);
   EXPECT_EQ(term_.stats().retried_alone, 0) << "nothing here is refused";
+}
+
+TEST_F(TerminalServiceTest, ACountAfterAMoveInTheSameBatchSeesTheMove) {
+  ReceiveMilk(10, "L-A");
+  const auto lot = LotOf(milk_, "L-A");
+  auto count = svc_.CreateCount(Ctx(), {wh_, {rcv_}});
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", rcv_, a2_, 4}}});
+  ASSERT_TRUE(move.ok()) << move.status().ToString();
+  // One batch, one transaction: 4 leave the bin, then the bin is counted at the true 6.
+  auto answers = term_.HandleBatch(
+      Ctx(), {Confirm("m1", move->id.value(), 1, 4), Confirm("c1", count->id.value(), 1, 6)});
+  ASSERT_TRUE(answers.ok()) << answers.status().ToString();
+  EXPECT_EQ((*answers)[0].status, 200) << (*answers)[0].body;
+  EXPECT_EQ((*answers)[1].status, 200) << (*answers)[1].body;
+  EXPECT_EQ(GetTask(count->id).state, warehouse::TaskState::kInProgress) << "no recount asked";
+  auto closed = svc_.Close(Ctx(), count->id, {});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(Stock(rcv_, milk_), 6);
+  EXPECT_EQ(OnHand(milk_), 10);
 }
 
 }  // namespace

@@ -251,12 +251,17 @@ Movement NewMovement(const RequestContext& ctx, const Task& task, const TaskLine
   return m;
 }
 
-// The movement of `qty` done on a putaway, move or pick line.
+// The movement of `qty` done on a putaway, move or pick line. Stock put away or moved into a
+// quarantine bin is held there (kHold, to quarantine): it leaves only by an explicit release.
 Movement LineMovement(const RequestContext& ctx, const Task& task, const TaskLine& line,
-                      std::int64_t qty, Timestamp at) {
+                      std::int64_t qty, Timestamp at, bool into_quarantine = false) {
   MovementReason reason = MovementReason::kMove;
   StockState to_state = StockState::kAvailable;
   if (task.kind == TaskKind::kPutaway) reason = MovementReason::kPutaway;
+  if (into_quarantine && task.kind != TaskKind::kPick) {
+    reason = MovementReason::kHold;
+    to_state = StockState::kQuarantine;
+  }
   if (task.kind == TaskKind::kPick) {
     reason = MovementReason::kPick;
     to_state = StockState::kPicked;
@@ -269,13 +274,28 @@ Movement LineMovement(const RequestContext& ctx, const Task& task, const TaskLin
     m.ref_id = std::to_string(line.reservation_id);
     m.note = task.code;
   }
+  if (reason == MovementReason::kHold) m.note = "quarantine bin";
   return m;
 }
 
+// Whether `bin_id` is a quarantine bin: stock that enters it is held, not available.
+Result<bool> IsQuarantineBin(store::Transaction& tx, TenantId tenant, std::int64_t bin_id) {
+  XB_ASSIGN_OR_RETURN(auto bin, tx.bins().Get(tenant, bin_id));
+  return bin.kind == partners::BinKind::kQuarantine;
+}
+
+// Bins picks take from: storage and pick bins (never receiving, shipping or quarantine bins).
+bool Pickable(const partners::Bin& bin) {
+  return bin.status == RecordStatus::kActive &&
+         (bin.kind == partners::BinKind::kStorage || bin.kind == partners::BinKind::kPick);
+}
+
 // The book quantity of a count line: what the ledger holds now, available, in the line's bin for
-// its SKU, lot and owner (read in the caller's transaction).
+// its SKU, lot and owner (read in the caller's transaction), with what earlier steps of that
+// transaction moved and have not posted yet (`cache`).
 Result<std::int64_t> BookQuantity(store::Transaction& tx, TenantId tenant,
-                                  std::int64_t warehouse_id, const TaskLine& line) {
+                                  std::int64_t warehouse_id, const TaskLine& line,
+                                  const StepCache* cache) {
   BalanceQuery bq;
   bq.warehouse_id = warehouse_id;
   bq.bin_id = line.from_bin;
@@ -286,6 +306,11 @@ Result<std::int64_t> BookQuantity(store::Transaction& tx, TenantId tenant,
   XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
   std::int64_t on_hand = 0;
   for (const auto& b : balances) on_hand += b.on_hand;
+  if (cache != nullptr) {
+    auto it = cache->pending.find(
+        {tenant.value(), line.from_bin, line.sku_id, line.lot_id.value(), line.owner});
+    if (it != cache->pending.end()) on_hand += it->second;
+  }
   return on_hand;
 }
 
@@ -442,6 +467,19 @@ Result<T> WarehouseService::Once(const RequestContext& ctx, std::string_view kin
   XB_ASSIGN_OR_RETURN(auto seen, earlier(*tx));
   if (seen) return std::move(*seen);
   return done;
+}
+
+void StepCache::AddPending(std::span<const Movement> movements) {
+  for (const auto& m : movements) {
+    if (m.from && m.from->state == StockState::kAvailable) {
+      pending[{m.tenant_id.value(), m.from->bin_id, m.sku_id, m.lot_id.value(), m.owner}] -=
+          m.quantity;
+    }
+    if (m.to && m.to->state == StockState::kAvailable) {
+      pending[{m.tenant_id.value(), m.to->bin_id, m.sku_id, m.lot_id.value(), m.owner}] +=
+          m.quantity;
+    }
+  }
 }
 
 // --- reads -----------------------------------------------------------------------------------
@@ -742,6 +780,11 @@ Result<Task> WarehouseService::CreatePick(const RequestContext& ctx, const PickD
             RequireBin(tx, tenant, draft.warehouse_id, draft.staging_bin_id, "staging_bin_id")
                 .status());
 
+        std::set<std::int64_t> pickable;
+        XB_ASSIGN_OR_RETURN(auto bins, BinsOf(tx, tenant, draft.warehouse_id));
+        for (const auto& bin : bins) {
+          if (Pickable(bin)) pickable.insert(bin.id.value());
+        }
         // Available stock per (SKU, owner), read once, and what earlier lines of this task planned.
         std::map<std::pair<std::int64_t, std::string>, std::vector<Balance>> stock;
         std::map<StockTuple, std::int64_t> planned;
@@ -799,7 +842,10 @@ Result<Task> WarehouseService::CreatePick(const RequestContext& ctx, const PickD
             std::int64_t need = rl.quantity - rl.picked;
             for (const auto& b : balances) {
               if (need <= 0) break;
-              if (b.key.lot_id != rl.lot_id || b.key.bin_id == draft.staging_bin_id) continue;
+              if (b.key.lot_id != rl.lot_id || b.key.bin_id == draft.staging_bin_id ||
+                  !pickable.contains(b.key.bin_id)) {
+                continue;
+              }
               auto& used = planned[{b.key.bin_id, r->sku_id, rl.lot_id.value(), r->owner}];
               const std::int64_t take = std::min(need, b.on_hand - used);
               if (take <= 0) continue;
@@ -819,7 +865,8 @@ Result<Task> WarehouseService::CreatePick(const RequestContext& ctx, const PickD
             if (need > 0) {
               return FailedPrecondition(where + ": " + std::to_string(need) + " units of lot " +
                                             std::to_string(rl.lot_id.value()) +
-                                            " are not available in any bin of the warehouse",
+                                            " are not available in any storage or pick bin of "
+                                            "the warehouse",
                                         "reservation_ids");
             }
           }
@@ -1090,6 +1137,21 @@ Result<TaskChange> WarehouseService::ReceiveInPlace(store::Transaction& tx,
       }
     }
   }
+  // Good goods received into a quarantine bin are held there, as anything moved into one.
+  bool into_quarantine = false;
+  if (receipt.condition == warehouse::Condition::kGood) {
+    if (cache != nullptr) {
+      const auto key = std::make_pair(tenant.value(), line->to_bin);
+      auto it = cache->quarantine_bins.find(key);
+      if (it == cache->quarantine_bins.end()) {
+        XB_ASSIGN_OR_RETURN(const bool q, IsQuarantineBin(tx, tenant, line->to_bin));
+        it = cache->quarantine_bins.emplace(key, q).first;
+      }
+      into_quarantine = it->second;
+    } else {
+      XB_ASSIGN_OR_RETURN(into_quarantine, IsQuarantineBin(tx, tenant, line->to_bin));
+    }
+  }
   // A new lot is stored only once the receipt is accepted; should that fail, the task is put
   // back as it was.
   const std::size_t at = static_cast<std::size_t>(line - task.lines.data());
@@ -1119,8 +1181,9 @@ Result<TaskChange> WarehouseService::ReceiveInPlace(store::Transaction& tx,
   change.base_version = base_version;
   Movement m = NewMovement(ctx, task, *line, MovementReason::kReceipt, receipt.quantity, now);
   m.lot_id = lot_id;
-  m.to =
-      Place{task.warehouse_id, line->to_bin, good ? StockState::kAvailable : StockState::kDamaged};
+  m.to = Place{task.warehouse_id, line->to_bin,
+               good ? (into_quarantine ? StockState::kQuarantine : StockState::kAvailable)
+                    : StockState::kDamaged};
   if (!good) m.note = receipt.reason;
   change.movements.push_back(std::move(m));
   change.event_type = "warehouse.receipt.recorded";
@@ -1173,7 +1236,12 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
   changed->to_bin = to_bin;
   TaskChange change;
   change.base_version = task.version;
-  change.movements.push_back(LineMovement(ctx, after, *changed, entry.quantity, clock_.Now()));
+  bool into_quarantine = false;
+  if (task.kind != TaskKind::kPick) {
+    XB_ASSIGN_OR_RETURN(into_quarantine, IsQuarantineBin(tx, ctx.principal.tenant_id, to_bin));
+  }
+  change.movements.push_back(
+      LineMovement(ctx, after, *changed, entry.quantity, clock_.Now(), into_quarantine));
   change.event_type = "warehouse.task.progressed";
   change.step = [line_no = entry.line_no, qty = entry.quantity, to_bin] {
     return json{{"step", "progress"}, {"line_no", line_no}, {"quantity", qty}, {"to_bin", to_bin}};
@@ -1184,12 +1252,12 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
 
 Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& tx, const RequestContext& ctx,
                                                   const Task& task, int line_no,
-                                                  std::int64_t counted) {
+                                                  std::int64_t counted, const StepCache* cache) {
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kCount}, "counts go to count tasks"));
   XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, line_no));
   if (counted < 0) return InvalidArgument("counted: must not be negative", "counted");
   XB_ASSIGN_OR_RETURN(const std::int64_t book,
-                      BookQuantity(tx, ctx.principal.tenant_id, task.warehouse_id, *line));
+                      BookQuantity(tx, ctx.principal.tenant_id, task.warehouse_id, *line, cache));
   XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordCount(task, line_no, counted, book));
   TaskChange change;
   change.base_version = task.version;
@@ -1204,14 +1272,15 @@ Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& tx, const 
 Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& tx,
                                                     const RequestContext& ctx, const Task& task,
                                                     int line_no, std::int64_t counted,
-                                                    const std::string& reason) {
+                                                    const std::string& reason,
+                                                    const StepCache* cache) {
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kCount}, "recounts go to count tasks"));
   XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, line_no));
   if (counted < 0) return InvalidArgument("counted: must not be negative", "counted");
   const std::string why(Trim(reason));
   XB_RETURN_IF_ERROR(CheckText(why, "reason", kMaxRefLength, true));
   XB_ASSIGN_OR_RETURN(const std::int64_t book,
-                      BookQuantity(tx, ctx.principal.tenant_id, task.warehouse_id, *line));
+                      BookQuantity(tx, ctx.principal.tenant_id, task.warehouse_id, *line, cache));
   XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordRecount(task, line_no, counted, book, why));
   TaskChange change;
   change.base_version = task.version;
@@ -1423,13 +1492,23 @@ Result<TaskView> WarehouseService::Close(const RequestContext& ctx, TaskId id,
           }
           // Every line's outstanding quantity is done (it always fits: done < expected), in one
           // pass.
+          std::map<std::int64_t, bool> quarantine;  // destination bins of putaway and move
           std::int64_t completed = 0;
           for (auto& l : task.lines) {
             if (l.done_qty >= l.expected_qty) continue;
+            bool into_quarantine = false;
+            if (task.kind != TaskKind::kPick) {
+              auto it = quarantine.find(l.to_bin);
+              if (it == quarantine.end()) {
+                XB_ASSIGN_OR_RETURN(const bool q, IsQuarantineBin(tx, tenant, l.to_bin));
+                it = quarantine.emplace(l.to_bin, q).first;
+              }
+              into_quarantine = it->second;
+            }
             const std::int64_t qty = l.expected_qty - l.done_qty;
             l.done_qty = l.expected_qty;
             completed += qty;
-            change.movements.push_back(LineMovement(ctx, task, l, qty, now));
+            change.movements.push_back(LineMovement(ctx, task, l, qty, now, into_quarantine));
           }
           if (completed > 0) task.state = TaskState::kInProgress;
           step["completed_qty"] = completed;

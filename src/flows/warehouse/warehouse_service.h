@@ -154,8 +154,16 @@ struct StepCache {
   // (tenant) → its receipts' minimum remaining shelf life; absent inside: the tenant has no
   // active channel.
   std::map<std::int64_t, std::optional<ShelfLifeMinimum>> receipt_minimum;
+  std::map<std::pair<std::int64_t, std::int64_t>, bool> quarantine_bins;  // (tenant, bin id)
   // The time of every step that shares the cache (one transaction); the clock's when unset.
   std::optional<Timestamp> now;
+  // Available stock moved by earlier steps of the transaction and not yet posted, per (tenant,
+  // bin, SKU, lot, owner): counts compare with the books plus these.
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::string>,
+           std::int64_t>
+      pending;
+  // Adds the available stock `movements` (of one step, not yet posted) take and bring.
+  void AddPending(std::span<const inventory::Movement> movements);
 };
 
 class WarehouseService {
@@ -186,8 +194,9 @@ class WarehouseService {
   // with a bin chosen by warehouse::SuggestBin.
   Result<warehouse::Task> CreatePutaway(const RequestContext& ctx, warehouse::TaskId receive_task,
                                         bool* replayed = nullptr);
-  // One line per reservation lot and source bin (FEFO is the reservation's; bins that hold the
-  // lot are used largest first, splitting a lot across bins when one does not hold enough).
+  // One line per reservation lot and source bin (FEFO is the reservation's; the storage and pick
+  // bins that hold the lot are used largest first, splitting a lot across bins when one does not
+  // hold enough; receiving, shipping and quarantine bins are never picked from).
   Result<warehouse::Task> CreatePick(const RequestContext& ctx, const PickDraft& draft,
                                      bool* replayed = nullptr);
   Result<warehouse::Task> CreateMove(const RequestContext& ctx, const MoveDraft& draft,
@@ -201,8 +210,8 @@ class WarehouseService {
   // good goods short of the minimum remaining shelf life at receipt (ShelfLifeMinimum).
   Result<warehouse::Task> Receive(const RequestContext& ctx, warehouse::TaskId id,
                                   const ReceiptEntry& entry, bool* replayed = nullptr);
-  // Putaway, move and pick steps; a pick of a lot that has expired since it was reserved is
-  // refused.
+  // Putaway, move and pick steps. Into a quarantine bin, stock is held (kHold); a pick of a lot
+  // that has expired since it was reserved is refused.
   Result<warehouse::Task> Progress(const RequestContext& ctx, warehouse::TaskId id,
                                    const ProgressEntry& entry, bool* replayed = nullptr);
   // A count (and a recount) is compared with the book quantity of its bin, SKU, lot and owner
@@ -237,11 +246,13 @@ class WarehouseService {
                                     StepCache* cache = nullptr);
   Result<TaskChange> PrepareProgress(store::Transaction& tx, const RequestContext& ctx,
                                      const warehouse::Task& task, const ProgressEntry& entry);
+  // Counts compare with the books read through `tx`, plus `cache`'s pending stock when given.
   Result<TaskChange> PrepareCount(store::Transaction& tx, const RequestContext& ctx,
-                                  const warehouse::Task& task, int line_no, std::int64_t counted);
+                                  const warehouse::Task& task, int line_no, std::int64_t counted,
+                                  const StepCache* cache = nullptr);
   Result<TaskChange> PrepareRecount(store::Transaction& tx, const RequestContext& ctx,
                                     const warehouse::Task& task, int line_no, std::int64_t counted,
-                                    const std::string& reason);
+                                    const std::string& reason, const StepCache* cache = nullptr);
   // The receipt and progress steps applied to `task` in place: it changes only when the step
   // succeeds. The change's `after` holds the task's header and the changed line only, so that a
   // caller keeping the whole task itself (the terminal's batches) copies no other line; before

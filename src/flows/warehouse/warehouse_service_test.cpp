@@ -205,7 +205,8 @@ TEST_F(WarehouseServiceTest, PicksTakeReservedLotsFromTheirBinsIntoStaging) {
   ASSERT_TRUE(put.ok());
   ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 30, a1_}).ok());
   ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 10, a2_}).ok());
-  // Now lot L-A: 30 in A-01, 10 in A-02, 10 still in RCV-1.
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 10, a2_}).ok());
+  // Now lot L-A: 30 in A-01, 20 in A-02.
   const LotId lot = LotOf(milk_, "L-A");
   const auto r1 = AddReservation(milk_, "SO-1", {{lot, 35, 0}});
   const auto r2 = AddReservation(milk_, "SO-2", {{lot, 12, 0}});
@@ -280,7 +281,7 @@ TEST_F(WarehouseServiceTest, PicksTakeReservedLotsFromTheirBinsIntoStaging) {
 }
 
 TEST_F(WarehouseServiceTest, ParcelsCarryValidSsccsAndShipOnlyPickedStock) {
-  ReceiveMilk(20, "L-A");
+  StoreMilk(20, "L-A");
   const LotId lot = LotOf(milk_, "L-A");
   const auto r = AddReservation(milk_, "SO-9", {{lot, 8, 0}});
   auto pick = svc_.CreatePick(Ctx(), {wh_, stg_, {r.id.value()}});
@@ -553,7 +554,7 @@ TEST_F(WarehouseServiceTest, RetriedStepsWithTheirKeysApplyOnce) {
 }
 
 TEST_F(WarehouseServiceTest, ARetriedPackAndShipWithTheirKeysMakeOneParcelAndShipItOnce) {
-  ReceiveMilk(20, "L-A");
+  StoreMilk(20, "L-A");
   const LotId lot = LotOf(milk_, "L-A");
   const auto r = AddReservation(milk_, "SO-7", {{lot, 8, 0}});
   bool replayed = true;
@@ -672,6 +673,63 @@ TEST_F(WarehouseServiceTest, ALotThatExpiredSinceItWasReservedIsNeitherPickedNor
   EXPECT_EQ(GetTask(pick2->id).state, TaskState::kOpen);
 }
 
+TEST_F(WarehouseServiceTest, StockMovedIntoAQuarantineBinIsHeldAndNeverPicked) {
+  StoreMilk(20, "L-A");
+  const LotId lot = LotOf(milk_, "L-A");
+  auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", a1_, quar_, 5}}});
+  ASSERT_TRUE(move.ok()) << move.status().ToString();
+  ASSERT_TRUE(svc_.Progress(Ctx(), move->id, {1, 2, std::nullopt}).ok());
+  ASSERT_TRUE(svc_.Close(Ctx(), move->id, {true}).ok());
+  EXPECT_EQ(Stock(quar_, milk_), 0);
+  EXPECT_EQ(Stock(quar_, milk_, StockState::kQuarantine), 5);
+  EXPECT_EQ(Stock(a1_, milk_), 15);
+  {
+    auto tx = Read();
+    inventory::MovementQuery q;
+    q.ref_type = "task";
+    q.ref_id = std::to_string(move->id.value());
+    auto moves = tx->inventory().ListMovements(TenantId(kTenant), q);
+    ASSERT_TRUE(moves.ok());
+    ASSERT_EQ(moves->size(), 2U);
+    for (const auto& m : *moves) EXPECT_EQ(m.reason, inventory::MovementReason::kHold);
+  }
+  // A putaway into it (overriding the suggested bin) holds the stock as well.
+  auto received = ReceiveMilk(4, "L-B");
+  auto put = svc_.CreatePutaway(Ctx(), received.id);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 4, quar_}).ok());
+  EXPECT_EQ(Stock(quar_, milk_, StockState::kQuarantine), 9);
+  // Out of it only by an explicit release: a move finds nothing available there.
+  XB_EXPECT_ERROR(svc_.CreateMove(Ctx(), {wh_, {{milk_, lot, "own", quar_, a1_, 1}}}),
+                  ErrorCode::kFailedPrecondition, "lines");
+  // Picks take storage and pick bins only: 15 in A-01 are there, the 5 held ones and stock in
+  // the receiving bin are not.
+  ReceiveMilk(10, "L-A");  // 10 more of the lot in RCV-1
+  const auto r = AddReservation(milk_, "SO-Q", {{lot, 16, 0}});
+  auto pick = svc_.CreatePick(Ctx(), {wh_, stg_, {r.id.value()}});
+  XB_EXPECT_ERROR(pick, ErrorCode::kFailedPrecondition, "reservation_ids");
+  EXPECT_NE(pick.status().message().find("1 units of lot"), std::string::npos)
+      << pick.status().message();
+  const auto r15 = AddReservation(milk_, "SO-Q15", {{lot, 15, 0}});
+  auto pick15 = svc_.CreatePick(Ctx(), {wh_, stg_, {r15.id.value()}});
+  ASSERT_TRUE(pick15.ok()) << pick15.status().ToString();
+  ASSERT_EQ(pick15->lines.size(), 1U);
+  EXPECT_EQ(pick15->lines[0].from_bin, a1_);
+}
+
+TEST_F(WarehouseServiceTest, GoodsReceivedIntoAQuarantineBinAreHeld) {
+  ReceiveDraft d;
+  d.warehouse_id = wh_;
+  d.receiving_bin_id = quar_;
+  d.asn_ref = "ASN-Q";
+  d.asn_lines = {{bottle_, 6}};
+  auto task = svc_.CreateReceive(Ctx(), d);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  ASSERT_TRUE(svc_.Receive(Ctx(), task->id, {1, Lot("", 6, std::nullopt)}).ok());
+  EXPECT_EQ(Stock(quar_, bottle_), 0);
+  EXPECT_EQ(Stock(quar_, bottle_, StockState::kQuarantine), 6);
+}
+
 TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
   // 5,000 lots of one unit each in the receiving bin, each reserved by its own order, picked as
   // one wave.
@@ -692,7 +750,7 @@ TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
       m.tenant_id = TenantId(kTenant);
       m.sku_id = milk_;
       m.lot_id = stored->id;
-      m.to = inventory::Place{wh_, rcv_, StockState::kAvailable};
+      m.to = inventory::Place{wh_, a1_, StockState::kAvailable};
       m.quantity = 1;
       m.reason = inventory::MovementReason::kReceipt;
       m.at = clock_.Now();

@@ -295,6 +295,20 @@ class WarehouseTest : public ::testing::Test {
     return after.ok() ? *after : warehouse::Task{};
   }
 
+  // ReceiveMilk, then the whole lot moved into storage bin A-01 (picks take from storage and pick
+  // bins only).
+  warehouse::Task StoreMilk(std::int64_t milk, const std::string& lot = "L-A") {
+    auto received = ReceiveMilk(milk, lot);
+    MoveDraft d{wh_, {{milk_, LotOf(milk_, lot), "own", rcv_, a1_, milk}}};
+    auto move = svc_.CreateMove(Ctx(), d);
+    EXPECT_TRUE(move.ok()) << move.status().ToString();
+    if (move.ok()) {
+      auto closed = svc_.Close(Ctx(), move->id, {true});
+      EXPECT_TRUE(closed.ok()) << closed.status().ToString();
+    }
+    return received;
+  }
+
   int orders_ = 0;
   int asns_ = 0;
   std::int64_t reservations_ = 0;
