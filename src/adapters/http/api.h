@@ -35,6 +35,7 @@ namespace xb::http {
 
 struct ApiOptions {
   std::string web_root;  // directory with the built console (index.html); empty: none
+  warehouse_flow::WarehouseOptions warehouse;  // the SSCCs' GS1 company prefix and extension
 };
 
 // The order and customs services of a serving process, owned by the caller (they run threads).
@@ -99,7 +100,7 @@ class Api {
   // Stock and reservations (inventory_routes.h).
   inventory_flow::StockService stock_{db_, clock_, engine_};
   // Warehouse tasks and scanner terminals (warehouse_routes.h).
-  warehouse_flow::WarehouseService warehouse_{db_, clock_, engine_};
+  warehouse_flow::WarehouseService warehouse_{db_, clock_, engine_, options_.warehouse};
   warehouse_flow::TerminalService terminal_{db_, warehouse_};
   // Orders and customs (order_routes.h, customs_routes.h).
   OrderServices order_services_;

@@ -120,6 +120,8 @@ struct ServeOptions {
   double submit_rate = 4.0;  // declarations per second per signing key
   // MODE=VALUE for routing: 1210 / 9610 unit cost (CNY) and delivery days.
   std::vector<std::string> mode_costs, mode_days;
+  // The GS1 company prefix of the parcels' SSCCs; GS1's example prefix when not given.
+  std::string gs1_company_prefix;
 };
 
 // Splits "LEFT=RIGHT" of option `flag`; kInvalidArgument naming the flag otherwise.
@@ -185,6 +187,17 @@ Result<orders_flow::IntakeOptions> IntakeOptionsOf(const ServeOptions& opt) {
 int Serve(Runtime& rt, const ServeOptions& opt) {
   auto parsed_options = IntakeOptionsOf(opt);  // flags checked before anything starts
   if (!parsed_options.ok()) return Fail(parsed_options.status());
+  warehouse_flow::WarehouseOptions warehouse_options;
+  if (!opt.gs1_company_prefix.empty()) warehouse_options.company_prefix = opt.gs1_company_prefix;
+  if (Status st = warehouse_flow::Validate(warehouse_options, "--gs1-company-prefix"); !st.ok()) {
+    return Fail(st);
+  }
+  if (opt.gs1_company_prefix.empty()) {
+    spdlog::warn(
+        "parcels get SSCCs with GS1's example company prefix {}; give yours with "
+        "--gs1-company-prefix",
+        warehouse_flow::kExampleCompanyPrefix);
+  }
   auto issued = rt.access->Bootstrap();
   if (!issued.ok()) return Fail(issued.status());
   if (*issued) {
@@ -215,7 +228,8 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   }
   // The submitter drains the declaration queue into the customs gateway and applies its
   // receipts; without a gateway the queue fills and its backlog shows.
-  warehouse_flow::WarehouseService warehouse(*rt.db, rt.clock, &engine);  // pick tasks on release
+  warehouse_flow::WarehouseService warehouse(*rt.db, rt.clock, &engine,  // pick tasks on release
+                                             warehouse_options);
   customs_flow::ReceiptService receipts(*rt.db, rt.clock, &engine, &warehouse,
                                         http::QuotaRestorer(&quota),
                                         http::GoodsCapRestorer(goods_caps.get()));
@@ -244,6 +258,7 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   }
   http::ApiOptions api_options;
   api_options.web_root = opt.web_root.empty() ? DefaultWebRoot() : opt.web_root;
+  api_options.warehouse = warehouse_options;
   http::Api api(*rt.db, *rt.masterdata, *rt.access, api_options, &engine,
                 {&intake, &quota, &rules, submitter.get(), goods_caps.get()});
   http::ServerOptions server_options;
@@ -518,6 +533,9 @@ int main(int argc, char** argv) {
                     "repeatable)");
     cmd->add_option("--mode-days", serve_opt.mode_days,
                     "MODE=DAYS: routing delivery days of a mode (1210=2, 9610=9; repeatable)");
+    cmd->add_option("--gs1-company-prefix", serve_opt.gs1_company_prefix,
+                    "your GS1 company prefix (7-10 digits) for the SSCCs of packed parcels; "
+                    "without it GS1's example prefix 0614141 is used");
   };
   auto* serve = app.add_subcommand("serve", "Run the HTTP API and the web console");
   add_serve_options(serve);

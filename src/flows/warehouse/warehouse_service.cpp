@@ -429,6 +429,20 @@ using StockTuple = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::str
 
 }  // namespace
 
+Status Validate(const WarehouseOptions& options, const std::string& flag) {
+  const std::string& prefix = options.company_prefix;
+  const bool digits =
+      std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || prefix.size() < 7 || prefix.size() > 10) {
+    return InvalidArgument(flag + ": a GS1 company prefix is 7 to 10 digits, not '" + prefix + "'",
+                           flag);
+  }
+  if (options.sscc_extension < 0 || options.sscc_extension > 9) {
+    return InvalidArgument(flag + ": the SSCC extension digit is 0..9", flag);
+  }
+  return Status::Ok();
+}
+
 WarehouseService::WarehouseService(store::Database& db, const Clock& clock,
                                    inventory_flow::ReservationEngine* engine,
                                    WarehouseOptions options)

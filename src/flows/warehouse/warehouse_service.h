@@ -34,12 +34,18 @@ class ReservationEngine;
 
 namespace xb::warehouse_flow {
 
+// GS1's example company prefix (GS1 General Specifications), fine for a demonstration only.
+inline constexpr std::string_view kExampleCompanyPrefix = "0614141";
+
 struct WarehouseOptions {
-  // The GS1 company prefix of the SSCCs this warehouse prints; the default is GS1's example
-  // prefix, fine for a demonstration and nothing else.
-  std::string company_prefix = "0614141";
+  // The GS1 company prefix of the SSCCs this warehouse prints (`serve --gs1-company-prefix`);
+  // the default is GS1's example prefix, fine for a demonstration and nothing else.
+  std::string company_prefix{kExampleCompanyPrefix};
   int sscc_extension = 0;  // the SSCC's extension digit, 0..9
 };
+// kInvalidArgument unless the company prefix is 7..10 digits (the prefixes GS1 member
+// organisations issue for SSCCs) and the extension digit 0..9; the error names `flag`.
+Status Validate(const WarehouseOptions& options, const std::string& flag);
 
 // ---- drafts ----
 

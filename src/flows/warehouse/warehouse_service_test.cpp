@@ -730,6 +730,32 @@ TEST_F(WarehouseServiceTest, GoodsReceivedIntoAQuarantineBinAreHeld) {
   EXPECT_EQ(Stock(quar_, bottle_, StockState::kQuarantine), 6);
 }
 
+TEST(WarehouseOptionsTest, TheCompanyPrefixIsSevenToTenDigits) {
+  for (const char* good : {"0614141", "4012345678", "95012345"}) {
+    EXPECT_TRUE(Validate(WarehouseOptions{good, 0}, "--gs1-company-prefix").ok()) << good;
+  }
+  for (const char* bad : {"", "061414", "40123456789", "06141A1", " 0614141"}) {
+    const Status st = Validate(WarehouseOptions{bad, 0}, "--gs1-company-prefix");
+    EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument) << bad;
+    EXPECT_EQ(st.field(), "--gs1-company-prefix") << bad;
+  }
+  EXPECT_FALSE(Validate(WarehouseOptions{"0614141", 10}, "--gs1-company-prefix").ok());
+}
+
+TEST_F(WarehouseServiceTest, ParcelsCarryTheConfiguredCompanyPrefix) {
+  WarehouseService own(*db_, clock_, nullptr, WarehouseOptions{"4012345678", 3});
+  StoreMilk(5, "L-A");
+  const LotId lot = LotOf(milk_, "L-A");
+  const auto r = AddReservation(milk_, "SO-P", {{lot, 5, 0}});
+  auto pick = own.CreatePick(Ctx(), {wh_, stg_, {r.id.value()}});
+  ASSERT_TRUE(pick.ok()) << pick.status().ToString();
+  ASSERT_TRUE(own.Close(Ctx(), pick->id, {true}).ok());
+  auto parcel = own.Pack(Ctx(), {wh_, "SO-P", stg_, {{milk_, lot, "own", 5}}, 900});
+  ASSERT_TRUE(parcel.ok()) << parcel.status().ToString();
+  EXPECT_EQ(parcel->sscc.substr(0, 11), "34012345678");
+  EXPECT_TRUE(warehouse::IsValidSscc(parcel->sscc)) << parcel->sscc;
+}
+
 TEST_F(WarehouseServiceTest, AFiveThousandLinePickIsPostedInOneGo) {
   // 5,000 lots of one unit each in the receiving bin, each reserved by its own order, picked as
   // one wave.
