@@ -33,17 +33,17 @@ class StockCommandsTest : public ::testing::Test {
     EXPECT_TRUE(stock.Adjust(ctx, d).ok());
   }
 
-  static StockOptions Stock(std::string warehouse, std::string sku, bool json) {
+  static StockOptions Stock(std::string warehouse, std::string sku, bool as_json) {
     StockOptions o;
     o.warehouse = std::move(warehouse);
     o.sku = std::move(sku);
-    o.json = json;
+    o.json = as_json;
     return o;
   }
-  static StockCardOptions Card(std::string sku, bool json) {
+  static StockCardOptions Card(std::string sku, bool as_json) {
     StockCardOptions o;
     o.sku = std::move(sku);
-    o.json = json;
+    o.json = as_json;
     return o;
   }
 
