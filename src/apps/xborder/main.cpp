@@ -1,13 +1,17 @@
 // xborder: the one program. Reads the command line, opens the database, builds the services and
 // adapters, and runs the chosen command (serve, demo, migrate, import, export, key, ahp, topsis,
 // evaluate, po, stock, reserve, orders, quota).
+#include <fcntl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -184,6 +188,47 @@ Result<orders_flow::IntakeOptions> IntakeOptionsOf(const ServeOptions& opt) {
   return out;
 }
 
+// SIGINT and SIGTERM end the server cleanly, whichever thread the kernel hands them to: the
+// handler only writes the signal's number to a pipe, which the main thread reads. (Blocking them
+// and waiting with sigwait needs every thread to block them, also the threads the database and
+// the engines started before; one that does not would take the signal's default action and end
+// the process at once.)
+int stop_pipe[2] = {-1, -1};
+
+extern "C" void OnStopSignal(int sig) {
+  const auto byte = static_cast<unsigned char>(sig);
+  const ssize_t written = write(stop_pipe[1], &byte, 1);  // async-signal-safe
+  (void)written;
+}
+
+Status CatchStopSignals() {
+  if (pipe2(stop_pipe, O_CLOEXEC) != 0) {
+    return Internal(std::string("cannot create the stop signal pipe: ") + std::strerror(errno));
+  }
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (const int sig : {SIGINT, SIGTERM}) {
+    if (sigaction(sig, &action, nullptr) != 0) {
+      return Internal(std::string("cannot catch signal ") + std::to_string(sig) + ": " +
+                      std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+// Waits for a stop signal and returns its number.
+int AwaitStopSignal() {
+  unsigned char byte = 0;
+  for (;;) {
+    const ssize_t n = read(stop_pipe[0], &byte, 1);
+    if (n == 1) return byte;
+    if (n < 0 && errno == EINTR) continue;
+    return SIGTERM;  // the pipe failed: stop rather than serve without a way to be stopped
+  }
+}
+
 int Serve(Runtime& rt, const ServeOptions& opt) {
   auto parsed_options = IntakeOptionsOf(opt);  // flags checked before anything starts
   if (!parsed_options.ok()) return Fail(parsed_options.status());
@@ -267,12 +312,7 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
   server_options.threads = opt.threads;
   server_options.max_body_bytes = opt.max_body;
 
-  // Block the stop signals in every thread; the main thread waits for them below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (Status caught = CatchStopSignals(); !caught.ok()) return Fail(caught);
 
   http::Server server(server_options, [&api](http::HttpRequest& req, http::HttpResponse& res) {
     api.Handle(req, res);
@@ -283,8 +323,7 @@ int Serve(Runtime& rt, const ServeOptions& opt) {
             << "/ (database: " << storage::RedactUrl(opt.db) << ", " << rt.db->dialect() << ")"
             << std::endl;
   spdlog::info("listening on {}:{} with {} threads", opt.address, server.port(), opt.threads);
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = AwaitStopSignal();
   spdlog::info("received signal {}, finishing requests in flight", sig);
   server.Stop();
   if (submitter) submitter->Stop();
@@ -668,6 +707,13 @@ int main(int argc, char** argv) {
       "stock", "Stock per warehouse, SKU and owner: on hand, reserved, available, held, inbound");
   stock_cmd->add_option("--warehouse", stock_opt.warehouse, "warehouse code or id");
   stock_cmd->add_option("--sku", stock_opt.sku, "SKU code or id");
+  stock_cmd->add_option("--owner", stock_opt.owner, "owner of the stock (default: every owner)");
+  stock_cmd->add_option("--lot", stock_opt.lot,
+                        "lot number or id: lists the balances per bin and lot of that lot");
+  stock_cmd->add_option("--expires-before", stock_opt.expires_before,
+                        "YYYY-MM-DD: balances of lots expiring on or before that day");
+  stock_cmd->add_option("--expires-after", stock_opt.expires_after,
+                        "YYYY-MM-DD: balances of lots expiring on or after that day");
   stock_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
   stock_cmd->add_option("--tenant", stock_opt.tenant, "tenant id")->capture_default_str();
   stock_cmd->add_flag("--json", stock_opt.json, "print JSON instead of a table");
@@ -676,9 +722,38 @@ int main(int argc, char** argv) {
       stock_cmd->add_subcommand("card", "Every movement of a SKU with its running balance");
   card_cmd->add_option("sku", card_opt.sku, "SKU code or id")->required();
   card_cmd->add_option("--warehouse", card_opt.warehouse, "warehouse code or id (default: all)");
+  card_cmd->add_option("--owner", card_opt.owner, "owner of the stock (default: every owner)");
+  card_cmd->add_option("--from", card_opt.from,
+                       "YYYY-MM-DD (start of that day, UTC) or RFC 3339 time, inclusive");
+  card_cmd->add_option("--to", card_opt.to,
+                       "YYYY-MM-DD (through that day, UTC) or RFC 3339 time, exclusive");
   card_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
   card_cmd->add_option("--tenant", card_opt.tenant, "tenant id")->capture_default_str();
   card_cmd->add_flag("--json", card_opt.json, "print JSON instead of a table");
+  cli::StockAsOfOptions as_of_opt;
+  auto* as_of_cmd = stock_cmd->add_subcommand(
+      "as-of", "Stock balances at the end of a past day, or just before a time");
+  as_of_cmd->add_option("--at", as_of_opt.at, "YYYY-MM-DD (its end, UTC) or RFC 3339 time")
+      ->required();
+  as_of_cmd->add_option("--warehouse", as_of_opt.warehouse, "warehouse code or id");
+  as_of_cmd->add_option("--sku", as_of_opt.sku, "SKU code or id");
+  as_of_cmd->add_option("--owner", as_of_opt.owner, "owner of the stock (default: every owner)");
+  as_of_cmd->add_option("--lot", as_of_opt.lot, "lot number or id");
+  as_of_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
+  as_of_cmd->add_option("--tenant", as_of_opt.tenant, "tenant id")->capture_default_str();
+  as_of_cmd->add_flag("--json", as_of_opt.json, "print JSON instead of a table");
+  cli::StockExpiringOptions expiring_opt;
+  auto* expiring_cmd =
+      stock_cmd->add_subcommand("expiring", "Expired and near-expiry stock, soonest expiry first");
+  expiring_cmd->add_option("--days", expiring_opt.days, "near expiry: within this many days")
+      ->capture_default_str();
+  expiring_cmd->add_option("--warehouse", expiring_opt.warehouse, "warehouse code or id");
+  expiring_cmd->add_option("--sku", expiring_opt.sku, "SKU code or id");
+  expiring_cmd->add_option("--owner", expiring_opt.owner,
+                           "owner of the stock (default: every owner)");
+  expiring_cmd->add_option("--db", db_url, "database URL")->capture_default_str();
+  expiring_cmd->add_option("--tenant", expiring_opt.tenant, "tenant id")->capture_default_str();
+  expiring_cmd->add_flag("--json", expiring_opt.json, "print JSON instead of a table");
   cli::ReserveOptions reserve_opt;
   auto* reserve = app.add_subcommand(
       "reserve",
@@ -866,7 +941,10 @@ int main(int argc, char** argv) {
   if (stock_cmd->parsed() || reserve->parsed()) {
     auto rt = Open(db_url, 2);
     if (!rt.ok()) return Fail(rt.status());
-    auto out = card_cmd->parsed()  ? cli::RunStockCard(*(*rt)->db, (*rt)->clock, card_opt)
+    auto out = card_cmd->parsed()    ? cli::RunStockCard(*(*rt)->db, (*rt)->clock, card_opt)
+               : as_of_cmd->parsed() ? cli::RunStockAsOf(*(*rt)->db, (*rt)->clock, as_of_opt)
+               : expiring_cmd->parsed()
+                   ? cli::RunStockExpiring(*(*rt)->db, (*rt)->clock, expiring_opt)
                : reserve->parsed() ? cli::RunReserve(*(*rt)->db, (*rt)->clock, reserve_opt)
                                    : cli::RunStock(*(*rt)->db, (*rt)->clock, stock_opt);
     if (!out.ok()) return Fail(out.status());
