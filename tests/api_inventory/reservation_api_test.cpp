@@ -37,6 +37,7 @@ TEST_P(ReservationApi, ReserveReadConfirmAndRelease) {
   EXPECT_EQ(r["quantity"], 6);
   EXPECT_EQ(r["state"], "active");
   EXPECT_TRUE(r["expires_at"].is_string()) << "unconfirmed reservations lapse";
+  EXPECT_EQ(r["short_quantity"], 0) << "nothing lost: nothing short";
   EXPECT_TRUE(r["created_at"].is_string());
   // First expired, first out: the early lot first, across bins.
   ASSERT_EQ(r["lines"].size(), 2U) << r;

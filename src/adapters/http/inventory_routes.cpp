@@ -478,6 +478,9 @@ json ReservationToJson(const inventory::Reservation& r) {
           {"order_ref", r.order_ref},
           {"quantity", r.Quantity()},
           {"picked", r.Picked()},
+          // What a count loss or scrap took from it that no other lot could make up: the order
+          // asked for quantity + short_quantity.
+          {"short_quantity", r.short_quantity},
           {"lines", std::move(lines)},
           {"state", EnumName(r.state)},
           {"expires_at", r.expires_at ? json(r.expires_at->ToIso8601()) : json()},
