@@ -872,6 +872,7 @@ Status TerminalService::ApplyShared(
   std::vector<bool> fresh(n, false);  // answered now: to be stored
   std::vector<int> line_of(n, 0);
   std::vector<TaskChange> changes;
+  cache.earlier = &changes;  // counts see the stock earlier events move
   std::vector<std::size_t> change_item;
   // Copies of an event in the transaction: the events in key order (the first copy first)
   // name each later copy's first.
@@ -938,7 +939,6 @@ Status TerminalService::ApplyShared(
       answers[i] = Rejection(e, outcome.status());
     } else if (outcome->change) {
       change_item.push_back(i);
-      cache.AddPending(outcome->change->movements);
       changes.push_back(std::move(*outcome->change));
       line_of[i] = outcome->line_no;
     } else {

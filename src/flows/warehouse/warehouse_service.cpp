@@ -306,10 +306,21 @@ Result<std::int64_t> BookQuantity(store::Transaction& tx, TenantId tenant,
   XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
   std::int64_t on_hand = 0;
   for (const auto& b : balances) on_hand += b.on_hand;
-  if (cache != nullptr) {
-    auto it = cache->pending.find(
-        {tenant.value(), line.from_bin, line.sku_id, line.lot_id.value(), line.owner});
-    if (it != cache->pending.end()) on_hand += it->second;
+  if (cache != nullptr && cache->earlier != nullptr) {
+    const auto here = [&](const std::optional<Place>& place) {
+      return place && place->state == StockState::kAvailable && place->bin_id == line.from_bin &&
+             place->warehouse_id == warehouse_id;
+    };
+    for (const auto& change : *cache->earlier) {
+      for (const auto& m : change.movements) {
+        if (m.tenant_id != tenant || m.sku_id != line.sku_id || m.lot_id != line.lot_id ||
+            m.owner != line.owner) {
+          continue;
+        }
+        if (here(m.from)) on_hand -= m.quantity;
+        if (here(m.to)) on_hand += m.quantity;
+      }
+    }
   }
   return on_hand;
 }
@@ -481,19 +492,6 @@ Result<T> WarehouseService::Once(const RequestContext& ctx, std::string_view kin
   XB_ASSIGN_OR_RETURN(auto seen, earlier(*tx));
   if (seen) return std::move(*seen);
   return done;
-}
-
-void StepCache::AddPending(std::span<const Movement> movements) {
-  for (const auto& m : movements) {
-    if (m.from && m.from->state == StockState::kAvailable) {
-      pending[{m.tenant_id.value(), m.from->bin_id, m.sku_id, m.lot_id.value(), m.owner}] -=
-          m.quantity;
-    }
-    if (m.to && m.to->state == StockState::kAvailable) {
-      pending[{m.tenant_id.value(), m.to->bin_id, m.sku_id, m.lot_id.value(), m.owner}] +=
-          m.quantity;
-    }
-  }
 }
 
 // --- reads -----------------------------------------------------------------------------------

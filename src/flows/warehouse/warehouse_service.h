@@ -163,13 +163,10 @@ struct StepCache {
   std::map<std::pair<std::int64_t, std::int64_t>, bool> quarantine_bins;  // (tenant, bin id)
   // The time of every step that shares the cache (one transaction); the clock's when unset.
   std::optional<Timestamp> now;
-  // Available stock moved by earlier steps of the transaction and not yet posted, per (tenant,
-  // bin, SKU, lot, owner): counts compare with the books plus these.
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::string>,
-           std::int64_t>
-      pending;
-  // Adds the available stock `movements` (of one step, not yet posted) take and bring.
-  void AddPending(std::span<const inventory::Movement> movements);
+  // The changes of earlier steps of the transaction, not yet posted (the caller's, it outlives
+  // the steps): counts compare with the books plus the available stock these move. Read only by
+  // counts, so other steps pay nothing for it.
+  const std::vector<TaskChange>* earlier = nullptr;
 };
 
 class WarehouseService {
