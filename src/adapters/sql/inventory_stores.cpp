@@ -672,22 +672,24 @@ Result<std::int64_t> MoveRecentMovements(
     const std::function<Result<std::unique_ptr<Connection>>()>& acquire,
     const std::function<void(std::unique_ptr<Connection>)>& release,
     const std::function<bool()>& between) {
-  // Runs `step` in a transaction on a lent connection and gives the connection back.
+  // Runs `step` in a transaction on a lent connection and gives the connection back. A write is
+  // committed without a sync and synced after the connection went back: the writer's turn passes
+  // to a waiting posting at COMMIT, and the move's sync overlaps with that posting's work
+  // instead of being added to it (as SqlDatabase's writer transactions do, decision 0009).
   const auto in_transaction = [&](bool write, const std::function<Status(Connection&)>& step) {
     auto lent = acquire();
     if (!lent.ok()) return lent.status();
     std::unique_ptr<Connection> c = std::move(lent).value();
+    const std::shared_ptr<CommitSync> sync = write ? c->commit_sync() : nullptr;
     Status st = c->Begin(write);
     if (st.ok()) st = step(*c);
     if (st.ok()) {
-      // Not synced: nobody waits for the move, and the writer's turn passes on sooner. A move
-      // lost in a crash leaves its rows in the recent table, whole (one transaction); the next
-      // synced commit makes it durable with everything before it (decision 0008).
       st = write ? c->CommitNoSync() : c->Rollback();
     } else {
       (void)c->Rollback();
     }
     release(std::move(c));
+    if (st.ok() && sync) st = sync->SyncCommitted();
     return st;
   };
   // The slices: runs of whole SKUs of about kMoveRows movements, from one read of the table.
