@@ -10,6 +10,7 @@
 #include "domain/partners/partners.h"
 #include "flows/sourcing/standing.h"
 #include "flows/sourcing/support.h"
+#include "flows/store/idempotency.h"
 
 namespace xb::sourcing {
 
@@ -67,25 +68,8 @@ json PriceJson(const PriceListEntry& e) {
           {"version", e.version}};
 }
 
-// Idempotency: the resource an earlier request with the same key made, if any.
-Result<std::optional<std::int64_t>> Replayed(store::Transaction& tx, const RequestContext& ctx,
-                                             std::string_view kind) {
-  if (!ctx.idempotency_key) return std::optional<std::int64_t>();
-  XB_ASSIGN_OR_RETURN(auto seen,
-                      tx.idempotency().Find(ctx.principal.tenant_id, *ctx.idempotency_key));
-  if (!seen) return std::optional<std::int64_t>();
-  if (seen->request_hash != ctx.request_hash || seen->resource_kind != kind) {
-    return InvalidArgument("Idempotency-Key was already used with a different request");
-  }
-  return std::optional<std::int64_t>(seen->resource_id);
-}
-
-Status Remember(store::Transaction& tx, const RequestContext& ctx, std::string_view kind,
-                std::int64_t id, Timestamp now) {
-  if (!ctx.idempotency_key) return Status::Ok();
-  return tx.idempotency().Insert({ctx.principal.tenant_id, *ctx.idempotency_key, ctx.request_hash,
-                                  std::string(kind), id, now});
-}
+using store::Remember;  // idempotent requests (flows/store/idempotency.h)
+using store::Replayed;
 
 // The price of `supplier` for `sku` in `currency` valid on `day`: the one valid from the latest
 // date (then the newest entry) when several are.

@@ -11,6 +11,7 @@
 #include "domain/partners/partners.h"
 #include "domain/procurement/procurement.h"
 #include "domain/warehouse/gs1.h"
+#include "flows/store/idempotency.h"
 #include "flows/warehouse/warehouse_json.h"
 
 namespace xb::warehouse_flow {
@@ -325,26 +326,8 @@ Result<std::int64_t> BookQuantity(store::Transaction& tx, TenantId tenant,
   return on_hand;
 }
 
-// Idempotency (ARCHITECTURE.md), as the other use cases keep it: the id of what an earlier request
-// with ctx's key made, if any; the same key with another request is refused.
-Result<std::optional<std::int64_t>> Replayed(store::Transaction& tx, const RequestContext& ctx,
-                                             std::string_view kind) {
-  if (!ctx.idempotency_key) return std::optional<std::int64_t>();
-  XB_ASSIGN_OR_RETURN(auto seen,
-                      tx.idempotency().Find(ctx.principal.tenant_id, *ctx.idempotency_key));
-  if (!seen) return std::optional<std::int64_t>();
-  if (seen->request_hash != ctx.request_hash || seen->resource_kind != kind) {
-    return InvalidArgument("Idempotency-Key was already used with a different request");
-  }
-  return std::optional<std::int64_t>(seen->resource_id);
-}
-
-Status Remember(store::Transaction& tx, const RequestContext& ctx, std::string_view kind,
-                std::int64_t id, Timestamp now) {
-  if (!ctx.idempotency_key) return Status::Ok();
-  return tx.idempotency().Insert({ctx.principal.tenant_id, *ctx.idempotency_key, ctx.request_hash,
-                                  std::string(kind), id, now});
-}
+using store::Remember;  // idempotent requests (flows/store/idempotency.h)
+using store::Replayed;
 
 std::int64_t IdOf(const Task& task) { return task.id.value(); }
 std::int64_t IdOf(const TaskView& view) { return view.task.id.value(); }
