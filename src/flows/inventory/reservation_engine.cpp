@@ -409,9 +409,11 @@ void ReservationEngine::Settle(Shard& shard, const Reservation& row, Change chan
       (void)shard.book.Confirm(row.id);
       return;
     }
+    // Counted under the shard's lock, before the stock shows as free again: whoever sees the
+    // stock back (under this lock) also sees the count.
+    (change == Change::kLapse ? lapsed_ : released_).fetch_add(1, std::memory_order_relaxed);
     (void)shard.book.Release(row.id);
   }
-  (change == Change::kLapse ? lapsed_ : released_).fetch_add(1, std::memory_order_relaxed);
   Forget(row);
 }
 
