@@ -73,15 +73,34 @@ bool IsVisibleAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 
-// Free room of a bin for ordering; unlimited bins come first.
-std::int64_t FreeUnits(const BinOccupancy& b) {
-  return b.capacity_units == 0 ? std::numeric_limits<std::int64_t>::max()
-                               : b.capacity_units - b.units;
+std::string BinName(const BinOccupancy& b) {
+  return b.code.empty() ? std::to_string(b.bin_id) : b.code;
 }
 
 bool SameTextIgnoringCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ToLowerAscii(a) == ToLowerAscii(b);
 }
+
+// Rank of a bin under the putaway rule: 0 holds the SKU, 1 in the category's zone, 2 any other.
+int RuleRank(const BinOccupancy& b, std::string_view category) {
+  if (b.holds_sku) return 0;
+  return !category.empty() && SameTextIgnoringCase(b.zone, category) ? 1 : 2;
+}
+
+// Whether `a` comes before `b` under the rule: rank, then the most free room, then the lowest id.
+bool RankedBefore(const BinOccupancy& a, const BinOccupancy& b, std::string_view category) {
+  const int ra = RuleRank(a, category);
+  const int rb = RuleRank(b, category);
+  if (ra != rb) return ra < rb;
+  const std::int64_t fa = FreeUnits(a);
+  const std::int64_t fb = FreeUnits(b);
+  if (fa != fb) return fa > fb;
+  return a.bin_id < b.bin_id;
+}
+
+// Bins the rule may use at all: storage or pick bins with an id.
+bool TakesPutaway(const BinOccupancy& b) { return b.storage && b.bin_id > 0; }
+
 }  // namespace
 
 std::span<const std::string_view> EnumChoices(TaskKind) { return kKinds; }
@@ -321,31 +340,68 @@ std::int64_t CountAdjustment(const TaskLine& line) {
   return final_count ? *final_count - *line.system_qty : 0;
 }
 
+std::int64_t FreeUnits(const BinOccupancy& b) {
+  if (b.capacity_units == 0) return std::numeric_limits<std::int64_t>::max();
+  return std::max<std::int64_t>(b.capacity_units - b.units - std::max<std::int64_t>(b.planned, 0),
+                                0);
+}
+
 Result<std::int64_t> SuggestBin(std::span<const BinOccupancy> bins, std::string_view category,
                                 std::int64_t qty) {
   if (qty <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
-  // Rank: 0 holds the SKU, 1 in the category's zone, 2 any other storage bin.
   const BinOccupancy* best = nullptr;
-  int best_rank = 3;
   for (const auto& b : bins) {
-    if (!b.storage || b.bin_id <= 0) continue;
-    if (b.capacity_units != 0 && b.units + qty > b.capacity_units) continue;
-    const int rank =
-        b.holds_sku ? 0 : (!category.empty() && SameTextIgnoringCase(b.zone, category) ? 1 : 2);
-    const bool better =
-        best == nullptr || rank < best_rank ||
-        (rank == best_rank && (FreeUnits(b) > FreeUnits(*best) ||
-                               (FreeUnits(b) == FreeUnits(*best) && b.bin_id < best->bin_id)));
-    if (better) {
-      best = &b;
-      best_rank = rank;
-    }
+    if (!TakesPutaway(b) || FreeUnits(b) < qty) continue;
+    if (best == nullptr || RankedBefore(b, *best, category)) best = &b;
   }
   if (best == nullptr) {
     return FailedPrecondition("no storage bin has room for " + std::to_string(qty) + " units",
                               "to_bin");
   }
   return best->bin_id;
+}
+
+Result<std::vector<BinShare>> SplitPutaway(std::span<const BinOccupancy> bins,
+                                           std::string_view category, std::int64_t qty) {
+  if (qty <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
+  // One bin when one takes it all: fewer trips and fewer lines.
+  if (auto one = SuggestBin(bins, category, qty); one.ok()) {
+    return std::vector<BinShare>{{*one, qty}};
+  }
+  std::vector<const BinOccupancy*> usable;
+  std::int64_t room = 0;  // what all usable bins take together (none unlimited here)
+  for (const auto& b : bins) {
+    if (!TakesPutaway(b) || FreeUnits(b) <= 0) continue;
+    usable.push_back(&b);
+    room += FreeUnits(b);
+  }
+  if (room < qty) {
+    return FailedPrecondition("the storage bins have room for " + std::to_string(room) +
+                                  " units together, " + std::to_string(qty) + " to put away",
+                              "to_bin");
+  }
+  std::sort(usable.begin(), usable.end(), [&](const BinOccupancy* a, const BinOccupancy* b) {
+    return RankedBefore(*a, *b, category);
+  });
+  std::vector<BinShare> shares;
+  std::int64_t left = qty;
+  for (const BinOccupancy* b : usable) {
+    if (left == 0) break;
+    const std::int64_t take = std::min(left, FreeUnits(*b));
+    shares.push_back({b->bin_id, take});
+    left -= take;
+  }
+  return shares;
+}
+
+Status CheckRoom(const BinOccupancy& bin, std::int64_t qty) {
+  if (bin.capacity_units == 0 || qty <= FreeUnits(bin)) return Status::Ok();
+  return FailedPrecondition(
+      "to_bin: bin " + BinName(bin) + " holds " + std::to_string(bin.units) +
+          " units and expects " + std::to_string(std::max<std::int64_t>(bin.planned, 0)) +
+          " more from open tasks, of a capacity of " + std::to_string(bin.capacity_units) +
+          "; it has room for " + std::to_string(FreeUnits(bin)) + ", not " + std::to_string(qty),
+      "to_bin");
 }
 
 Status Validate(const DeviceEvent& e) {

@@ -136,10 +136,11 @@ Result<Task> CancelTask(Task task, Timestamp at);
 // adjustment is posted at close on top of them.
 std::int64_t CountAdjustment(const TaskLine& line);
 
-// Putaway rule: which storage bin a received quantity goes to. Prefers a bin of the warehouse
-// that already holds the SKU (same owner), then a bin of the SKU's category zone, then the bin
-// with the most free capacity; never a bin whose capacity would be exceeded (capacity 0:
-// unlimited), never a receiving, shipping or quarantine bin. kFailedPrecondition when no bin fits.
+// Putaway rule: which storage bins a received quantity goes to. A bin of the warehouse that
+// already holds the SKU (same owner) comes first, then a bin of the SKU's category zone, then the
+// bin with the most free capacity; never a bin whose capacity would be exceeded (capacity 0:
+// unlimited) by what it holds plus what open tasks plan to bring (`planned`), never a receiving,
+// shipping or quarantine bin.
 struct BinOccupancy {
   std::int64_t bin_id = 0;
   std::string zone;
@@ -147,9 +148,33 @@ struct BinOccupancy {
   std::int64_t capacity_units = 0;  // 0: unlimited
   std::int64_t units = 0;           // on hand now (all SKUs)
   bool holds_sku = false;           // holds this SKU of this owner
+  // Units that open putaway and move task lines still plan to bring into the bin (expected less
+  // done): they occupy it as much as what is on hand.
+  std::int64_t planned = 0;
+  std::string code;  // for messages; the id is used when empty
 };
+// Units the bin can still take: capacity − on hand − planned (never negative); the largest
+// int64 for an unlimited bin.
+std::int64_t FreeUnits(const BinOccupancy& bin);
+// The one best bin that takes all of `qty`. kFailedPrecondition (field to_bin) when none does.
 Result<std::int64_t> SuggestBin(std::span<const BinOccupancy> bins, std::string_view category,
                                 std::int64_t qty);
+
+// One share of a split putaway: `qty` units into `bin_id`.
+struct BinShare {
+  std::int64_t bin_id = 0;
+  std::int64_t qty = 0;
+};
+// The putaway of `qty` units as shares over the bins: the one bin SuggestBin chooses when a
+// single bin takes it all; otherwise the bins in the rule's order (holds the SKU, category zone,
+// most free room), each filled up to its free capacity, until the quantity is placed. Each share
+// stays within its bin's free capacity. kFailedPrecondition (field to_bin) naming how many units
+// the storage bins take together when they cannot take `qty`; kInvalidArgument when qty ≤ 0.
+Result<std::vector<BinShare>> SplitPutaway(std::span<const BinOccupancy> bins,
+                                           std::string_view category, std::int64_t qty);
+// Whether `qty` more units fit `bin` (on hand plus planned within its capacity; 0: unlimited).
+// kFailedPrecondition naming the field to_bin, with what the bin holds and plans, otherwise.
+Status CheckRoom(const BinOccupancy& bin, std::int64_t qty);
 
 // ---- packing ----
 

@@ -274,11 +274,24 @@ TEST(TasksTest, PickMayCloseShortWithTheShortfallOnItsLines) {
 
 // ---- putaway rule ----
 
+BinOccupancy Bin(std::int64_t id, std::string zone, bool storage, std::int64_t capacity,
+                 std::int64_t units, bool holds_sku, std::int64_t planned = 0) {
+  BinOccupancy b;
+  b.bin_id = id;
+  b.zone = std::move(zone);
+  b.storage = storage;
+  b.capacity_units = capacity;
+  b.units = units;
+  b.holds_sku = holds_sku;
+  b.planned = planned;
+  return b;
+}
+
 TEST(TasksTest, SuggestBinPrefersABinHoldingTheSku) {
   const std::vector<BinOccupancy> bins = {
-      {1, "food", true, 0, 0, false},
-      {2, "cosmetics", true, 100, 90, true},
-      {3, "cosmetics", true, 100, 0, false},
+      Bin(1, "food", true, 0, 0, false),
+      Bin(2, "cosmetics", true, 100, 90, true),
+      Bin(3, "cosmetics", true, 100, 0, false),
   };
   EXPECT_EQ(SuggestBin(bins, "cosmetics", 10).value(), 2);
   // 11 would overflow bin 2: the category zone is next.
@@ -291,9 +304,9 @@ TEST(TasksTest, SuggestBinPrefersABinHoldingTheSku) {
 
 TEST(TasksTest, SuggestBinNeverPicksNonStorageOrFullBins) {
   const std::vector<BinOccupancy> bins = {
-      {1, "receiving", false, 0, 0, true},
-      {2, "food", true, 50, 45, false},
-      {3, "food", true, 60, 40, false},
+      Bin(1, "receiving", false, 0, 0, true),
+      Bin(2, "food", true, 50, 45, false),
+      Bin(3, "food", true, 60, 40, false),
   };
   EXPECT_EQ(SuggestBin(bins, "food", 5).value(), 3);  // more free room than bin 2
   EXPECT_EQ(SuggestBin(bins, "food", 20).value(), 3);
@@ -303,9 +316,94 @@ TEST(TasksTest, SuggestBinNeverPicksNonStorageOrFullBins) {
 }
 
 TEST(TasksTest, SuggestBinBreaksTiesByLowestBinId) {
-  const std::vector<BinOccupancy> bins = {{9, "a", true, 10, 0, false},
-                                          {4, "a", true, 10, 0, false}};
+  const std::vector<BinOccupancy> bins = {Bin(9, "a", true, 10, 0, false),
+                                          Bin(4, "a", true, 10, 0, false)};
   EXPECT_EQ(SuggestBin(bins, "a", 1).value(), 4);
+}
+
+TEST(TasksTest, SuggestBinCountsWhatOpenTasksPlanAsOccupied) {
+  // Bin 2 holds 40 of 100 and expects 50 from open tasks: 10 left, less than bin 3's 20.
+  const std::vector<BinOccupancy> bins = {Bin(2, "food", true, 100, 40, false, 50),
+                                          Bin(3, "food", true, 30, 10, false)};
+  EXPECT_EQ(FreeUnits(bins[0]), 10);
+  EXPECT_EQ(SuggestBin(bins, "food", 15).value(), 3);
+  EXPECT_EQ(SuggestBin(bins, "food", 10).value(), 3) << "more free room";
+  EXPECT_EQ(SuggestBin(bins, "food", 21).status().code(), ErrorCode::kFailedPrecondition);
+  // Over-planned bins have no room, never a negative one.
+  EXPECT_EQ(FreeUnits(Bin(4, "", true, 10, 8, false, 5)), 0);
+  EXPECT_GT(FreeUnits(Bin(5, "", true, 0, 8, false, 5)), 1'000'000'000) << "unlimited";
+}
+
+TEST(TasksTest, SplitPutawayKeepsOneBinWhenOneTakesItAll) {
+  const std::vector<BinOccupancy> bins = {Bin(1, "food", true, 100, 95, true),
+                                          Bin(2, "food", true, 0, 0, false)};
+  auto shares = SplitPutaway(bins, "food", 50);
+  ASSERT_TRUE(shares.ok()) << shares.status().ToString();
+  ASSERT_EQ(shares->size(), 1U);
+  EXPECT_EQ((*shares)[0].bin_id, 2);
+  EXPECT_EQ((*shares)[0].qty, 50);
+}
+
+TEST(TasksTest, SplitPutawayFillsBinsInTheRulesOrderWithinTheirRoom) {
+  const std::vector<BinOccupancy> bins = {
+      Bin(1, "receiving", false, 0, 0, true),  // never
+      Bin(2, "toys", true, 50, 10, false),     // other zone, room 40
+      Bin(3, "food", true, 30, 0, false, 10),  // category zone, room 20
+      Bin(4, "toys", true, 20, 15, true),      // holds the SKU, room 5
+      Bin(5, "food", true, 25, 0, false),      // category zone, room 25
+      Bin(6, "toys", true, 60, 0, false, 60),  // full by what is planned
+      Bin(7, "toys", true, 45, 0, false),      // other zone, room 45
+  };
+  auto shares = SplitPutaway(bins, "food", 100);
+  ASSERT_TRUE(shares.ok()) << shares.status().ToString();
+  const std::vector<std::pair<std::int64_t, std::int64_t>> want = {
+      {4, 5}, {5, 25}, {3, 20}, {7, 45}, {2, 5}};
+  ASSERT_EQ(shares->size(), want.size());
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ((*shares)[i].bin_id, want[i].first) << i;
+    EXPECT_EQ((*shares)[i].qty, want[i].second) << i;
+    total += (*shares)[i].qty;
+  }
+  EXPECT_EQ(total, 100);
+  for (const auto& share : *shares) {
+    for (const auto& b : bins) {
+      if (b.bin_id == share.bin_id) {
+        EXPECT_LE(share.qty, FreeUnits(b)) << b.bin_id;
+      }
+    }
+  }
+}
+
+TEST(TasksTest, SplitPutawayIsRefusedWhenTheBinsTogetherLackRoomSayingHowMuchFits) {
+  const std::vector<BinOccupancy> bins = {Bin(1, "", false, 0, 0, false),
+                                          Bin(2, "food", true, 50, 20, false),
+                                          Bin(3, "food", true, 40, 0, false, 15)};
+  auto exact = SplitPutaway(bins, "food", 55);
+  ASSERT_TRUE(exact.ok()) << exact.status().ToString();
+  EXPECT_EQ(exact->size(), 2U);
+  auto refused = SplitPutaway(bins, "food", 56);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().field(), "to_bin");
+  EXPECT_NE(refused.status().message().find("room for 55 units"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(SplitPutaway(bins, "food", 0).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(SplitPutaway({}, "food", 1).status().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST(TasksTest, CheckRoomCountsOnHandAndPlannedAgainstCapacity) {
+  BinOccupancy b = Bin(8, "", true, 100, 60, false, 30);
+  b.code = "A-08";
+  EXPECT_TRUE(CheckRoom(b, 10).ok());
+  const Status over = CheckRoom(b, 11);
+  EXPECT_EQ(over.code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(over.field(), "to_bin");
+  EXPECT_NE(over.message().find("A-08"), std::string::npos) << over.message();
+  EXPECT_NE(over.message().find("room for 10"), std::string::npos) << over.message();
+  EXPECT_TRUE(CheckRoom(Bin(9, "", true, 0, 500, false, 500), 1000).ok()) << "unlimited";
+  EXPECT_EQ(CheckRoom(Bin(9, "", true, 10, 12, false), 1).code(), ErrorCode::kFailedPrecondition)
+      << "already over its capacity";
 }
 
 // ---- device events ----

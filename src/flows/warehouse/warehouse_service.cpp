@@ -130,6 +130,21 @@ Status RequireLotOf(store::Transaction& tx, TenantId tenant, std::int64_t sku_id
   return Status::Ok();
 }
 
+// A line of stock named in a request (a move or a parcel line, `where` e.g. "lines[2]"): an
+// active SKU, a lot of that SKU (or none), a valid owner and a positive quantity;
+// kInvalidArgument on the field "lines" otherwise.
+Status RequireStockLine(store::Transaction& tx, TenantId tenant, std::int64_t sku_id, LotId lot,
+                        const std::string& owner, std::int64_t quantity, const std::string& where) {
+  XB_RETURN_IF_ERROR(
+      RequireActive<catalog::Sku>(tx, tenant, sku_id, "lines", where + ".sku_id").status());
+  XB_RETURN_IF_ERROR(RequireLotOf(tx, tenant, sku_id, lot, "lines", where + ".lot_id"));
+  if (Status st = inventory::ValidateOwner(owner); !st.ok()) {
+    return InvalidArgument(where + ".owner: " + st.message(), "lines");
+  }
+  if (quantity <= 0) return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
+  return Status::Ok();
+}
+
 // Every balance matching `query` (its limit and offset are ignored).
 Result<std::vector<Balance>> AllBalances(store::Transaction& tx, TenantId tenant,
                                          BalanceQuery query) {
@@ -289,6 +304,61 @@ Result<bool> IsQuarantineBin(store::Transaction& tx, TenantId tenant, std::int64
 bool Pickable(const partners::Bin& bin) {
   return bin.status == RecordStatus::kActive &&
          (bin.kind == partners::BinKind::kStorage || bin.kind == partners::BinKind::kPick);
+}
+
+// Units that open (not closed or cancelled) putaway and move task lines of `warehouse_id` still
+// plan to bring into each bin: expected less done. Line `skip_line` of task `skip_task` is left
+// out (the line being worked, whose units are counted by the step itself).
+Result<std::map<std::int64_t, std::int64_t>> PlannedUnits(store::Transaction& tx, TenantId tenant,
+                                                          std::int64_t warehouse_id,
+                                                          TaskId skip_task = TaskId(),
+                                                          int skip_line = 0) {
+  std::map<std::int64_t, std::int64_t> planned;
+  for (const TaskKind kind : {TaskKind::kPutaway, TaskKind::kMove}) {
+    for (const TaskState state : {TaskState::kOpen, TaskState::kInProgress}) {
+      warehouse::TaskQuery q;
+      q.warehouse_id = warehouse_id;
+      q.kind = kind;
+      q.state = state;
+      XB_ASSIGN_OR_RETURN(auto tasks, AllTasks(tx, tenant, q));
+      for (const auto& t : tasks) {
+        for (const auto& l : t.lines) {
+          if (t.id == skip_task && l.line_no == skip_line) continue;
+          const std::int64_t left = l.expected_qty - l.done_qty;
+          if (l.to_bin > 0 && left > 0) planned[l.to_bin] += left;
+        }
+      }
+    }
+  }
+  return planned;
+}
+
+// What `bin` holds now (every SKU and state) and what open tasks plan to bring into it, less
+// line `skip_line` of `skip_task`.
+Result<warehouse::BinOccupancy> OccupancyOf(store::Transaction& tx, TenantId tenant,
+                                            const partners::Bin& bin, TaskId skip_task,
+                                            int skip_line) {
+  warehouse::BinOccupancy o;
+  o.bin_id = bin.id.value();
+  o.code = bin.code;
+  o.zone = bin.zone.value_or("");
+  o.storage = Pickable(bin);
+  o.capacity_units = bin.capacity_units;
+  BalanceQuery bq;
+  bq.warehouse_id = bin.warehouse_id;
+  bq.bin_id = bin.id.value();
+  XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
+  for (const auto& b : balances) o.units += b.on_hand;
+  XB_ASSIGN_OR_RETURN(auto planned,
+                      PlannedUnits(tx, tenant, bin.warehouse_id, skip_task, skip_line));
+  o.planned = planned[o.bin_id];
+  return o;
+}
+
+// Bins a putaway may go to: storage and pick bins, and quarantine bins (which hold the stock).
+bool TakesPutaway(partners::BinKind kind) {
+  return kind == partners::BinKind::kStorage || kind == partners::BinKind::kPick ||
+         kind == partners::BinKind::kQuarantine;
 }
 
 // The book quantity of a count line: what the ledger holds now, available, in the line's bin for
@@ -699,6 +769,9 @@ Result<Task> WarehouseService::CreatePutaway(const RequestContext& ctx, TaskId r
             available[{b.key.bin_id, b.key.sku_id, b.key.lot_id.value(), b.key.owner}] += b.on_hand;
           }
         }
+        // What open putaway and move tasks will bring occupies the bins already; this task's
+        // lines are added as they are planned.
+        XB_ASSIGN_OR_RETURN(auto planned, PlannedUnits(tx, tenant, receive.warehouse_id));
 
         Task task;
         task.kind = TaskKind::kPutaway;
@@ -720,32 +793,36 @@ Result<Task> WarehouseService::CreatePutaway(const RequestContext& ctx, TaskId r
             if (bin.status != RecordStatus::kActive) continue;
             warehouse::BinOccupancy o;
             o.bin_id = bin.id.value();
+            o.code = bin.code;
             o.zone = bin.zone.value_or("");
-            o.storage =
-                bin.kind == partners::BinKind::kStorage || bin.kind == partners::BinKind::kPick;
+            o.storage = Pickable(bin);
             o.capacity_units = bin.capacity_units;
             o.units = units[o.bin_id];
+            o.planned = planned[o.bin_id];
             o.holds_sku = holdings.contains({o.bin_id, sku_id, owner});
             occupancy.push_back(std::move(o));
           }
-          auto to = warehouse::SuggestBin(occupancy, EnumName(skus.at(sku_id).category), qty);
-          if (!to.ok()) {
-            return FailedPrecondition("receive_task_id: no bin of warehouse " +
-                                          std::to_string(receive.warehouse_id) + " takes " +
-                                          std::to_string(qty) + " units of SKU " +
-                                          skus.at(sku_id).code + ": " + to.status().message(),
-                                      "receive_task_id");
+          // One line per bin when no single bin takes the whole quantity.
+          auto shares = warehouse::SplitPutaway(occupancy, EnumName(skus.at(sku_id).category), qty);
+          if (!shares.ok()) {
+            return FailedPrecondition(
+                "receive_task_id: warehouse " + std::to_string(receive.warehouse_id) +
+                    " cannot take the " + std::to_string(qty) + " units of SKU " +
+                    skus.at(sku_id).code + ": " + shares.status().message(),
+                "receive_task_id");
           }
-          units[*to] += qty;
-          holdings.insert({*to, sku_id, owner});
-          TaskLine line;
-          line.sku_id = sku_id;
-          line.lot_id = LotId(lot);
-          line.owner = owner;
-          line.from_bin = from_bin;
-          line.to_bin = *to;
-          line.expected_qty = qty;
-          task.lines.push_back(std::move(line));
+          for (const auto& share : *shares) {
+            planned[share.bin_id] += share.qty;
+            holdings.insert({share.bin_id, sku_id, owner});
+            TaskLine line;
+            line.sku_id = sku_id;
+            line.lot_id = LotId(lot);
+            line.owner = owner;
+            line.from_bin = from_bin;
+            line.to_bin = share.bin_id;
+            line.expected_qty = share.qty;
+            task.lines.push_back(std::move(line));
+          }
         }
         if (task.lines.empty()) {
           return FailedPrecondition("receive_task_id: receive task " + receive.code +
@@ -901,16 +978,7 @@ Result<Task> WarehouseService::CreateMove(const RequestContext& ctx, const MoveD
           const auto& in = draft.lines[i];
           const std::string where = "lines[" + std::to_string(i) + "]";
           XB_RETURN_IF_ERROR(
-              RequireActive<catalog::Sku>(tx, tenant, in.sku_id, "lines", where + ".sku_id")
-                  .status());
-          XB_RETURN_IF_ERROR(
-              RequireLotOf(tx, tenant, in.sku_id, in.lot_id, "lines", where + ".lot_id"));
-          if (Status st = inventory::ValidateOwner(in.owner); !st.ok()) {
-            return InvalidArgument(where + ".owner: " + st.message(), "lines");
-          }
-          if (in.quantity <= 0) {
-            return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
-          }
+              RequireStockLine(tx, tenant, in.sku_id, in.lot_id, in.owner, in.quantity, where));
           XB_RETURN_IF_ERROR(
               RequireBin(tx, tenant, draft.warehouse_id, in.from_bin, "lines", where + ".from_bin")
                   .status());
@@ -1205,21 +1273,26 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
                                  "progress is for putaway, move and pick tasks"));
   XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, entry.line_no));
   if (entry.quantity <= 0) return InvalidArgument("quantity: must be greater than 0", "quantity");
+  const TenantId tenant = ctx.principal.tenant_id;
   std::int64_t to_bin = line->to_bin;
+  std::optional<partners::Bin> dest;  // the destination of a putaway or move step
   if (entry.to_bin && *entry.to_bin != line->to_bin) {
     if (task.kind == TaskKind::kPick) {
       return InvalidArgument("to_bin: picks go to the task's staging bin", "to_bin");
     }
-    XB_RETURN_IF_ERROR(
-        RequireBin(tx, ctx.principal.tenant_id, task.warehouse_id, *entry.to_bin, "to_bin")
-            .status());
+    XB_ASSIGN_OR_RETURN(dest, RequireBin(tx, tenant, task.warehouse_id, *entry.to_bin, "to_bin"));
     if (*entry.to_bin == line->from_bin) {
       return InvalidArgument("to_bin: must differ from the line's from_bin", "to_bin");
+    }
+    if (task.kind == TaskKind::kPutaway && !TakesPutaway(dest->kind)) {
+      return InvalidArgument("to_bin: bin " + dest->code + " is a " + EnumName(dest->kind) +
+                                 " bin; putaway goes to storage, pick or quarantine bins",
+                             "to_bin");
     }
     to_bin = *entry.to_bin;
   }
   if (task.kind == TaskKind::kPick && line->lot_id.value() != 0) {
-    XB_ASSIGN_OR_RETURN(auto lot, tx.inventory().GetLot(ctx.principal.tenant_id, line->lot_id));
+    XB_ASSIGN_OR_RETURN(auto lot, tx.inventory().GetLot(tenant, line->lot_id));
     XB_RETURN_IF_ERROR(RefuseExpired(lot, Date::OfTimestamp(clock_.Now()), "picked", "line_no"));
   }
   XB_ASSIGN_OR_RETURN(Task after, warehouse::Progress(task, entry.line_no, entry.quantity));
@@ -1233,7 +1306,16 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
   change.base_version = task.version;
   bool into_quarantine = false;
   if (task.kind != TaskKind::kPick) {
-    XB_ASSIGN_OR_RETURN(into_quarantine, IsQuarantineBin(tx, ctx.principal.tenant_id, to_bin));
+    if (!dest) {
+      XB_ASSIGN_OR_RETURN(dest, tx.bins().Get(tenant, to_bin));
+    }
+    into_quarantine = dest->kind == partners::BinKind::kQuarantine;
+    // A bin's capacity holds what is on hand plus what open tasks plan to bring (this line's
+    // rest aside: the step brings its part now).
+    if (dest->capacity_units > 0) {
+      XB_ASSIGN_OR_RETURN(auto occupancy, OccupancyOf(tx, tenant, *dest, task.id, entry.line_no));
+      XB_RETURN_IF_ERROR(warehouse::CheckRoom(occupancy, entry.quantity));
+    }
   }
   change.movements.push_back(
       LineMovement(ctx, after, *changed, entry.quantity, clock_.Now(), into_quarantine));
@@ -1661,16 +1743,7 @@ Result<warehouse::Parcel> WarehouseService::Pack(const RequestContext& ctx, cons
           const auto& l = draft.lines[i];
           const std::string where = "lines[" + std::to_string(i) + "]";
           XB_RETURN_IF_ERROR(
-              RequireActive<catalog::Sku>(tx, tenant, l.sku_id, "lines", where + ".sku_id")
-                  .status());
-          XB_RETURN_IF_ERROR(
-              RequireLotOf(tx, tenant, l.sku_id, l.lot_id, "lines", where + ".lot_id"));
-          if (Status st = inventory::ValidateOwner(l.owner); !st.ok()) {
-            return InvalidArgument(where + ".owner: " + st.message(), "lines");
-          }
-          if (l.quantity <= 0) {
-            return InvalidArgument(where + ".quantity: must be greater than 0", "lines");
-          }
+              RequireStockLine(tx, tenant, l.sku_id, l.lot_id, l.owner, l.quantity, where));
           auto& left = free[{draft.pack_bin_id, l.sku_id, l.lot_id.value(), l.owner}];
           if (left < l.quantity) {
             return FailedPrecondition(

@@ -194,7 +194,11 @@ class WarehouseService {
   Result<warehouse::Task> CreateReceive(const RequestContext& ctx, const ReceiveDraft& draft,
                                         bool* replayed = nullptr);
   // Lines for the good stock of the receive task not yet covered by another putaway task, each
-  // with a bin chosen by warehouse::SuggestBin.
+  // with a bin chosen by warehouse::SplitPutaway: one bin when one takes it all, otherwise
+  // several lines over several bins, each within its bin's free room. Bins count as occupied by
+  // what they hold and by what open putaway and move lines still plan to bring. Refused
+  // (kFailedPrecondition on receive_task_id, with how many units fit) when the warehouse's
+  // storage bins together cannot take it.
   Result<warehouse::Task> CreatePutaway(const RequestContext& ctx, warehouse::TaskId receive_task,
                                         bool* replayed = nullptr);
   // One line per reservation lot and source bin (FEFO is the reservation's; the storage and pick
@@ -214,7 +218,11 @@ class WarehouseService {
   Result<warehouse::Task> Receive(const RequestContext& ctx, warehouse::TaskId id,
                                   const ReceiptEntry& entry, bool* replayed = nullptr);
   // Putaway, move and pick steps. Into a quarantine bin, stock is held (kHold); a pick of a lot
-  // that has expired since it was reserved is refused.
+  // that has expired since it was reserved is refused. A putaway or move step never fills its
+  // bin beyond capacity (on hand plus what other open putaway and move lines plan to bring;
+  // kFailedPrecondition on to_bin). `to_bin` overriding the line's bin must be an active bin of
+  // the task's warehouse (kInvalidArgument on to_bin), for a putaway a storage, pick or
+  // quarantine bin; the line then goes to that bin.
   Result<warehouse::Task> Progress(const RequestContext& ctx, warehouse::TaskId id,
                                    const ProgressEntry& entry, bool* replayed = nullptr);
   // A count (and a recount) is compared with the book quantity of its bin, SKU, lot and owner
