@@ -199,6 +199,147 @@ TEST_F(WarehouseServiceTest, PutawayGoesToSuggestedBinsAndNeverTwice) {
                   "receive_task_id");
 }
 
+TEST_F(WarehouseServiceTest, PutawaySplitsALineNoSingleBinTakesAndRefusesOnlyWhatNoBinsTake) {
+  SetBin(a1_, 50);  // the category's zone, room 50; A-02 (no zone) room 100
+  const auto p1 = NewBin("P-01", partners::BinKind::kPick, std::nullopt, 30);
+  const auto received = ReceiveMilk(170);
+  auto put = svc_.CreatePutaway(Ctx(), received.id);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  // The zone first, then the most free room, each bin filled to its capacity.
+  ASSERT_EQ(put->lines.size(), 3U);
+  const std::vector<std::pair<std::int64_t, std::int64_t>> want = {{a1_, 50}, {a2_, 100}, {p1, 20}};
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(put->lines[i].line_no, static_cast<int>(i) + 1);
+    EXPECT_EQ(put->lines[i].from_bin, rcv_);
+    EXPECT_EQ(put->lines[i].sku_id, milk_);
+    EXPECT_EQ(put->lines[i].lot_id, LotOf(milk_, "L-A"));
+    EXPECT_EQ(put->lines[i].to_bin, want[i].first) << i;
+    EXPECT_EQ(put->lines[i].expected_qty, want[i].second) << i;
+  }
+  for (int line = 1; line <= 3; ++line) {
+    const std::int64_t qty = put->lines[static_cast<std::size_t>(line - 1)].expected_qty;
+    auto step = svc_.Progress(Ctx(), put->id, {line, qty, std::nullopt});
+    ASSERT_TRUE(step.ok()) << step.status().ToString();
+  }
+  ASSERT_TRUE(svc_.Close(Ctx(), put->id, {}).ok());
+  EXPECT_EQ(Stock(rcv_, milk_), 0);
+  EXPECT_EQ(Stock(a1_, milk_), 50);
+  EXPECT_EQ(Stock(a2_, milk_), 100);
+  EXPECT_EQ(Stock(p1, milk_), 20);
+
+  // 20 more: only P-01's 10 free units are left in the warehouse's storage bins.
+  const auto more = ReceiveMilk(20, "L-B");
+  const auto created = Events("warehouse.task.created").size();
+  auto refused = svc_.CreatePutaway(Ctx(), more.id);
+  XB_EXPECT_ERROR(refused, ErrorCode::kFailedPrecondition, "receive_task_id");
+  EXPECT_NE(refused.status().message().find("room for 10 units"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(Events("warehouse.task.created").size(), created) << "no task made";
+  // An unlimited bin takes anything.
+  SetBin(a1_, 0);
+  auto taken = svc_.CreatePutaway(Ctx(), more.id);
+  ASSERT_TRUE(taken.ok()) << taken.status().ToString();
+  ASSERT_EQ(taken->lines.size(), 1U);
+  EXPECT_EQ(taken->lines[0].to_bin, a1_);
+}
+
+TEST_F(WarehouseServiceTest, OpenPutawayAndMoveLinesOccupyTheirBinsUntilDoneOrCancelled) {
+  SetBin(a1_, 100);
+  const auto r1 = ReceiveMilk(60);
+  auto put1 = svc_.CreatePutaway(Ctx(), r1.id);
+  ASSERT_TRUE(put1.ok()) << put1.status().ToString();
+  ASSERT_EQ(put1->lines.size(), 1U);
+  EXPECT_EQ(put1->lines[0].to_bin, a1_);
+
+  // A-01 holds nothing yet but expects 60: 60 more would overflow it.
+  const auto r2 = ReceiveMilk(60, "L-B");
+  auto put2 = svc_.CreatePutaway(Ctx(), r2.id);
+  ASSERT_TRUE(put2.ok()) << put2.status().ToString();
+  ASSERT_EQ(put2->lines.size(), 1U);
+  EXPECT_EQ(put2->lines[0].to_bin, a2_);
+
+  // Half of put1 done: A-01 holds 30 and expects 30, still 60 occupied; a move planned into A-01
+  // occupies it too.
+  ASSERT_TRUE(svc_.Progress(Ctx(), put1->id, {1, 30, std::nullopt}).ok());
+  auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, LotOf(milk_, "L-A"), "own", rcv_, a1_, 25}}});
+  ASSERT_TRUE(move.ok()) << move.status().ToString();
+  const auto r3 = ReceiveMilk(20, "L-C");
+  auto put3 = svc_.CreatePutaway(Ctx(), r3.id);
+  ASSERT_TRUE(put3.ok()) << put3.status().ToString();
+  // 100 − 30 on hand − 30 − 25 planned = 15 < 20; A-02: 100 − 60 planned = 40.
+  ASSERT_EQ(put3->lines.size(), 1U);
+  EXPECT_EQ(put3->lines[0].to_bin, a2_);
+
+  // Cancelled tasks plan nothing: A-01 has room for 70 again.
+  ASSERT_TRUE(svc_.Cancel(Ctx(), put1->id).ok());
+  ASSERT_TRUE(svc_.Cancel(Ctx(), move->id).ok());
+  const auto r4 = ReceiveMilk(70, "L-D");
+  auto put4 = svc_.CreatePutaway(Ctx(), r4.id);
+  ASSERT_TRUE(put4.ok()) << put4.status().ToString();
+  ASSERT_EQ(put4->lines.size(), 1U);
+  EXPECT_EQ(put4->lines[0].to_bin, a1_) << "the SKU's bin, with room for 70";
+}
+
+TEST_F(WarehouseServiceTest, AnOverridingBinMustTakePutawayAndHaveRoomOrNothingChanges) {
+  const auto p1 = NewBin("P-01", partners::BinKind::kPick, std::nullopt, 30);
+  const auto rcv2 = NewBin("RCV-2", partners::BinKind::kReceiving);
+  const auto old = NewBin("A-99", partners::BinKind::kStorage);
+  SetBin(old, 0, RecordStatus::kArchived);
+  const auto received = ReceiveMilk(60);
+  auto put = svc_.CreatePutaway(Ctx(), received.id);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  ASSERT_EQ(put->lines.size(), 1U);
+  ASSERT_EQ(put->lines[0].to_bin, a1_);
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 20, std::nullopt}).ok());
+  // A move of 20 planned into P-01 leaves it room for 10.
+  auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, LotOf(milk_, "L-A"), "own", a1_, p1, 20}}});
+  ASSERT_TRUE(move.ok()) << move.status().ToString();
+
+  const auto before = GetTask(put->id);
+  const auto movements = MovementCount();
+  const auto progressed = Events("warehouse.task.progressed").size();
+  const auto unchanged = [&] {
+    const auto now = GetTask(put->id);
+    EXPECT_EQ(now.version, before.version);
+    EXPECT_EQ(now.lines[0].done_qty, 20);
+    EXPECT_EQ(now.lines[0].to_bin, a1_);
+    EXPECT_EQ(MovementCount(), movements);
+    EXPECT_EQ(Events("warehouse.task.progressed").size(), progressed);
+    EXPECT_EQ(Stock(rcv_, milk_), 40);
+    EXPECT_EQ(Stock(p1, milk_), 0);
+  };
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 5, stg_}), ErrorCode::kInvalidArgument,
+                  "to_bin");  // a shipping bin
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 5, rcv2}), ErrorCode::kInvalidArgument,
+                  "to_bin");  // a receiving bin
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 5, far_}), ErrorCode::kInvalidArgument,
+                  "to_bin");  // another warehouse
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 5, old}), ErrorCode::kInvalidArgument,
+                  "to_bin");  // archived
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 5, 987654}), ErrorCode::kInvalidArgument,
+                  "to_bin");  // unknown
+  auto full = svc_.Progress(Ctx(), put->id, {1, 11, p1});
+  XB_EXPECT_ERROR(full, ErrorCode::kFailedPrecondition, "to_bin");
+  EXPECT_NE(full.status().message().find("P-01"), std::string::npos) << full.status().message();
+  EXPECT_NE(full.status().message().find("room for 10"), std::string::npos)
+      << full.status().message();
+  unchanged();
+
+  // What fits goes; the line then goes to P-01, which is full: the rest needs another bin.
+  auto fits = svc_.Progress(Ctx(), put->id, {1, 10, p1});
+  ASSERT_TRUE(fits.ok()) << fits.status().ToString();
+  EXPECT_EQ(fits->lines[0].to_bin, p1);
+  EXPECT_EQ(Stock(p1, milk_), 10);
+  XB_EXPECT_ERROR(svc_.Progress(Ctx(), put->id, {1, 1, std::nullopt}),
+                  ErrorCode::kFailedPrecondition, "to_bin");
+  // A quarantine bin is allowed and holds the stock.
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 5, quar_}).ok());
+  EXPECT_EQ(Stock(quar_, milk_, StockState::kQuarantine), 5);
+  ASSERT_TRUE(svc_.Progress(Ctx(), put->id, {1, 25, a2_}).ok());
+  EXPECT_EQ(Stock(a2_, milk_), 25);
+  EXPECT_EQ(Stock(rcv_, milk_), 0);
+}
+
 TEST_F(WarehouseServiceTest, PicksTakeReservedLotsFromTheirBinsIntoStaging) {
   auto received = ReceiveMilk(50, "L-A");
   auto put = svc_.CreatePutaway(Ctx(), received.id);

@@ -151,6 +151,28 @@ class WarehouseTest : public ::testing::Test {
     return stored.ok() ? stored->id.value() : 0;
   }
 
+  // A bin of the warehouse, stored in its own transaction.
+  std::int64_t NewBin(const std::string& code, partners::BinKind kind,
+                      std::optional<std::string> zone = {}, std::int64_t capacity = 0) {
+    auto tx = Write();
+    const std::int64_t id = AddBin(*tx, wh_, code, kind, std::move(zone), capacity);
+    EXPECT_TRUE(tx->Commit().ok());
+    return id;
+  }
+
+  // Changes a bin's capacity (0: unlimited) or status.
+  void SetBin(std::int64_t bin, std::int64_t capacity,
+              RecordStatus status = RecordStatus::kActive) {
+    auto tx = Write();
+    auto b = tx->bins().Get(TenantId(kTenant), bin);
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    b->capacity_units = capacity;
+    b->status = status;
+    ++b->version;
+    ASSERT_TRUE(tx->bins().Update(*b, b->version - 1).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+
   // A purchase order of milk and bottles for the warehouse, in `status`.
   procurement::PurchaseOrder AddOrder(
       std::int64_t milk_qty, std::int64_t bottle_qty,
