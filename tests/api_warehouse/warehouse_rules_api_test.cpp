@@ -2,7 +2,8 @@
 // count with the books as it is counted (movements in the bin meanwhile are no gain or loss);
 // task creates and steps honour Idempotency-Key (a retry applies once and gets the first answer);
 // short-dated goods are not received as good; a quarantine bin holds what enters it and picks
-// never take from it. SQLite and PostgreSQL.
+// never take from it; putaway splits what no single bin takes, counts open tasks as occupying
+// their bins and checks an overriding bin. SQLite and PostgreSQL.
 #include <chrono>
 #include <cstdio>
 
@@ -272,6 +273,66 @@ TEST_P(WarehouseRulesApi, AQuarantineBinHoldsWhatEntersItAndPicksNeverTakeFromIt
   Must("/api/v1/tasks/" + Q(Id(pick)) + "/close", {{"complete", true}}, f.key);
   EXPECT_EQ(Stock(f, qua, f.milk, "quarantine"), 5);
   EXPECT_EQ(Stock(f, f.stg, f.milk, "picked"), 10);
+}
+
+TEST_P(WarehouseRulesApi, PutawaySplitsOverBinsWithinCapacityAndChecksAnOverridingBin) {
+  const Floor f = NewFloor();
+  for (const auto& [bin, capacity] : {std::pair{f.a1, 40}, std::pair{f.a2, 30}}) {
+    const Response patched = Patch("/api/v1/bins/" + Q(bin), {{"capacity_units", capacity}}, f.key);
+    ASSERT_EQ(patched.status, 200) << patched;
+  }
+  const json rcv = AsnTask(f, 100);
+  Must("/api/v1/tasks/" + Q(Id(rcv)) + "/receipts",
+       {{"line_no", 1}, {"lot_number", "L-S"}, {"expiry_date", "2027-12-31"}, {"quantity", 90}},
+       f.key);
+  // 90 units, room for 70: refused, saying how many fit; no task is made.
+  const Response too_much = Post("/api/v1/tasks/putaway", {{"receive_task_id", Id(rcv)}}, f.key);
+  EXPECT_TRUE(IsFieldError(too_much, 422, "FAILED_PRECONDITION", "receive_task_id")) << too_much;
+  EXPECT_NE(too_much.body.find("room for 70 units"), std::string::npos) << too_much;
+  EXPECT_EQ(GetJson("/api/v1/tasks?kind=putaway", f.key)["total"], 0);
+
+  // With a third bin of 50: A-01 (the category's zone) 40, then the most free room, B-01 50.
+  const std::int64_t b1 =
+      Id(Create("/api/v1/warehouses/" + Q(f.warehouse) + "/bins",
+                {{"code", "B-01"}, {"kind", "pick"}, {"capacity_units", 50}}, f.key));
+  const json put = Must("/api/v1/tasks/putaway", {{"receive_task_id", Id(rcv)}}, f.key, 201);
+  ASSERT_EQ(put["lines"].size(), 2U) << put;
+  EXPECT_EQ(LineOf(put, 1)["to_bin"], f.a1);
+  EXPECT_EQ(LineOf(put, 1)["expected_qty"], 40);
+  EXPECT_EQ(LineOf(put, 2)["to_bin"], b1);
+  EXPECT_EQ(LineOf(put, 2)["expected_qty"], 50);
+  const std::string p = "/api/v1/tasks/" + Q(Id(put));
+
+  // Overrides: never a shipping bin, another warehouse's bin, or beyond a bin's capacity (A-02
+  // holds nothing and expects nothing: room for 30, not 31). Nothing changes.
+  const std::int64_t other = Id(Create("/api/v1/warehouses", WarehouseBody(Unique("WH")), f.key));
+  const std::int64_t far = Id(Create("/api/v1/warehouses/" + Q(other) + "/bins",
+                                     {{"code", "F-01"}, {"kind", "storage"}}, f.key));
+  const auto step = [&](std::int64_t qty, std::int64_t to_bin) {
+    return Post(p + "/progress", {{"line_no", 2}, {"quantity", qty}, {"to_bin", to_bin}}, f.key);
+  };
+  EXPECT_TRUE(IsFieldError(step(5, f.stg), 400, "INVALID_ARGUMENT", "to_bin"));
+  EXPECT_TRUE(IsFieldError(step(5, far), 400, "INVALID_ARGUMENT", "to_bin"));
+  const Response full = step(31, f.a2);
+  EXPECT_TRUE(IsFieldError(full, 422, "FAILED_PRECONDITION", "to_bin")) << full;
+  EXPECT_NE(full.body.find("room for 30"), std::string::npos) << full;
+  const json unchanged = GetJson(p, f.key);
+  EXPECT_EQ(unchanged["version"], put["version"]);
+  EXPECT_EQ(LineOf(unchanged, 2)["done_qty"], 0);
+  EXPECT_EQ(Stock(f, f.a2, f.milk), 0);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 90);
+
+  // 30 fit A-02; the rest of the line goes to B-01 as planned.
+  const Response fits = step(30, f.a2);
+  ASSERT_EQ(fits.status, 200) << fits;
+  EXPECT_EQ(LineOf(fits.Json(), 2)["to_bin"], f.a2);
+  Must(p + "/progress", {{"line_no", 2}, {"quantity", 20}, {"to_bin", b1}}, f.key);
+  Must(p + "/progress", {{"line_no", 1}, {"quantity", 40}}, f.key);
+  EXPECT_EQ(Must(p + "/close", json::object(), f.key)["state"], "done");
+  EXPECT_EQ(Stock(f, f.a1, f.milk), 40);
+  EXPECT_EQ(Stock(f, f.a2, f.milk), 30);
+  EXPECT_EQ(Stock(f, b1, f.milk), 20);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 0);
 }
 
 }  // namespace
