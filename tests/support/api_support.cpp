@@ -215,6 +215,19 @@ void OwnServerTest::StartServer(const std::vector<std::string>& extra_args) {
 int OwnServerTest::StreamUntilKilled(int clients, int kill_after,
                                      const std::function<std::optional<int>(int client)>& step) {
   std::atomic<int> acknowledged{0};
+  StreamUntilKilledWhen(
+      clients, [&] { return acknowledged.load() >= kill_after; },
+      [&](int c) {
+        const std::optional<int> acked = step(c);
+        if (!acked) return false;
+        acknowledged.fetch_add(*acked);
+        return true;
+      });
+  return acknowledged.load();
+}
+
+void OwnServerTest::StreamUntilKilledWhen(int clients, const std::function<bool()>& kill_now,
+                                          const std::function<bool(int client)>& step) {
   std::atomic<int> running{clients};
   std::atomic<bool> killed{false};
   std::vector<std::thread> threads;
@@ -222,20 +235,17 @@ int OwnServerTest::StreamUntilKilled(int clients, int kill_after,
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       while (!killed.load()) {
-        const std::optional<int> acked = step(c);
-        if (!acked) break;
-        acknowledged.fetch_add(*acked);
+        if (!step(c)) break;
       }
       running.fetch_sub(1);
     });
   }
-  while (acknowledged.load() < kill_after && running.load() > 0) {
+  while (!kill_now() && running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   server_->Kill();  // SIGKILL in the middle of the stream
   killed = true;
   for (auto& t : threads) t.join();
-  return acknowledged.load();
 }
 
 }  // namespace xb::apitest

@@ -155,6 +155,11 @@ class OwnServerTest : public ::testing::TestWithParam<std::string> {
   // step it is in, and all are joined. Returns the writes acknowledged in all.
   int StreamUntilKilled(int clients, int kill_after,
                         const std::function<std::optional<int>(int client)>& step);
+  // The same stream with a condition of the test's own: `step(client)` returns false when that
+  // client is done, and server_ gets SIGKILL once `kill_now()` is true (or every client is done).
+  // Mixed streams use it to kill only when enough writes of each kind are acknowledged.
+  void StreamUntilKilledWhen(int clients, const std::function<bool()>& kill_now,
+                             const std::function<bool(int client)>& step);
 
   std::unique_ptr<ServerProcess> server_;
 
