@@ -713,7 +713,8 @@ Result<TerminalService::Outcome> TerminalService::Evaluate(store::Transaction& t
     case TaskKind::kMove: {
       ProgressEntry entry{line->line_no, event.quantity, std::nullopt};
       if (bin != nullptr) entry.to_bin = bin->id.value();
-      change = service_.ApplyProgress(tx, ctx, *task, entry);
+      // The bin's room counts what earlier events of the batch bring into it.
+      change = service_.ApplyProgress(tx, ctx, *task, entry, &cache);
       break;
     }
     case TaskKind::kPick: {

@@ -306,13 +306,28 @@ bool Pickable(const partners::Bin& bin) {
          (bin.kind == partners::BinKind::kStorage || bin.kind == partners::BinKind::kPick);
 }
 
+// The lines of putaway and move tasks as earlier steps of the caller's transaction left them
+// (not saved yet), by (task id, line no); none without `earlier`.
+using PendingLines = std::map<std::pair<std::int64_t, int>, const TaskLine*>;
+PendingLines PendingLinesOf(const std::vector<TaskChange>* earlier) {
+  PendingLines lines;
+  if (earlier == nullptr) return lines;
+  for (const auto& change : *earlier) {
+    if (change.after.kind != TaskKind::kPutaway && change.after.kind != TaskKind::kMove) continue;
+    for (const auto& l : change.after.lines) lines[{change.after.id.value(), l.line_no}] = &l;
+  }
+  return lines;
+}
+
 // Units that open (not closed or cancelled) putaway and move task lines of `warehouse_id` still
 // plan to bring into each bin: expected less done. Line `skip_line` of task `skip_task` is left
-// out (the line being worked, whose units are counted by the step itself).
+// out (the line being worked, whose units are counted by the step itself); `pending` lines stand
+// for their stored versions.
 Result<std::map<std::int64_t, std::int64_t>> PlannedUnits(store::Transaction& tx, TenantId tenant,
                                                           std::int64_t warehouse_id,
                                                           TaskId skip_task = TaskId(),
-                                                          int skip_line = 0) {
+                                                          int skip_line = 0,
+                                                          const PendingLines& pending = {}) {
   std::map<std::int64_t, std::int64_t> planned;
   for (const TaskKind kind : {TaskKind::kPutaway, TaskKind::kMove}) {
     for (const TaskState state : {TaskState::kOpen, TaskState::kInProgress}) {
@@ -322,8 +337,10 @@ Result<std::map<std::int64_t, std::int64_t>> PlannedUnits(store::Transaction& tx
       q.state = state;
       XB_ASSIGN_OR_RETURN(auto tasks, AllTasks(tx, tenant, q));
       for (const auto& t : tasks) {
-        for (const auto& l : t.lines) {
-          if (t.id == skip_task && l.line_no == skip_line) continue;
+        for (const auto& stored : t.lines) {
+          if (t.id == skip_task && stored.line_no == skip_line) continue;
+          auto it = pending.find({t.id.value(), stored.line_no});
+          const TaskLine& l = it == pending.end() ? stored : *it->second;
           const std::int64_t left = l.expected_qty - l.done_qty;
           if (l.to_bin > 0 && left > 0) planned[l.to_bin] += left;
         }
@@ -333,11 +350,12 @@ Result<std::map<std::int64_t, std::int64_t>> PlannedUnits(store::Transaction& tx
   return planned;
 }
 
-// What `bin` holds now (every SKU and state) and what open tasks plan to bring into it, less
-// line `skip_line` of `skip_task`.
+// What `bin` holds now (every SKU and state, with what `earlier` steps of the transaction moved
+// and have not posted) and what open tasks plan to bring into it, less line `skip_line` of
+// `skip_task`.
 Result<warehouse::BinOccupancy> OccupancyOf(store::Transaction& tx, TenantId tenant,
                                             const partners::Bin& bin, TaskId skip_task,
-                                            int skip_line) {
+                                            int skip_line, const std::vector<TaskChange>* earlier) {
   warehouse::BinOccupancy o;
   o.bin_id = bin.id.value();
   o.code = bin.code;
@@ -349,8 +367,16 @@ Result<warehouse::BinOccupancy> OccupancyOf(store::Transaction& tx, TenantId ten
   bq.bin_id = bin.id.value();
   XB_ASSIGN_OR_RETURN(auto balances, AllBalances(tx, tenant, bq));
   for (const auto& b : balances) o.units += b.on_hand;
-  XB_ASSIGN_OR_RETURN(auto planned,
-                      PlannedUnits(tx, tenant, bin.warehouse_id, skip_task, skip_line));
+  if (earlier != nullptr) {
+    for (const auto& change : *earlier) {
+      for (const auto& m : change.movements) {
+        if (m.to && m.to->bin_id == o.bin_id) o.units += m.quantity;
+        if (m.from && m.from->bin_id == o.bin_id) o.units -= m.quantity;
+      }
+    }
+  }
+  XB_ASSIGN_OR_RETURN(auto planned, PlannedUnits(tx, tenant, bin.warehouse_id, skip_task, skip_line,
+                                                 PendingLinesOf(earlier)));
   o.planned = planned[o.bin_id];
   return o;
 }
@@ -1268,7 +1294,8 @@ Result<TaskChange> WarehouseService::ReceiveInPlace(store::Transaction& tx,
 
 Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
                                                      const RequestContext& ctx, const Task& task,
-                                                     const ProgressEntry& entry) {
+                                                     const ProgressEntry& entry,
+                                                     const StepCache* cache) {
   XB_RETURN_IF_ERROR(RequireKind(task, {TaskKind::kPutaway, TaskKind::kMove, TaskKind::kPick},
                                  "progress is for putaway, move and pick tasks"));
   XB_ASSIGN_OR_RETURN(const TaskLine* line, RequireLine(task, entry.line_no));
@@ -1313,7 +1340,8 @@ Result<TaskChange> WarehouseService::PrepareProgress(store::Transaction& tx,
     // A bin's capacity holds what is on hand plus what open tasks plan to bring (this line's
     // rest aside: the step brings its part now).
     if (dest->capacity_units > 0) {
-      XB_ASSIGN_OR_RETURN(auto occupancy, OccupancyOf(tx, tenant, *dest, task.id, entry.line_no));
+      XB_ASSIGN_OR_RETURN(auto occupancy, OccupancyOf(tx, tenant, *dest, task.id, entry.line_no,
+                                                      cache != nullptr ? cache->earlier : nullptr));
       XB_RETURN_IF_ERROR(warehouse::CheckRoom(occupancy, entry.quantity));
     }
   }
@@ -1417,9 +1445,10 @@ Result<TaskChange> WarehouseService::ApplyReceipt(store::Transaction& tx, const 
 
 Result<TaskChange> WarehouseService::ApplyProgress(store::Transaction& tx,
                                                    const RequestContext& ctx, Task& task,
-                                                   const ProgressEntry& entry) {
+                                                   const ProgressEntry& entry,
+                                                   const StepCache* cache) {
   XB_ASSIGN_OR_RETURN(auto view, OneLineView(task, entry.line_no));
-  XB_ASSIGN_OR_RETURN(TaskChange change, PrepareProgress(tx, ctx, view.first, entry));
+  XB_ASSIGN_OR_RETURN(TaskChange change, PrepareProgress(tx, ctx, view.first, entry, cache));
   task.lines[view.second] = change.after.lines.front();
   task.state = change.after.state;
   return change;

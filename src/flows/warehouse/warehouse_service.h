@@ -164,8 +164,9 @@ struct StepCache {
   // The time of every step that shares the cache (one transaction); the clock's when unset.
   std::optional<Timestamp> now;
   // The changes of earlier steps of the transaction, not yet posted (the caller's, it outlives
-  // the steps): counts compare with the books plus the available stock these move. Read only by
-  // counts, so other steps pay nothing for it.
+  // the steps): counts compare with the books plus the available stock these move; putaway and
+  // move steps into a bin with a capacity count what these bring or plan into it. Read only by
+  // those, so other steps pay nothing for it.
   const std::vector<TaskChange>* earlier = nullptr;
 };
 
@@ -255,8 +256,11 @@ class WarehouseService {
   Result<TaskChange> PrepareReceipt(store::Transaction& tx, const RequestContext& ctx,
                                     const warehouse::Task& task, const ReceiptEntry& entry,
                                     StepCache* cache = nullptr);
+  // A putaway or move step checks its bin's room with `cache`'s pending changes when given (the
+  // stock they move, their lines as they left them).
   Result<TaskChange> PrepareProgress(store::Transaction& tx, const RequestContext& ctx,
-                                     const warehouse::Task& task, const ProgressEntry& entry);
+                                     const warehouse::Task& task, const ProgressEntry& entry,
+                                     const StepCache* cache = nullptr);
   // Counts compare with the books read through `tx`, plus `cache`'s pending stock when given.
   Result<TaskChange> PrepareCount(store::Transaction& tx, const RequestContext& ctx,
                                   const warehouse::Task& task, int line_no, std::int64_t counted,
@@ -272,7 +276,8 @@ class WarehouseService {
                                   warehouse::Task& task, const ReceiptEntry& entry,
                                   StepCache* cache);
   Result<TaskChange> ApplyProgress(store::Transaction& tx, const RequestContext& ctx,
-                                   warehouse::Task& task, const ProgressEntry& entry);
+                                   warehouse::Task& task, const ProgressEntry& entry,
+                                   const StepCache* cache = nullptr);
   // Writes changes made one after another: all movements in one Post call, each task saved
   // once (its last `after`, optimistic on the first change's base_version), one business event
   // per task listing its steps.

@@ -340,6 +340,26 @@ TEST_F(WarehouseServiceTest, AnOverridingBinMustTakePutawayAndHaveRoomOrNothingC
   EXPECT_EQ(Stock(rcv_, milk_), 0);
 }
 
+TEST_F(WarehouseServiceTest, StepsOfOneTransactionCountWhatEarlierStepsBroughtIntoABin) {
+  const auto p1 = NewBin("P-01", partners::BinKind::kPick, std::nullopt, 30);
+  const auto received = ReceiveMilk(60);
+  auto put = svc_.CreatePutaway(Ctx(), received.id);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  auto tx = Write();
+  // As the terminal's batches: steps prepared one after another, written together at the end.
+  auto first = svc_.PrepareProgress(*tx, Ctx(), *put, {1, 20, p1});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->after.lines[0].to_bin, p1);
+  std::vector<TaskChange> earlier{*first};
+  StepCache cache;
+  cache.earlier = &earlier;
+  // P-01 holds nothing on the books yet, but the first step brings 20 of its 30.
+  auto over = svc_.PrepareProgress(*tx, Ctx(), first->after, {1, 15, std::nullopt}, &cache);
+  XB_EXPECT_ERROR(over, ErrorCode::kFailedPrecondition, "to_bin");
+  EXPECT_NE(over.status().message().find("holds 20"), std::string::npos) << over.status().message();
+  EXPECT_TRUE(svc_.PrepareProgress(*tx, Ctx(), first->after, {1, 10, std::nullopt}, &cache).ok());
+}
+
 TEST_F(WarehouseServiceTest, PicksTakeReservedLotsFromTheirBinsIntoStaging) {
   auto received = ReceiveMilk(50, "L-A");
   auto put = svc_.CreatePutaway(Ctx(), received.id);
