@@ -5,8 +5,8 @@
 #      GET /api/v1/skus/{id} in the same run as the read-path reference;
 #   2. oversell: a second SKU with STOCK units (default 50,000) and more requests than units;
 #      afterwards exactly STOCK reservations must exist and nothing be available.
-# Prints requests/s, p99 and the server's CPU per request, then the oversell check; exits 1 if it
-# fails. Environment: DURATION (10s), CONNECTIONS (128), SERVER_THREADS (2), STOCK (50000),
+# Prints requests/s, p99 (p99.9 and max for the reservations) and the server's CPU per
+# request, then the oversell check; exits 1 if it fails. Environment: DURATION (10s), CONNECTIONS (128), SERVER_THREADS (2), STOCK (50000),
 # SKIP_BUILD=1, XBORDER=path/to/xborder (with SKIP_BUILD=1: another build).
 set -euo pipefail
 
@@ -68,14 +68,16 @@ run() {  # run NAME URL [SCRIPT]
            -s "$ROOT/bench/$4" "$2")"
   c1=$(cpu_ticks)
   n=$(echo "$out" | awk '/requests in/ {print $1}')
-  printf '| %s | %s | %s | %s µs | %s |\n' "$1" \
+  printf '| %s | %s | %s | %s | %s | %s µs | %s |\n' "$1" \
     "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
     "$(echo "$out" | awk '$1 == "99%" {print $2}')" \
+    "$(echo "$out" | awk '/^tail:/ {print $3}')" \
+    "$(echo "$out" | awk '/^tail:/ {print $5}')" \
     "$(( (c1 - c0) * 1000000 / TICK / n ))" \
     "$(echo "$out" | awk '/Non-2xx/ {print $5}')"
 }
-echo "| request | requests/s | p99 | server CPU per request | non-2xx |"
-echo "|---|---|---|---|---|"
+echo "| request | requests/s | p99 | p99.9 | max | server CPU per request | non-2xx |"
+echo "|---|---|---|---|---|---|---|"
 run "GET /api/v1/skus/{id}" "$BASE/skus/1" 1 sku_by_id.lua
 run "POST /api/v1/reservations (plenty of stock)" "$BASE/reservations" 1 reserve.lua
 run "POST /api/v1/reservations ($STOCK units, oversubscribed)" "$BASE/reservations" 2 reserve.lua

@@ -268,6 +268,7 @@ void ReservationBook::Load(const Reservation& reservation) {
   for (const auto& line : reservation.lines)
     lots[line.lot_id].available -= line.quantity - line.picked;
   active_[reservation.id.value()] = reservation;
+  TrackExpiry(reservation);
 }
 
 Status ReservationBook::Withdraw(const PoolKey& pool, LotId lot, std::int64_t qty) {
@@ -429,7 +430,11 @@ void ReservationBook::UndoLoss(const StockLoss& loss) {
   auto& lots = pools_[loss.pool];
   for (auto s = loss.reservations.rbegin(); s != loss.reservations.rend(); ++s) {
     for (const auto& line : s->re_reserved) lots[line.lot_id].available += line.quantity;
-    if (auto a = active_.find(s->before.id.value()); a != active_.end()) a->second = s->before;
+    if (auto a = active_.find(s->before.id.value()); a != active_.end()) {
+      UntrackExpiry(a->second);
+      a->second = s->before;
+      TrackExpiry(a->second);
+    }
   }
   if (loss.unreserved > 0) lots[loss.lot].available += loss.unreserved;
 }
@@ -449,6 +454,7 @@ Result<Reservation> ReservationBook::Reserve(Reservation reservation, std::int64
   reservation.lines = std::move(lines);
   reservation.state = ReservationState::kActive;
   active_[reservation.id.value()] = reservation;
+  TrackExpiry(reservation);
   return reservation;
 }
 
@@ -459,6 +465,7 @@ Result<Reservation> ReservationBook::Release(ReservationId id) {
   }
   Reservation r = std::move(it->second);
   active_.erase(it);
+  UntrackExpiry(r);
   auto& lots = pools_[PoolOf(r)];
   for (const auto& line : r.lines) lots[line.lot_id].available += line.quantity - line.picked;
   return r;
@@ -484,6 +491,7 @@ Status ReservationBook::TakeForPick(ReservationId id, LotId lot, std::int64_t qt
   line->picked += qty;
   if (r.Outstanding() == 0) {
     r.state = ReservationState::kConsumed;
+    UntrackExpiry(r);
     RememberConsumed(std::move(r));
     active_.erase(it);
   }
@@ -499,6 +507,7 @@ void ReservationBook::UndoTakeForPick(ReservationId id, LotId lot, std::int64_t 
     c->second.state = ReservationState::kActive;
     it = active_.emplace(id.value(), std::move(c->second)).first;
     consumed_.erase(c);
+    TrackExpiry(it->second);
   }
   for (auto& line : it->second.lines) {
     if (line.lot_id == lot) {
@@ -523,17 +532,31 @@ Status ReservationBook::Confirm(ReservationId id) {
   if (it == active_.end()) {
     return NotFound("reservation " + std::to_string(id.value()) + " is not active");
   }
+  UntrackExpiry(it->second);
   it->second.expires_at.reset();
   return Status::Ok();
 }
 
 std::vector<ReservationId> ReservationBook::Lapsed(Timestamp now) const {
   std::vector<ReservationId> out;
-  for (const auto& [id, r] : active_) {
-    if (r.expires_at && *r.expires_at <= now) out.push_back(r.id);
+  for (const auto& [at, id] : expiring_) {
+    if (at > now.micros()) break;
+    out.emplace_back(id);
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+void ReservationBook::TrackExpiry(const Reservation& reservation) {
+  if (reservation.expires_at) {
+    expiring_.emplace(reservation.expires_at->micros(), reservation.id.value());
+  }
+}
+
+void ReservationBook::UntrackExpiry(const Reservation& reservation) {
+  if (reservation.expires_at) {
+    expiring_.erase({reservation.expires_at->micros(), reservation.id.value()});
+  }
 }
 
 const Reservation* ReservationBook::Find(ReservationId id) const {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -265,7 +266,9 @@ class ReservationBook {
   // Clears the expiry of an active reservation (the order was accepted).
   Status Confirm(ReservationId id);
 
-  // Active reservations whose expires_at is at or before `now`.
+  // Active reservations whose expires_at is at or before `now`, by id. Costs in proportion to
+  // the lapsed ones, not to every active reservation (the sweeper calls it under the engine's
+  // shard lock, which every reservation of the shard waits for).
   std::vector<ReservationId> Lapsed(Timestamp now) const;
   const Reservation* Find(ReservationId id) const;
   // Reservable quantity of a pool (all lots, regardless of expiry) and per lot.
@@ -282,9 +285,14 @@ class ReservationBook {
   // UndoTakeForPick can bring one back when its pick could not be posted.
   static constexpr std::size_t kUndoWindow = 65536;
   void RememberConsumed(Reservation reservation);
+  // Keeps expiring_ in step with an active reservation's expires_at.
+  void TrackExpiry(const Reservation& reservation);
+  void UntrackExpiry(const Reservation& reservation);
 
   std::map<PoolKey, std::map<LotId, LotStock>> pools_;
-  std::unordered_map<std::int64_t, Reservation> active_;    // by reservation id
+  std::unordered_map<std::int64_t, Reservation> active_;  // by reservation id
+  // (expires_at in microseconds, id) of every active reservation that lapses, soonest first.
+  std::set<std::pair<std::int64_t, std::int64_t>> expiring_;
   std::unordered_map<std::int64_t, Reservation> consumed_;  // by reservation id, see kUndoWindow
   std::deque<std::int64_t> consumed_order_;                 // oldest first
 };

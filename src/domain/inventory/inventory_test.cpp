@@ -516,6 +516,45 @@ TEST_F(ReservationBookTest, LapsedListsActiveReservationsDueAtOrBeforeNow) {
   EXPECT_EQ(book_.Confirm(ReservationId(8)).code(), ErrorCode::kNotFound);
 }
 
+TEST_F(ReservationBookTest, LapsedFollowsReleasePickUndoAndReload) {
+  const auto t = [](std::int64_t s) { return Timestamp::FromMicros(s * 1'000'000); };
+  auto a = NewReservation(1);
+  a.expires_at = t(300);
+  auto b = NewReservation(2);
+  b.expires_at = t(100);
+  auto c = NewReservation(3);
+  c.expires_at = t(200);
+  ASSERT_TRUE(book_.Reserve(a, 1, today_, 0).ok());
+  ASSERT_TRUE(book_.Reserve(b, 1, today_, 0).ok());
+  auto reserved_c = book_.Reserve(c, 1, today_, 0);
+  ASSERT_TRUE(reserved_c.ok());
+  // Due ones only, listed by id whatever their expiry order.
+  EXPECT_EQ(book_.Lapsed(t(200)), (std::vector<ReservationId>{ReservationId(2), ReservationId(3)}));
+  EXPECT_EQ(book_.Lapsed(t(1000)),
+            (std::vector<ReservationId>{ReservationId(1), ReservationId(2), ReservationId(3)}));
+  // A released one no longer lapses.
+  ASSERT_TRUE(book_.Release(ReservationId(2)).ok());
+  EXPECT_EQ(book_.Lapsed(t(1000)),
+            (std::vector<ReservationId>{ReservationId(1), ReservationId(3)}));
+  // A fully picked one leaves the book and the lapse list; undoing the pick brings it back.
+  const LotId lot = reserved_c->lines.at(0).lot_id;
+  ASSERT_TRUE(book_.TakeForPick(ReservationId(3), lot, 1).ok());
+  EXPECT_EQ(book_.Lapsed(t(1000)), std::vector<ReservationId>{ReservationId(1)});
+  book_.UndoTakeForPick(ReservationId(3), lot, 1);
+  EXPECT_EQ(book_.Lapsed(t(1000)),
+            (std::vector<ReservationId>{ReservationId(1), ReservationId(3)}));
+  // Loading a reservation again replaces its expiry.
+  auto later = *book_.Find(ReservationId(1));
+  later.expires_at = t(2000);
+  book_.Load(later);
+  EXPECT_EQ(book_.Lapsed(t(1000)), std::vector<ReservationId>{ReservationId(3)});
+  EXPECT_EQ(book_.Lapsed(t(2000)),
+            (std::vector<ReservationId>{ReservationId(1), ReservationId(3)}));
+  // Confirmed: no lapse any more.
+  ASSERT_TRUE(book_.Confirm(ReservationId(1)).ok());
+  EXPECT_EQ(book_.Lapsed(t(5000)), std::vector<ReservationId>{ReservationId(3)});
+}
+
 TEST_F(ReservationBookTest, LoadTakesOutstandingLinesWithoutCheckingAvailability) {
   auto r = NewReservation(5);
   r.lines = {{LotId(1), 12, 1}, {LotId(2), 1, 0}};  // lot 1 is over-reserved by 1
