@@ -64,6 +64,22 @@ TEST_P(SystemApi, OpenApiDocumentIsServedAsYaml) {
     at = eol == std::string::npos ? r.body.size() : eol + 1;
   }
   EXPECT_EQ(r.body.compare(at, 10, "openapi: 3"), 0) << r.body.substr(0, 300);
+
+  // Every local reference names a component the document defines (a name, then a line of its
+  // own under components: "    Name:").
+  const std::regex ref(R"(\$ref: '#/components/([A-Za-z]+)/([^']*)')");
+  const std::regex name(R"([A-Za-z0-9_.-]+)");
+  int refs = 0;
+  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), ref);
+       it != std::sregex_iterator(); ++it) {
+    ++refs;
+    const std::string target = (*it)[2].str();
+    EXPECT_TRUE(std::regex_match(target, name)) << "malformed $ref: " << it->str();
+    EXPECT_NE(r.body.find("\n  " + (*it)[1].str() + ":"), std::string::npos) << it->str();
+    EXPECT_NE(r.body.find("\n    " + target + ":\n"), std::string::npos)
+        << "undefined $ref: " << it->str();
+  }
+  EXPECT_GT(refs, 100);
 }
 
 TEST_P(SystemApi, UnknownApiPathIsNotFound) {
