@@ -261,6 +261,95 @@ TEST_P(WarehouseFlowApi, ACycleCountRecountsDisagreementsAndAdjustsWithTheReason
   EXPECT_EQ(moves[0]["from"]["bin_id"], f.rcv);
 }
 
+TEST_P(WarehouseFlowApi, StockFoundOffTheCountSheetIsAddedCountedAndAdjusted) {
+  const Floor f = NewFloor();
+  const json rcv = AsnTask(f, 10, 7);
+  const std::string r = "/api/v1/tasks/" + Q(Id(rcv));
+  Must(r + "/receipts",
+       {{"line_no", 1}, {"lot_number", "L-1"}, {"expiry_date", "2027-12-31"}, {"quantity", 10}},
+       f.key);
+  Must(r + "/receipts", {{"line_no", 2}, {"quantity", 7}}, f.key);
+  Must(r + "/close", json::object(), f.key);
+  const std::int64_t l1 = LotId(f, f.milk, "L-1");
+  const json count = Must("/api/v1/tasks/count",
+                          {{"warehouse_id", f.warehouse}, {"bin_ids", {f.rcv}}}, f.key, 201);
+  ASSERT_EQ(count["lines"].size(), 2U);
+  const std::string c = "/api/v1/tasks/" + Q(Id(count));
+  const std::size_t ledger = Ledger(f).size();
+
+  // Refused, naming the field; the task is unchanged.
+  const auto found = [&](std::int64_t bin, std::int64_t sku, std::int64_t lot, std::int64_t n) {
+    json body = {{"bin_id", bin}, {"sku_id", sku}, {"counted", n}};
+    if (lot != 0) body["lot_id"] = lot;
+    return body;
+  };
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(999999, f.milk, l1, 3), f.key), 400,
+                           "INVALID_ARGUMENT", "bin_id"));
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(f.stg, f.milk, l1, 3), f.key), 400,
+                           "INVALID_ARGUMENT", "bin_id"));
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(f.a1, 999999, 0, 3), f.key), 400,
+                           "INVALID_ARGUMENT", "sku_id"));
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(f.a1, f.milk, 999999, 3), f.key), 400,
+                           "INVALID_ARGUMENT", "lot_id"));
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(f.a1, f.bottle, l1, 3), f.key), 400,
+                           "INVALID_ARGUMENT", "lot_id"));
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(f.a1, f.milk, l1, 0), f.key), 400,
+                           "INVALID_ARGUMENT", "counted"));
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", {{"bin_id", f.a1}, {"sku_id", f.milk}}, f.key), 400,
+                           "INVALID_ARGUMENT", "counted"));
+  const Response dup = Post(c + "/found", found(f.rcv, f.bottle, 0, 7), f.key);
+  EXPECT_TRUE(IsFieldError(dup, 409, "ALREADY_EXISTS", "line_no"));
+  EXPECT_NE(dup.body.find("line "), std::string::npos) << dup;
+  EXPECT_TRUE(IsFieldError(Post(r + "/found", found(f.a1, f.milk, l1, 3), f.key), 422,
+                           "FAILED_PRECONDITION", "kind"));
+  const json unchanged = GetJson(c, f.key);
+  EXPECT_EQ(unchanged["lines"].size(), 2U);
+  EXPECT_EQ(unchanged["version"], count["version"]);
+  EXPECT_EQ(Ledger(f).size(), ledger);
+
+  // 4 of lot L-1 found in storage bin A-01 (none there on the books), sent twice with its key.
+  const std::string key = Unique("found");
+  const Response first =
+      Post(c + "/found", found(f.a1, f.milk, l1, 4), f.key, {{"Idempotency-Key", key}});
+  ASSERT_EQ(first.status, 200) << first;
+  const Response again =
+      Post(c + "/found", found(f.a1, f.milk, l1, 4), f.key, {{"Idempotency-Key", key}});
+  ASSERT_EQ(again.status, 200) << again;
+  EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  const json added = GetJson(c, f.key);
+  ASSERT_EQ(added["lines"].size(), 3U) << added;
+  const json& line = added["lines"][2];
+  EXPECT_EQ(line["line_no"], 3);
+  EXPECT_EQ(line["bin"], f.a1);
+  EXPECT_EQ(line["sku_id"], f.milk);
+  EXPECT_EQ(line["lot_id"], l1);
+  EXPECT_EQ(line["system_qty"], 0);
+  EXPECT_EQ(line["counted_qty"], 4);
+  EXPECT_EQ(added["state"], "recount");
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(f.a1, f.milk, l1, 1), f.key), 409,
+                           "ALREADY_EXISTS", "line_no"));
+
+  // Then as any line: the sheet counted, the found line recounted with its reason, closed.
+  for (const auto& l : count["lines"]) {
+    Must(c + "/counts", {{"line_no", l["line_no"]}, {"counted", l["system_qty"]}}, f.key);
+  }
+  Must(c + "/recounts", {{"line_no", 3}, {"counted", 4}, {"reason", "found_in_bin"}}, f.key);
+  const json closed = Must(c + "/close", json::object(), f.key);
+  EXPECT_EQ(closed["state"], "done");
+  EXPECT_EQ(Stock(f, f.a1, f.milk, "available", l1), 4);
+  EXPECT_EQ(Stock(f, f.rcv, f.milk), 10);
+  const json moves =
+      GetJson("/api/v1/movements?ref_type=task&ref_id=" + Q(Id(count)), f.key)["items"];
+  ASSERT_EQ(moves.size(), 1U);
+  EXPECT_EQ(moves[0]["reason"], "count_gain");
+  EXPECT_EQ(moves[0]["quantity"], 4);
+  EXPECT_EQ(moves[0]["lot_id"], l1);
+  EXPECT_EQ(moves[0]["note"], "found_in_bin");
+  EXPECT_EQ(moves[0]["to"]["bin_id"], f.a1);
+  EXPECT_TRUE(IsFieldError(Post(c + "/found", found(f.a2, f.bottle, 0, 1), f.key), 422,
+                           "FAILED_PRECONDITION", "state"));
+}
+
 TEST_P(WarehouseFlowApi, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
   const Floor f = NewFloor();
   const json rcv = AsnTask(f, 50, 10);

@@ -528,6 +528,32 @@ void AddWarehouseRoutes(Router& router, access::AccessService& access,
   };
   add("POST", tasks + "/{id}/counts", counting(false));
   add("POST", tasks + "/{id}/recounts", counting(true));
+  // Stock found in a bin that is not on the count sheet: a new line, counted at once.
+  add("POST", tasks + "/{id}/found",
+      [&svc, changed](HttpRequest& req, HttpResponse& res, const Principal& p) {
+        auto id = PathId(req);
+        if (!id.ok()) return WriteError(res, id.status());
+        auto body = ParseBody(req);
+        if (!body.ok()) return WriteError(res, body.status());
+        const Body b(*body);
+        const auto parse = [&]() -> Result<warehouse_flow::FoundEntry> {
+          XB_RETURN_IF_ERROR(b.Known({"bin_id", "sku_id", "lot_id", "owner", "counted"}));
+          warehouse_flow::FoundEntry e;
+          XB_ASSIGN_OR_RETURN(e.bin_id, b.NeedInt("bin_id"));
+          XB_ASSIGN_OR_RETURN(e.sku_id, b.NeedInt("sku_id"));
+          XB_ASSIGN_OR_RETURN(auto lot, b.Int("lot_id"));
+          e.lot_id = inventory::LotId(lot.value_or(0));
+          XB_ASSIGN_OR_RETURN(auto owner, b.Text("owner"));
+          if (owner) e.owner = *owner;
+          XB_ASSIGN_OR_RETURN(e.counted, b.NeedInt("counted"));
+          return e;
+        };
+        auto entry = parse();
+        if (!entry.ok()) return WriteError(res, entry.status());
+        bool replayed = false;
+        auto task = svc.CountFound(ContextOf(req, p), TaskId(*id), *entry, &replayed);
+        changed(res, p, task, replayed);
+      });
   add("POST", tasks + "/{id}/close",
       [&svc](HttpRequest& req, HttpResponse& res, const Principal& p) {
         auto id = PathId(req);

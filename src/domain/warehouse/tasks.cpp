@@ -279,6 +279,37 @@ Result<Task> RecordCount(Task task, int line_no, std::int64_t counted, std::int6
   return task;
 }
 
+Result<Task> RecordFoundCount(Task task, const TaskLine& found, std::int64_t counted,
+                              std::int64_t book_qty) {
+  XB_RETURN_IF_ERROR(RequireKind(task, TaskKind::kCount, "found stock"));
+  XB_RETURN_IF_ERROR(RequireOpen(task));
+  if (counted <= 0) {
+    return InvalidArgument("counted: found stock must be counted greater than 0", "counted");
+  }
+  if (found.from_bin <= 0) return InvalidArgument("bin_id: the counted bin is required", "bin_id");
+  if (found.sku_id <= 0) return InvalidArgument("sku_id: is required", "sku_id");
+  for (const auto& l : task.lines) {
+    if (l.from_bin == found.from_bin && l.sku_id == found.sku_id && l.lot_id == found.lot_id &&
+        l.owner == found.owner) {
+      return AlreadyExists(
+          LineName(l.line_no) + " already counts this bin, SKU, lot and owner; count that line",
+          "line_no");
+    }
+  }
+  TaskLine line;
+  line.line_no = static_cast<int>(task.lines.size()) + 1;
+  line.sku_id = found.sku_id;
+  line.lot_id = found.lot_id;
+  line.owner = found.owner;
+  line.from_bin = found.from_bin;
+  line.to_bin = found.from_bin;
+  line.system_qty = std::max<std::int64_t>(book_qty, 0);
+  line.counted_qty = counted;
+  task.lines.push_back(std::move(line));
+  SetCountState(task);
+  return task;
+}
+
 Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::int64_t book_qty,
                            std::string reason) {
   XB_RETURN_IF_ERROR(RequireKind(task, TaskKind::kCount, "recounts"));

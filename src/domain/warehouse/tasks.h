@@ -120,6 +120,16 @@ Status ReceiveLotInPlace(Task& task, int line_no, const LotReceipt& receipt);
 // the count are never taken for a gain or loss. The first count: a disagreement with the book
 // moves the task to recount.
 Result<Task> RecordCount(Task task, int line_no, std::int64_t counted, std::int64_t book_qty);
+// Stock found while counting that is not on the count sheet: `found` names its bin (from_bin),
+// SKU, lot and owner (the caller has checked they exist, the lot belongs to the SKU and the bin
+// is of the task's warehouse). It is appended as line n+1 (to_bin = from_bin) and counted at
+// once against `book_qty` as RecordCount does, so a disagreement with the book goes to recount
+// and the close posts its adjustment. Refused: a task that is not an open count (field kind or
+// state), counted ≤ 0 (counting 0 of something not on the sheet says nothing; field counted),
+// and a line already on the sheet for the same bin, SKU, lot and owner (kAlreadyExists, field
+// line_no, naming that line: count it with RecordCount).
+Result<Task> RecordFoundCount(Task task, const TaskLine& found, std::int64_t counted,
+                              std::int64_t book_qty);
 // The recount (final), compared with the book as it is recounted; it needs a reason when it
 // differs.
 Result<Task> RecordRecount(Task task, int line_no, std::int64_t recounted, std::int64_t book_qty,

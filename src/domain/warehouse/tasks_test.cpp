@@ -243,6 +243,74 @@ TEST(TasksTest, CountIsComparedWithTheBookAsItIsCounted) {
   EXPECT_EQ(CountAdjustment(loss->lines[0]), -2);
 }
 
+TEST(TasksTest, FoundStockIsAppendedCountedAndAdjustedAtClose) {
+  const Task t = MakeTask(TaskKind::kCount, 1);  // line 1: SKU 101 in bin 10, own stock
+  TaskLine found;
+  found.from_bin = 10;
+  found.sku_id = 555;
+  found.lot_id = inventory::LotId(9);
+  auto c = RecordFoundCount(t, found, 4, 0);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->lines.size(), 2U);
+  const TaskLine& added = c->lines[1];
+  EXPECT_EQ(added.line_no, 2);
+  EXPECT_EQ(added.sku_id, 555);
+  EXPECT_EQ(added.lot_id, inventory::LotId(9));
+  EXPECT_EQ(added.owner, inventory::kOwnStock);
+  EXPECT_EQ(added.from_bin, 10);
+  EXPECT_EQ(added.to_bin, 10);
+  EXPECT_EQ(added.system_qty, 0);
+  EXPECT_EQ(added.counted_qty, 4);
+  EXPECT_EQ(c->state, TaskState::kRecount) << "4 found against a book of 0 is recounted";
+  EXPECT_TRUE(Validate(*c).ok()) << Validate(*c).ToString();
+
+  // The same bin, SKU, lot and owner again: refused, pointing at line 2; a line of the sheet too.
+  auto twice = RecordFoundCount(*c, found, 1, 0);
+  EXPECT_EQ(twice.status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(twice.status().field(), "line_no");
+  EXPECT_NE(twice.status().message().find("line 2"), std::string::npos)
+      << twice.status().ToString();
+  TaskLine on_sheet;
+  on_sheet.from_bin = 10;
+  on_sheet.sku_id = 101;
+  EXPECT_NE(RecordFoundCount(t, on_sheet, 3, 5).status().message().find("line 1"),
+            std::string::npos);
+  // Another owner or another bin is another line.
+  TaskLine consigned = found;
+  consigned.owner = "ACME";
+  EXPECT_TRUE(RecordFoundCount(*c, consigned, 1, 0).ok());
+
+  // Then the usual rules: line 1 counted, line 2 recounted with a reason, close adjusts +3.
+  auto counted = RecordCount(*c, 1, 5, 5);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(Close(*counted, kAt).status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RecordRecount(*counted, 2, 3, 0, "").status().field(), "reason");
+  auto recounted = RecordRecount(*counted, 2, 3, 0, "FOUND");
+  ASSERT_TRUE(recounted.ok()) << recounted.status().ToString();
+  auto closed = Close(*recounted, kAt);
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(CountAdjustment(closed->lines[0]), 0);
+  EXPECT_EQ(CountAdjustment(closed->lines[1]), 3);
+  EXPECT_EQ(closed->lines[1].reason, "FOUND");
+}
+
+TEST(TasksTest, FoundStockIsRefusedWhenPointlessOrNotOnAnOpenCount) {
+  const Task t = MakeTask(TaskKind::kCount, 1);
+  TaskLine found;
+  found.from_bin = 10;
+  found.sku_id = 555;
+  EXPECT_EQ(RecordFoundCount(t, found, 0, 0).status().field(), "counted");
+  EXPECT_EQ(RecordFoundCount(t, found, -2, 0).status().field(), "counted");
+  EXPECT_EQ(RecordFoundCount(MakeTask(TaskKind::kMove, 1), found, 1, 0).status().field(), "kind");
+  auto closed = Close(*RecordCount(t, 1, 5, 5), kAt);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(RecordFoundCount(*closed, found, 1, 0).status().field(), "state");
+  // Found stock matching the book (a line the sheet missed) needs no recount.
+  auto same = RecordFoundCount(t, found, 2, 2);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->state, TaskState::kInProgress);
+}
+
 TEST(TasksTest, UncountedLineHasNoAdjustment) {
   TaskLine l;
   l.system_qty = 4;

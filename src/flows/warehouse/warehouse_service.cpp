@@ -1374,6 +1374,62 @@ Result<TaskChange> WarehouseService::PrepareCount(store::Transaction& tx, const 
   return change;
 }
 
+Result<TaskChange> WarehouseService::PrepareFound(store::Transaction& tx, const RequestContext& ctx,
+                                                  const Task& task, const FoundEntry& entry,
+                                                  const StepCache* cache) {
+  const TenantId tenant = ctx.principal.tenant_id;
+  if (task.kind != TaskKind::kCount) {
+    return FailedPrecondition("task " + task.code + " is a " + EnumName(task.kind) +
+                                  " task; found stock goes to count tasks",
+                              "kind");
+  }
+  if (warehouse::IsClosed(task.state)) {
+    return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
+  }
+  if (entry.counted <= 0) {
+    return InvalidArgument("counted: found stock must be counted greater than 0", "counted");
+  }
+  XB_ASSIGN_OR_RETURN(auto bin, RequireBin(tx, tenant, task.warehouse_id, entry.bin_id, "bin_id"));
+  const bool on_sheet = std::any_of(task.lines.begin(), task.lines.end(),
+                                    [&](const TaskLine& l) { return l.from_bin == entry.bin_id; });
+  if (!on_sheet && bin.kind != partners::BinKind::kStorage &&
+      bin.kind != partners::BinKind::kPick) {
+    return InvalidArgument("bin_id: bin " + bin.code + " is a " + EnumName(bin.kind) +
+                               " bin and not on the count sheet; found stock is counted in a bin" +
+                               " of the sheet or a storage or pick bin",
+                           "bin_id");
+  }
+  XB_RETURN_IF_ERROR(
+      RequireActive<catalog::Sku>(tx, tenant, entry.sku_id, "sku_id", "sku_id").status());
+  XB_RETURN_IF_ERROR(RequireLotOf(tx, tenant, entry.sku_id, entry.lot_id, "lot_id", "lot_id"));
+  if (Status st = inventory::ValidateOwner(entry.owner); !st.ok()) {
+    return InvalidArgument("owner: " + st.message(), "owner");
+  }
+  TaskLine found;
+  found.from_bin = entry.bin_id;
+  found.to_bin = entry.bin_id;
+  found.sku_id = entry.sku_id;
+  found.lot_id = entry.lot_id;
+  found.owner = entry.owner;
+  XB_ASSIGN_OR_RETURN(const std::int64_t book,
+                      BookQuantity(tx, tenant, task.warehouse_id, found, cache));
+  XB_ASSIGN_OR_RETURN(Task after, warehouse::RecordFoundCount(task, found, entry.counted, book));
+  TaskChange change;
+  change.base_version = task.version;
+  change.event_type = "warehouse.count.recorded";
+  change.step = [line_no = after.lines.back().line_no, entry] {
+    return json{{"step", "found"},
+                {"line_no", line_no},
+                {"bin_id", entry.bin_id},
+                {"sku_id", entry.sku_id},
+                {"lot_id", entry.lot_id.value()},
+                {"owner", entry.owner},
+                {"counted", entry.counted}};
+  };
+  change.after = std::move(after);
+  return change;
+}
+
 Result<TaskChange> WarehouseService::PrepareRecount(store::Transaction& tx,
                                                     const RequestContext& ctx, const Task& task,
                                                     int line_no, std::int64_t counted,
@@ -1566,6 +1622,13 @@ Result<Task> WarehouseService::Recount(const RequestContext& ctx, TaskId id, int
                                        bool* replayed) {
   return RunStep(ctx, id, "task.recount", replayed, [&](store::Transaction& tx, const Task& task) {
     return PrepareRecount(tx, ctx, task, line_no, counted, reason);
+  });
+}
+
+Result<Task> WarehouseService::CountFound(const RequestContext& ctx, TaskId id,
+                                          const FoundEntry& entry, bool* replayed) {
+  return RunStep(ctx, id, "task.found", replayed, [&](store::Transaction& tx, const Task& task) {
+    return PrepareFound(tx, ctx, task, entry);
   });
 }
 

@@ -103,6 +103,15 @@ struct CountDraft {
   std::vector<std::int64_t> bin_ids;
 };
 
+// Stock found in a bin while counting that is not on the count sheet.
+struct FoundEntry {
+  std::int64_t bin_id = 0;  // a bin of the sheet or an active storage/pick bin of the warehouse
+  std::int64_t sku_id = 0;
+  inventory::LotId lot_id;  // 0: the SKU without lots
+  std::string owner{inventory::kOwnStock};
+  std::int64_t counted = 0;  // > 0
+};
+
 struct CloseOptions {
   // Pick, putaway and move tasks: take every line's outstanding quantity as done before closing
   // (one posting for all of them). Otherwise what is not done is closed short.
@@ -233,6 +242,14 @@ class WarehouseService {
   Result<warehouse::Task> Recount(const RequestContext& ctx, warehouse::TaskId id, int line_no,
                                   std::int64_t counted, const std::string& reason,
                                   bool* replayed = nullptr);
+  // Stock found that is not on the sheet (warehouse::RecordFoundCount): appended to the count as
+  // a new line counted against the book quantity read now. Its bin must be an active bin of the
+  // task's warehouse: a bin of the sheet (of any kind, as the count may cover it) or any storage
+  // or pick bin (stock can turn up in a bin that was not planned); the SKU active, the lot one of
+  // that SKU. kInvalidArgument naming the field (bin_id, sku_id, lot_id, owner, counted),
+  // kAlreadyExists (line_no) when a line of the sheet already holds that bin, SKU, lot and owner.
+  Result<warehouse::Task> CountFound(const RequestContext& ctx, warehouse::TaskId id,
+                                     const FoundEntry& entry, bool* replayed = nullptr);
   // Receive tasks against a purchase order record a procurement::GoodsReceipt of what came;
   // counts post their adjustments; pick, putaway and move may complete their lines first.
   Result<TaskView> Close(const RequestContext& ctx, warehouse::TaskId id,
@@ -268,6 +285,9 @@ class WarehouseService {
   Result<TaskChange> PrepareRecount(store::Transaction& tx, const RequestContext& ctx,
                                     const warehouse::Task& task, int line_no, std::int64_t counted,
                                     const std::string& reason, const StepCache* cache = nullptr);
+  Result<TaskChange> PrepareFound(store::Transaction& tx, const RequestContext& ctx,
+                                  const warehouse::Task& task, const FoundEntry& entry,
+                                  const StepCache* cache = nullptr);
   // The receipt and progress steps applied to `task` in place: it changes only when the step
   // succeeds. The change's `after` holds the task's header and the changed line only, so that a
   // caller keeping the whole task itself (the terminal's batches) copies no other line; before

@@ -623,6 +623,113 @@ TEST_F(WarehouseServiceTest, ARealLossDuringMovementsIsAdjustedByTheCountAgainst
   EXPECT_EQ(moves->back().note, "damaged_in_bin");
 }
 
+TEST_F(WarehouseServiceTest, StockFoundOffTheSheetIsCountedAndPostsAGainAtClose) {
+  StoreMilk(10, "L-A");   // in A-01: the sheet
+  ReceiveMilk(6, "L-B");  // in RCV-1: lot L-B exists, none of it in A-01 on the books
+  const LotId la = LotOf(milk_, "L-A");
+  const LotId lb = LotOf(milk_, "L-B");
+  auto count = svc_.CreateCount(Ctx(), {wh_, {a1_}});
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  ASSERT_EQ(count->lines.size(), 1U);
+  const std::int64_t movements = MovementCount();
+
+  // Refusals, each naming its field; nothing changes.
+  const auto found = [&](std::int64_t bin, std::int64_t sku, LotId lot, std::int64_t qty,
+                         std::string owner = "own") {
+    return FoundEntry{bin, sku, lot, std::move(owner), qty};
+  };
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(999999, milk_, lb, 3)),
+                  ErrorCode::kInvalidArgument, "bin_id");
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(far_, milk_, lb, 3)),
+                  ErrorCode::kInvalidArgument, "bin_id");
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(stg_, milk_, lb, 3)),
+                  ErrorCode::kInvalidArgument, "bin_id");  // a shipping bin, not on the sheet
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(a1_, 999999, lb, 3)),
+                  ErrorCode::kInvalidArgument, "sku_id");
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(a1_, milk_, LotId(999999), 3)),
+                  ErrorCode::kInvalidArgument, "lot_id");
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(a1_, bottle_, lb, 3)),
+                  ErrorCode::kInvalidArgument, "lot_id");  // a lot of milk
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(a1_, milk_, lb, 0)),
+                  ErrorCode::kInvalidArgument, "counted");
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(a1_, milk_, lb, -1)),
+                  ErrorCode::kInvalidArgument, "counted");
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(a1_, milk_, lb, 3, "")),
+                  ErrorCode::kInvalidArgument, "owner");
+  auto twice = svc_.CountFound(Ctx(), count->id, found(a1_, milk_, la, 3));
+  XB_EXPECT_ERROR(twice, ErrorCode::kAlreadyExists, "line_no");
+  EXPECT_NE(twice.status().message().find("line 1"), std::string::npos)
+      << twice.status().ToString();
+  {
+    auto move = svc_.CreateMove(Ctx(), {wh_, {{milk_, lb, "own", rcv_, a2_, 1}}});
+    ASSERT_TRUE(move.ok());
+    XB_EXPECT_ERROR(svc_.CountFound(Ctx(), move->id, found(a1_, milk_, lb, 3)),
+                    ErrorCode::kFailedPrecondition, "kind");
+    ASSERT_TRUE(svc_.Cancel(Ctx(), move->id).ok());
+  }
+  const warehouse::Task unchanged = GetTask(count->id);
+  EXPECT_EQ(unchanged.version, count->version);
+  EXPECT_EQ(unchanged.lines.size(), 1U);
+  EXPECT_EQ(unchanged.state, TaskState::kOpen);
+  EXPECT_EQ(MovementCount(), movements);
+
+  // 3 of lot L-B found in A-01 (book 0), retried with its key: one line 2, to recount.
+  bool replayed = true;
+  auto added =
+      svc_.CountFound(Keyed("found-1", "h1"), count->id, found(a1_, milk_, lb, 3), &replayed);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_FALSE(replayed);
+  auto again =
+      svc_.CountFound(Keyed("found-1", "h1"), count->id, found(a1_, milk_, lb, 3), &replayed);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(replayed);
+  ASSERT_EQ(GetTask(count->id).lines.size(), 2U);
+  ASSERT_EQ(added->lines.size(), 2U);
+  const warehouse::TaskLine& line = added->lines[1];
+  EXPECT_EQ(line.line_no, 2);
+  EXPECT_EQ(line.from_bin, a1_);
+  EXPECT_EQ(line.lot_id, lb);
+  EXPECT_EQ(line.system_qty, 0);
+  EXPECT_EQ(line.counted_qty, 3);
+  EXPECT_EQ(added->state, TaskState::kRecount);
+  // Found again: refused, pointing at line 2.
+  auto dup = svc_.CountFound(Ctx(), count->id, found(a1_, milk_, lb, 1));
+  XB_EXPECT_ERROR(dup, ErrorCode::kAlreadyExists, "line_no");
+  EXPECT_NE(dup.status().message().find("line 2"), std::string::npos) << dup.status().ToString();
+  // A storage bin that is not on the sheet: 2 bottles found in A-02 match nothing on the books.
+  auto bottles = svc_.CountFound(Ctx(), count->id, found(a2_, bottle_, LotId(), 2));
+  ASSERT_TRUE(bottles.ok()) << bottles.status().ToString();
+  EXPECT_EQ(bottles->lines.back().line_no, 3);
+
+  // The usual rules: line 1 agrees, lines 2 and 3 are recounted with their reasons.
+  ASSERT_TRUE(svc_.Count(Ctx(), count->id, 1, 10).ok());
+  XB_EXPECT_ERROR(svc_.Close(Ctx(), count->id, {}), ErrorCode::kFailedPrecondition, "");
+  ASSERT_TRUE(svc_.Recount(Ctx(), count->id, 2, 3, "found_in_bin").ok());
+  ASSERT_TRUE(svc_.Recount(Ctx(), count->id, 3, 2, "found_in_bin").ok());
+  auto closed = svc_.Close(Ctx(), count->id, {});
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(Stock(a1_, milk_, inventory::StockState::kAvailable, lb), 3);
+  EXPECT_EQ(Stock(a1_, milk_, inventory::StockState::kAvailable, la), 10);
+  EXPECT_EQ(Stock(a2_, bottle_), 2);
+  EXPECT_EQ(OnHand(milk_), 19);
+  EXPECT_EQ(MovementCount(), movements + 2);
+  // Closed: nothing more is found.
+  XB_EXPECT_ERROR(svc_.CountFound(Ctx(), count->id, found(a2_, milk_, lb, 1)),
+                  ErrorCode::kFailedPrecondition, "state");
+  auto tx = Read();
+  inventory::MovementQuery q;
+  q.sku_id = milk_;
+  q.limit = 1000;
+  auto moves = tx->inventory().ListMovements(TenantId(kTenant), q);
+  ASSERT_TRUE(moves.ok());
+  EXPECT_EQ(moves->back().reason, inventory::MovementReason::kCountGain);
+  EXPECT_EQ(moves->back().quantity, 3);
+  EXPECT_EQ(moves->back().lot_id, lb);
+  EXPECT_EQ(moves->back().note, "found_in_bin");
+  ASSERT_TRUE(moves->back().to.has_value());
+  EXPECT_EQ(moves->back().to->bin_id, a1_);
+}
+
 TEST_F(WarehouseServiceTest, ARetriedCreateWithItsKeyMakesOneTask) {
   ReceiveMilk(10, "L-A");
   bool replayed = true;
