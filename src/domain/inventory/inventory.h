@@ -13,7 +13,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -290,11 +289,14 @@ class ReservationBook {
   void UntrackExpiry(const Reservation& reservation);
 
   std::map<PoolKey, std::map<LotId, LotStock>> pools_;
-  std::unordered_map<std::int64_t, Reservation> active_;  // by reservation id
+  // By reservation id. An ordered tree, not a hash table: a hash table doubles its buckets
+  // and relinks every entry at once as it grows, which held the engine's shard lock for
+  // 25-90 ms at 100,000-300,000 active reservations; a tree grows one node at a time.
+  std::map<std::int64_t, Reservation> active_;
   // (expires_at in microseconds, id) of every active reservation that lapses, soonest first.
   std::set<std::pair<std::int64_t, std::int64_t>> expiring_;
-  std::unordered_map<std::int64_t, Reservation> consumed_;  // by reservation id, see kUndoWindow
-  std::deque<std::int64_t> consumed_order_;                 // oldest first
+  std::map<std::int64_t, Reservation> consumed_;  // by reservation id, see kUndoWindow
+  std::deque<std::int64_t> consumed_order_;       // oldest first
 };
 
 // ---- queries and the store port ----

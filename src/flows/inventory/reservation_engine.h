@@ -17,13 +17,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -169,7 +169,9 @@ class ReservationEngine {
   std::atomic<std::int64_t> next_id_{1};
   // Which shard holds each reservation the books know, by id.
   mutable std::mutex index_mu_;
-  std::unordered_map<std::int64_t, std::size_t> index_;
+  // Ordered trees (also keys_): they grow one node at a time, never rehashing everything under
+  // the lock at once (see ReservationBook::active_).
+  std::map<std::int64_t, std::size_t> index_;
   // (tenant, client key) of active reservations. While the first request with a key is in
   // flight, its id is 0 and retries wait in `waiters`.
   struct KeyEntry {
@@ -177,7 +179,7 @@ class ReservationEngine {
     std::vector<std::function<void()>> waiters;
   };
   std::mutex keys_mu_;
-  std::unordered_map<std::string, KeyEntry> keys_;
+  std::map<std::string, KeyEntry, std::less<>> keys_;
   std::thread sweeper_;
   std::mutex sweep_mu_;
   std::condition_variable sweep_cv_;
