@@ -350,18 +350,24 @@ Result<std::map<std::int64_t, std::int64_t>> PlannedUnits(store::Transaction& tx
   return planned;
 }
 
-// What `bin` holds now (every SKU and state, with what `earlier` steps of the transaction moved
-// and have not posted) and what open tasks plan to bring into it, less line `skip_line` of
-// `skip_task`.
-Result<warehouse::BinOccupancy> OccupancyOf(store::Transaction& tx, TenantId tenant,
-                                            const partners::Bin& bin, TaskId skip_task,
-                                            int skip_line, const std::vector<TaskChange>* earlier) {
+// A bin as the putaway rule sees it, before what it holds and expects is filled in.
+warehouse::BinOccupancy BinRoom(const partners::Bin& bin) {
   warehouse::BinOccupancy o;
   o.bin_id = bin.id.value();
   o.code = bin.code;
   o.zone = bin.zone.value_or("");
   o.storage = Pickable(bin);
   o.capacity_units = bin.capacity_units;
+  return o;
+}
+
+// What `bin` holds now (every SKU and state, with what `earlier` steps of the transaction moved
+// and have not posted) and what open tasks plan to bring into it, less line `skip_line` of
+// `skip_task`.
+Result<warehouse::BinOccupancy> OccupancyOf(store::Transaction& tx, TenantId tenant,
+                                            const partners::Bin& bin, TaskId skip_task,
+                                            int skip_line, const std::vector<TaskChange>* earlier) {
+  warehouse::BinOccupancy o = BinRoom(bin);
   BalanceQuery bq;
   bq.warehouse_id = bin.warehouse_id;
   bq.bin_id = bin.id.value();
@@ -817,12 +823,7 @@ Result<Task> WarehouseService::CreatePutaway(const RequestContext& ctx, TaskId r
           std::vector<warehouse::BinOccupancy> occupancy;
           for (const auto& bin : bins) {
             if (bin.status != RecordStatus::kActive) continue;
-            warehouse::BinOccupancy o;
-            o.bin_id = bin.id.value();
-            o.code = bin.code;
-            o.zone = bin.zone.value_or("");
-            o.storage = Pickable(bin);
-            o.capacity_units = bin.capacity_units;
+            warehouse::BinOccupancy o = BinRoom(bin);
             o.units = units[o.bin_id];
             o.planned = planned[o.bin_id];
             o.holds_sku = holdings.contains({o.bin_id, sku_id, owner});
