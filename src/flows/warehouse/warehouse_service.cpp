@@ -1379,17 +1379,7 @@ Result<TaskChange> WarehouseService::PrepareFound(store::Transaction& tx, const 
                                                   const Task& task, const FoundEntry& entry,
                                                   const StepCache* cache) {
   const TenantId tenant = ctx.principal.tenant_id;
-  if (task.kind != TaskKind::kCount) {
-    return FailedPrecondition("task " + task.code + " is a " + EnumName(task.kind) +
-                                  " task; found stock goes to count tasks",
-                              "kind");
-  }
-  if (warehouse::IsClosed(task.state)) {
-    return FailedPrecondition("task " + task.code + " is " + EnumName(task.state), "state");
-  }
-  if (entry.counted <= 0) {
-    return InvalidArgument("counted: found stock must be counted greater than 0", "counted");
-  }
+  // The task's kind and state and the count are checked by warehouse::RecordFoundCount below.
   XB_ASSIGN_OR_RETURN(auto bin, RequireBin(tx, tenant, task.warehouse_id, entry.bin_id, "bin_id"));
   const bool on_sheet = std::any_of(task.lines.begin(), task.lines.end(),
                                     [&](const TaskLine& l) { return l.from_bin == entry.bin_id; });
